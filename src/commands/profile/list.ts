@@ -1,0 +1,35 @@
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {listProfiles} from '../../lib/config/profiles.js'
+
+export interface ProfileSummary {
+  name: string
+  connections: string[]
+  updatedAt: string
+}
+
+export default class ProfileList extends BaseCommand<typeof ProfileList> {
+  static override summary = 'List profiles and the connections each one has.'
+  static override description =
+    'A profile holds one organisation: its Google, Microsoft 365 and Exchange connections and meeting settings. Secrets are not shown here (see "hcal secrets list").'
+  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
+
+  async run(): Promise<ProfileSummary[]> {
+    const profiles = (await listProfiles()).map((p) => ({
+      name: p.name,
+      connections: (['google', 'microsoft', 'exchange'] as const).filter((k) => p[k] !== undefined),
+      updatedAt: p.updatedAt,
+    }))
+    if (profiles.length === 0) {
+      this.out.info(
+        'No profiles yet. Create one with "hcal provision google|microsoft|exchange" or "hcal sandbox start".',
+      )
+    } else {
+      this.out.table(profiles, [
+        {key: 'name', header: 'Profile'},
+        {key: 'connections', header: 'Connections', format: (v) => (v as string[]).join(', ') || '-'},
+        {key: 'updatedAt', header: 'Updated'},
+      ])
+    }
+    return profiles
+  }
+}

@@ -1,0 +1,183 @@
+import {Command, Flags, type Interfaces} from '@oclif/core'
+
+import {ExitCode, type ExitCodeValue, UsageError} from '../errors.js'
+import {createLogger, LOG_LEVELS, type Logger} from '../log/logger.js'
+import type {SecretStore} from '../secrets/index.js'
+import type {StateStore} from '../store/index.js'
+import {toHcalError} from './error-mapping.js'
+import {Output} from './output.js'
+
+export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
+  (typeof BaseCommand)['baseFlags'] & T['flags']
+>
+export type InferredArgs<T extends typeof Command> = Interfaces.InferredArgs<T['args']>
+
+/** The success envelope printed under --json. Errors use {status, error: {code, message, suggestions}}. */
+export interface SuccessEnvelope<R> {
+  status: number
+  result: R
+  warnings: string[]
+}
+
+/**
+ * Every hcal command extends this. It owns what must behave the same everywhere: the --json envelope
+ * (also forced by HCAL_CONTENT_TYPE=json), global flags, logging through the redactor, the one place
+ * errors become messages and exit codes, prompting rules, and Ctrl-C.
+ */
+export abstract class BaseCommand<T extends typeof Command> extends Command {
+  static override enableJsonFlag = true
+
+  static override baseFlags = {
+    profile: Flags.string({
+      summary: 'Profile to use: one organisation and its connections.',
+      env: 'HCAL_PROFILE',
+      default: 'default',
+      helpGroup: 'GLOBAL',
+    }),
+    'no-prompt': Flags.boolean({
+      summary: 'Never prompt; fail and name the missing flag instead.',
+      env: 'HCAL_NO_PROMPT',
+      helpGroup: 'GLOBAL',
+    }),
+    'log-level': Flags.option({
+      summary: 'Diagnostics on stderr at this level and above.',
+      options: LOG_LEVELS,
+      default: 'warn' as const,
+      env: 'HCAL_LOG_LEVEL',
+      helpGroup: 'GLOBAL',
+    })(),
+    'log-format': Flags.option({
+      summary: 'Diagnostics as text lines or one JSON object per line.',
+      options: ['text', 'json'] as const,
+      default: 'text' as const,
+      env: 'HCAL_LOG_FORMAT',
+      helpGroup: 'GLOBAL',
+    })(),
+  }
+
+  protected flags!: InferredFlags<T>
+  protected args!: InferredArgs<T>
+  protected out!: Output
+  protected logger!: Logger
+  /** Aborted on SIGINT/SIGTERM; long-running work observes it and stops cleanly. */
+  protected readonly abort = new AbortController()
+
+  private exitStatus: ExitCodeValue = ExitCode.ok
+  private secretStore: SecretStore | undefined
+  private stateStore: StateStore | undefined
+  private readonly onSignal = (signal: NodeJS.Signals) => this.interrupted(signal)
+
+  get profileName(): string {
+    return this.flags.profile
+  }
+
+  override async init(): Promise<void> {
+    // Created before parsing so that flag errors already render in the right mode.
+    this.out = new Output({json: this.jsonEnabled()})
+    await super.init()
+    const ctor = this.ctor as typeof BaseCommand
+    const {args, flags} = await this.parse({
+      args: ctor.args,
+      baseFlags: ctor.baseFlags,
+      enableJsonFlag: ctor.enableJsonFlag,
+      flags: ctor.flags,
+      strict: ctor.strict,
+    })
+    this.flags = flags as InferredFlags<T>
+    this.args = args as InferredArgs<T>
+    this.logger = createLogger({level: this.flags['log-level'], format: this.flags['log-format']})
+    this.logger.debug({command: this.id, profile: this.flags.profile}, 'command start')
+    process.on('SIGINT', this.onSignal)
+    process.on('SIGTERM', this.onSignal)
+  }
+
+  /** True when a person can answer a prompt: both ends are terminals and nothing asked us not to. */
+  canPrompt(): boolean {
+    return (
+      Boolean(process.stdin.isTTY && process.stdout.isTTY) &&
+      !process.env.CI &&
+      !this.jsonEnabled() &&
+      !this.flags?.['no-prompt']
+    )
+  }
+
+  /** Returns the flag's value, asks for it when a prompt is possible, or fails naming the flag. */
+  protected async requireInput<V>(flag: string, value: V | undefined, ask: () => Promise<V>): Promise<V> {
+    if (value !== undefined) return value
+    if (this.canPrompt()) return ask()
+    throw new UsageError('MISSING_FLAG', `--${flag} is required when hcal cannot prompt.`, {
+      suggestions: [`Pass --${flag} (prompts are off without a terminal, in CI, with --json or --no-prompt).`],
+    })
+  }
+
+  /** Marks the run as a partial success: the result is still printed, the exit code is 3. */
+  protected markPartial(message: string): void {
+    this.exitStatus = ExitCode.partial
+    this.out.warn(message)
+  }
+
+  protected async secrets(): Promise<SecretStore> {
+    if (!this.secretStore) {
+      const {createSecretStore} = await import('../secrets/index.js')
+      this.secretStore = createSecretStore({profile: this.profileName})
+    }
+    return this.secretStore
+  }
+
+  protected async store(): Promise<StateStore> {
+    if (!this.stateStore) {
+      const {openStateStore} = await import('../store/index.js')
+      this.stateStore = await openStateStore({profile: this.profileName, secrets: await this.secrets()})
+    }
+    return this.stateStore
+  }
+
+  /** First signal: abort running work and give it 5 s to stop; a second signal ends the process at once. */
+  protected interrupted(signal: NodeJS.Signals): void {
+    process.exitCode = ExitCode.interrupted
+    if (this.abort.signal.aborted) process.exit(ExitCode.interrupted)
+    this.out.info(`Received ${signal}; stopping (press Ctrl-C again to force).`)
+    this.abort.abort(signal)
+    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref()
+  }
+
+  protected override toSuccessJson(result: unknown): SuccessEnvelope<unknown> {
+    return {status: this.exitStatus, result, warnings: this.out.warnings}
+  }
+
+  protected override logJson(json: unknown): void {
+    this.out.jsonDocument(json)
+  }
+
+  override async catch(err: Error & {exitCode?: number}): Promise<never> {
+    this.out ??= new Output({json: this.jsonEnabled()})
+    const error = toHcalError(err)
+    this.logger?.debug({err}, 'command failed')
+    if (this.jsonEnabled()) {
+      this.out.jsonDocument({
+        status: error.exitCode,
+        error: {
+          code: error.code,
+          message: error.message,
+          suggestions: error.suggestions,
+          ...(error.data ? {data: error.data} : {}),
+        },
+        warnings: this.out.warnings,
+      })
+    } else {
+      const c = this.out.color
+      const lines = [`${c.red('Error:')} ${error.message}`, `${c.dim('Code:')} ${error.code}`]
+      for (const suggestion of error.suggestions) lines.push(`${c.cyan('Try this:')} ${suggestion}`)
+      this.out.error(lines)
+    }
+    return this.exit(error.exitCode)
+  }
+
+  override async finally(err: Error | undefined): Promise<void> {
+    process.off('SIGINT', this.onSignal)
+    process.off('SIGTERM', this.onSignal)
+    this.stateStore?.close()
+    if (!err && this.exitStatus !== ExitCode.ok) process.exitCode = this.exitStatus
+    await super.finally(err)
+  }
+}
