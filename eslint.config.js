@@ -12,7 +12,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/only-throw-error': 'off',
       'prefer-promise-reject-errors': 'error',
-      'no-console': ['error', {allow: []}],
+      'no-console': 'error',
       eqeqeq: ['error', 'always', {null: 'ignore'}],
       curly: ['error', 'multi-line'],
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
