@@ -1,0 +1,124 @@
+import {UsageError} from '../errors.js'
+import {registerSecret} from '../log/redact.js'
+import {lengthClass, maskFor, type SecretBackend} from './backend.js'
+import {KeychainBackend} from './keychain.js'
+import {MemoryBackend} from './memory.js'
+import {assertSecretName, invalidSecretReason, SECRET_NAMES, secretEnvVar, type SecretName} from './names.js'
+
+/**
+ * hcal's secrets: service-account keys, client secrets, passwords and the state store's data key.
+ *
+ * Where a secret comes from, in order of precedence:
+ *  1. its environment variable (see SECRET_DEFINITIONS in names.ts: HCAL_GOOGLE_SERVICE_ACCOUNT_JSON,
+ *     HCAL_MICROSOFT_CLIENT_SECRET, HCAL_MICROSOFT_CERTIFICATE_KEY, HCAL_EXCHANGE_PASSWORD, HCAL_STORE_KEY);
+ *     an environment value wins over the keychain and is read-only: `set`/`delete` refuse it;
+ *  2. the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux, never the
+ *     Linux kernel keyring), service `hcal:<profile>`, account = secret name. Every call is bounded
+ *     (5 s per operation); an unreachable or locked keychain is a KEYCHAIN_UNAVAILABLE error, never a
+ *     silent fall back to another store.
+ * The memory backend exists for unit tests and is only used when asked for explicitly.
+ * Values read are registered with the log redactor, so they are scrubbed from any log line or error.
+ */
+export interface SecretStore {
+  get(name: string): Promise<string | undefined>
+  set(name: string, value: string): Promise<void>
+  /** True when something was deleted, false when there was nothing to delete. */
+  delete(name: string): Promise<boolean>
+  /** Every secret that is set, with its source and a mask; never reads keychain values. */
+  list(): Promise<SecretInfo[]>
+  /** Writes, reads back and deletes a throwaway keychain item (for `hcal doctor`). */
+  probe(): Promise<void>
+}
+
+export interface SecretInfo {
+  name: SecretName
+  source: 'keychain' | 'env' | 'memory'
+  /** When the keychain item was stored (unknown for environment variables). */
+  createdAt?: string
+  /** A fixed mask and a coarse length class; no character of the value. */
+  masked: string
+}
+
+export interface SecretStoreOptions {
+  profile: string
+  env?: NodeJS.ProcessEnv
+  backend?: 'keychain' | 'memory'
+}
+
+export {SECRET_DEFINITIONS, SECRET_NAMES, type SecretName} from './names.js'
+
+export function createSecretStore(options: SecretStoreOptions): SecretStore {
+  const env = options.env ?? process.env
+  const backend: SecretBackend =
+    options.backend === 'memory' ? new MemoryBackend() : new KeychainBackend(options.profile, env)
+  return new LayeredSecretStore(backend, env)
+}
+
+/** Environment variables over a backend; validates names and values on the way in. */
+class LayeredSecretStore implements SecretStore {
+  constructor(
+    private readonly backend: SecretBackend,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  async get(name: string): Promise<string | undefined> {
+    assertSecretName(name)
+    const value = this.fromEnv(name) ?? (await this.backend.get(name))
+    if (value !== undefined) registerSecret(value)
+    return value
+  }
+
+  async set(name: string, value: string): Promise<void> {
+    assertSecretName(name)
+    this.refuseEnv(name, 'set')
+    const reason = invalidSecretReason(name, value)
+    if (reason) {
+      throw new UsageError('SECRET_VALUE_INVALID', `The value given for ${name} is not usable: ${reason}.`, {
+        suggestions: [`Check the input you passed for ${name} and run the command again.`],
+      })
+    }
+    registerSecret(value)
+    await this.backend.set(name, value)
+  }
+
+  async delete(name: string): Promise<boolean> {
+    assertSecretName(name)
+    this.refuseEnv(name, 'delete')
+    return this.backend.delete(name)
+  }
+
+  async list(): Promise<SecretInfo[]> {
+    const stored = new Map((await this.backend.entries()).map((entry) => [entry.name, entry]))
+    const infos: SecretInfo[] = []
+    for (const name of SECRET_NAMES) {
+      const fromEnv = this.fromEnv(name)
+      const entry = stored.get(name)
+      if (fromEnv !== undefined) infos.push({name, source: 'env', masked: maskFor(lengthClass(fromEnv))})
+      else if (entry) {
+        infos.push({name, source: this.backend.source, createdAt: entry.createdAt, masked: maskFor(entry.length)})
+      }
+    }
+    return infos
+  }
+
+  probe(): Promise<void> {
+    return this.backend.probe()
+  }
+
+  private fromEnv(name: SecretName): string | undefined {
+    const value = this.env[secretEnvVar(name)]
+    return value === undefined || value === '' ? undefined : value
+  }
+
+  private refuseEnv(name: SecretName, action: 'set' | 'delete'): void {
+    if (this.fromEnv(name) === undefined) return
+    const variable = secretEnvVar(name)
+    throw new UsageError(
+      'SECRET_FROM_ENV',
+      `Cannot ${action} ${name}: it comes from ${variable}, which hcal only reads.`,
+      {
+        suggestions: [`Change or unset ${variable} in the environment instead, then run the command again.`],
+      },
+    )
+  }
+}

@@ -1,0 +1,63 @@
+import {HcalError} from '../errors.js'
+import {SECRET_DEFINITIONS} from './names.js'
+
+const CI_HINT = `In CI or containers without a keychain, pass secrets as environment variables instead: ${Object.values(
+  SECRET_DEFINITIONS,
+)
+  .map((d) => d.env)
+  .join(', ')}.`
+
+const HEADLESS_HINT =
+  "On a headless Linux host, run hcal inside a session with an unlocked keyring: dbus-run-session -- sh -c 'gnome-keyring-daemon --unlock --components=secrets < password-file; hcal ...'."
+
+/** Keychain failures by what the person can do about them; the first matching pattern wins. */
+const CAUSES: {pattern: RegExp; why: string; fix: string[]}[] = [
+  {
+    pattern: /timed out/i,
+    why: 'the Secret Service did not answer in time (it may be waiting for an unlock prompt nobody can see)',
+    fix: ['Unlock the login keyring, or check that the Secret Service process is responsive.', HEADLESS_HINT],
+  },
+  {
+    pattern: /IsLocked|locked|prompt was dismissed|unlock/i,
+    why: 'the keyring is locked',
+    fix: ['Unlock the login keyring (Seahorse / "Passwords and Keys", or log in to a desktop session).', HEADLESS_HINT],
+  },
+  {
+    pattern: /ServiceUnknown|not provided by any|org\.freedesktop\.secrets/i,
+    why: 'no program provides the Secret Service (org.freedesktop.secrets) on this D-Bus session',
+    fix: ['Start a Secret Service such as gnome-keyring-daemon --components=secrets or KeePassXC.', HEADLESS_HINT],
+  },
+  {
+    pattern: /no result found|does not exist|no such object|collection/i,
+    why: 'the Secret Service has no usable default (login) keyring',
+    fix: ['Create and unlock a login keyring (Seahorse), or start gnome-keyring-daemon with --unlock.', HEADLESS_HINT],
+  },
+  {
+    pattern: /AccessDenied|denied|not permitted/i,
+    why: 'the Secret Service refused access',
+    fix: ['Unlock the login keyring and allow access for this user.', HEADLESS_HINT],
+  },
+  {
+    pattern: /dbus|D-Bus|socket|connect|autolaunch|DBUS_SESSION_BUS_ADDRESS/i,
+    why: 'there is no reachable D-Bus session bus',
+    fix: [
+      'Run hcal in a desktop session, or start a session bus and a Secret Service.',
+      HEADLESS_HINT,
+      'Check DBUS_SESSION_BUS_ADDRESS points to a running bus.',
+    ],
+  },
+]
+
+/** Maps any keychain failure to KEYCHAIN_UNAVAILABLE with what failed and how to fix it. */
+export function keychainUnavailable(action: string, error: unknown): HcalError {
+  const detail = error instanceof Error ? error.message : String(error)
+  const cause = CAUSES.find((c) => c.pattern.test(detail))
+  const why = cause ? `${cause.why} (${detail})` : detail
+  return new HcalError('KEYCHAIN_UNAVAILABLE', `The OS keychain could not ${action}: ${why}.`, {
+    cause: error,
+    suggestions: [
+      ...(cause?.fix ?? ['Check that a Secret Service (or the OS keychain) is running and unlocked.']),
+      CI_HINT,
+    ],
+  })
+}

@@ -1,0 +1,118 @@
+import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
+import {mkdtemp, rm} from 'node:fs/promises'
+import {tmpdir} from 'node:os'
+import {join} from 'node:path'
+
+export interface SecretServiceSession {
+  /** DBUS_SESSION_BUS_ADDRESS and a throwaway HOME/XDG_* for processes that use this keyring. */
+  env: NodeJS.ProcessEnv
+  stop(): Promise<void>
+}
+
+const INSTALL_HINT =
+  'The keychain tests need a real Secret Service: apt-get install -y --no-install-recommends gnome-keyring dbus'
+
+function requireBinary(name: string): void {
+  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} not found. ${INSTALL_HINT}`)
+}
+
+/** Reads the first line a process prints on stdout. */
+function firstLine(child: ChildProcess, what: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let buffer = ''
+    const onData = (chunk: Buffer) => {
+      buffer += chunk.toString()
+      const newline = buffer.indexOf('\n')
+      if (newline >= 0) {
+        child.stdout?.off('data', onData)
+        resolve(buffer.slice(0, newline).trim())
+      }
+    }
+    child.stdout?.on('data', onData)
+    child.once('exit', (code) => reject(new Error(`${what} exited (${code}) before it was ready. ${INSTALL_HINT}`)))
+  })
+}
+
+function busNameOwned(env: NodeJS.ProcessEnv, name: string): boolean {
+  const result = spawnSync(
+    'dbus-send',
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.DBus',
+      '/org/freedesktop/DBus',
+      'org.freedesktop.DBus.NameHasOwner',
+      `string:${name}`,
+    ],
+    {env, encoding: 'utf8'},
+  )
+  return result.status === 0 && result.stdout.includes('boolean true')
+}
+
+/**
+ * Starts a private D-Bus session bus and an unlocked GNOME Keyring on it, isolated from the machine's
+ * own keyring (throwaway HOME and XDG dirs). Everything started here is stopped by `stop()`.
+ */
+export async function startSecretService(): Promise<SecretServiceSession> {
+  requireBinary('dbus-daemon')
+  requireBinary('dbus-send')
+  requireBinary('gnome-keyring-daemon')
+  const home = await mkdtemp(join(tmpdir(), 'hcal-keyring-'))
+  const baseEnv: NodeJS.ProcessEnv = {
+    ...process.env,
+    HOME: home,
+    XDG_RUNTIME_DIR: home,
+    XDG_DATA_HOME: join(home, 'data'),
+    XDG_CONFIG_HOME: join(home, 'config'),
+    XDG_CACHE_HOME: join(home, 'cache'),
+  }
+  const bus = spawn('dbus-daemon', ['--session', '--print-address=1', '--nofork'], {
+    env: baseEnv,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const address = await firstLine(bus, 'dbus-daemon')
+  const env: NodeJS.ProcessEnv = {...baseEnv, DBUS_SESSION_BUS_ADDRESS: address}
+  const keyring = spawn('gnome-keyring-daemon', ['--unlock', '--components=secrets', '--foreground'], {
+    env,
+    stdio: ['pipe', 'ignore', 'ignore'],
+  })
+  keyring.stdin.end('hcal-test-keyring-password')
+  const stop = async () => {
+    for (const child of [keyring, bus]) {
+      if (child.exitCode === null && child.signalCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve))
+        child.kill('SIGTERM')
+        await exited
+      }
+    }
+    await rm(home, {recursive: true, force: true})
+  }
+  const deadline = Date.now() + 10_000
+  while (!busNameOwned(env, 'org.freedesktop.secrets')) {
+    if (Date.now() > deadline || keyring.exitCode !== null) {
+      await stop()
+      throw new Error(`gnome-keyring-daemon did not take org.freedesktop.secrets on the private bus. ${INSTALL_HINT}`)
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  return {env: {DBUS_SESSION_BUS_ADDRESS: address, HOME: home, XDG_RUNTIME_DIR: home}, stop}
+}
+
+/**
+ * Mocha helper: a Secret Service for the enclosing `describe`. Returns a getter for its env, to pass
+ * to a child process or to apply to process.env around in-process keychain calls.
+ */
+export function withSecretService(): () => NodeJS.ProcessEnv {
+  let session: SecretServiceSession | undefined
+  before(async function () {
+    this.timeout(20_000)
+    session = await startSecretService()
+  })
+  after(async () => {
+    await session?.stop()
+  })
+  return () => {
+    if (!session) throw new Error('withSecretService(): the session has not started yet')
+    return session.env
+  }
+}

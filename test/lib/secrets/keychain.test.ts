@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict'
+import {readFile, stat} from 'node:fs/promises'
+
+import {HcalError} from '../../../src/lib/errors.js'
+import {createSecretStore} from '../../../src/lib/secrets/index.js'
+import {KeychainBackend} from '../../../src/lib/secrets/keychain.js'
+import {tempHome} from '../../helpers/cli.js'
+import {withSecretService} from '../../helpers/secret-service.js'
+
+describe('keychain secret store (real Secret Service)', () => {
+  // The native binding connects to the bus once per process, so these in-process tests point the
+  // process at the private bus for good; tests of an unreachable keychain run the CLI as a child.
+  const bus = withSecretService()
+  before(() => {
+    process.env.DBUS_SESSION_BUS_ADDRESS = bus().DBUS_SESSION_BUS_ADDRESS
+  })
+  let home: Awaited<ReturnType<typeof tempHome>>
+  beforeEach(async () => (home = await tempHome()))
+  afterEach(() => home.cleanup())
+
+  it('stores, reads, lists and deletes through the Secret Service, keeping only names in the index', async () => {
+    const password = 'Exch4nge-canary-0f3c9a'
+    const store = createSecretStore({profile: 'acme', env: home.env})
+    await store.set('exchange.password', password)
+    assert.equal(await store.get('exchange.password'), password)
+    const [info] = await store.list()
+    assert.equal(info?.name, 'exchange.password')
+    assert.equal(info?.source, 'keychain')
+    assert.ok(info?.createdAt && Date.now() - Date.parse(info.createdAt) < 60_000)
+    assert.ok(!info?.masked.includes(password.slice(-4)))
+    const index = new KeychainBackend('acme', home.env)
+    const indexPath = `${home.env.HCAL_CONFIG_DIR}/secrets/acme/secrets-index.json`
+    assert.equal((await stat(indexPath)).mode & 0o777, 0o600)
+    assert.ok(!(await readFile(indexPath, 'utf8')).includes(password))
+    assert.equal(index.service, 'hcal:acme')
+    assert.equal(await store.delete('exchange.password'), true)
+    assert.equal(await store.delete('exchange.password'), false)
+    assert.equal(await store.get('exchange.password'), undefined)
+    assert.deepEqual(await store.list(), [])
+  })
+
+  it('keeps profiles apart', async () => {
+    await createSecretStore({profile: 'one', env: home.env}).set('microsoft.clientSecret', 'secret-of-profile-one')
+    assert.equal(await createSecretStore({profile: 'two', env: home.env}).get('microsoft.clientSecret'), undefined)
+    assert.equal(
+      await createSecretStore({profile: 'one', env: home.env}).get('microsoft.clientSecret'),
+      'secret-of-profile-one',
+    )
+  })
+
+  it('probes with a write, read-back and delete', async () => {
+    await createSecretStore({profile: 'acme', env: home.env}).probe()
+  })
+
+  it('reports an item that the index knows but the keychain no longer returns', async () => {
+    const store = createSecretStore({profile: 'acme', env: home.env})
+    await store.set('exchange.password', 'will-vanish-123')
+    const other = createSecretStore({profile: 'acme', env: {...home.env, HCAL_CONFIG_DIR: `${home.dir}/other`}})
+    await other.delete('exchange.password')
+    await assert.rejects(store.get('exchange.password'), (error: HcalError) => {
+      assert.equal(error.code, 'KEYCHAIN_ITEM_UNREADABLE')
+      return true
+    })
+  })
+})
