@@ -1,0 +1,5 @@
+export {applyJoinBlock, bodyNewline} from './apply.js'
+export {keywordJoinDetails, type KeywordJoinDetails} from './details.js'
+export {locateJoinBlocks, type BlockRegion, type LocatedBlocks} from './locate.js'
+export {isEchoOfOwnWrite, joinBlockHash, planJoinBlock, type JoinBlockAction, type JoinBlockPlan} from './plan.js'
+export {JOIN_BLOCK_VERSION, renderJoinBlock, TEXT_BEGIN, TEXT_END} from './render.js'

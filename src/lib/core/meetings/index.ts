@@ -1,0 +1,11 @@
+export {parseOptions, resolveJoin, type JoinInfo, type JoinSource, type ResolvedJoin} from './join.js'
+export {
+  buildMeetingsList,
+  defaultWindow,
+  isPrivate,
+  WINDOW_DAYS_AHEAD,
+  WINDOW_DAYS_BACK,
+  type MeetingInvitee,
+  type MeetingsListEntry,
+  type MeetingsListOptions,
+} from './list.js'
