@@ -1,0 +1,153 @@
+import assert from 'node:assert/strict'
+
+import {applyJoinBlock, bodyNewline} from '../../../../src/lib/core/joinblock/apply.js'
+import {locateJoinBlocks} from '../../../../src/lib/core/joinblock/locate.js'
+import {renderJoinBlock} from '../../../../src/lib/core/joinblock/render.js'
+import type {BodyType} from '../../../../src/lib/core/model.js'
+
+const ROOM = {
+  keyword: '@webex',
+  kind: 'personalRoom' as const,
+  url: 'https://acme.webex.com/meet/jane',
+  sip: 'jane@acme.webex.com',
+}
+const MOVED = {...ROOM, url: 'https://acme.webex.com/meet/jane.doe', sip: 'jane.doe@acme.webex.com'}
+
+/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
+function random(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
+  }
+}
+
+const TEXT_PIECES = [
+  'Agenda',
+  ' ',
+  '  ',
+  '\t',
+  '\n',
+  '\r\n',
+  '\n\n',
+  'Zoom: https://zoom.us/j/123?pwd=a',
+  '😀',
+  '𝒳',
+  'e\u0301',
+  'Grüße',
+  '会議室',
+  '--- not a sentinel ---',
+  '<b>',
+  '&amp;',
+  'trailing   ',
+  '\u200b',
+  '\ufeff',
+]
+const HTML_PIECES = [
+  '<p>Agenda</p>',
+  '<br>',
+  '\r\n',
+  '\n',
+  '<div>😀 𝒳 会議</div>',
+  '&nbsp;',
+  '<!-- user comment -->',
+  '<a href="https://zoom.us/j/1">z</a>',
+  '<p style="x">trailing </p>   ',
+  '<table><tr><td>a</td></tr></table>',
+  'plain &amp; text',
+  '<div id="other">x</div>',
+]
+
+function generateBody(next: () => number, bodyType: BodyType): string {
+  const pieces = bodyType === 'text' ? TEXT_PIECES : HTML_PIECES
+  const length = Math.floor(next() * 12)
+  let body = ''
+  for (let i = 0; i < length; i++) body += pieces[Math.floor(next() * pieces.length)] ?? ''
+  if (bodyType === 'html' && next() < 0.4) body = `<html><head><style>p{}</style></head><body>${body}</body></html>\r\n`
+  return body
+}
+
+describe('applyJoinBlock', () => {
+  it('appends a text block after one blank line and takes exactly that away again', () => {
+    const block = renderJoinBlock(ROOM, 'text', 'en')
+    assert.equal(applyJoinBlock('Agenda', 'text', block), `Agenda\n\n${block}`)
+    assert.equal(applyJoinBlock(`Agenda\n\n${block}`, 'text', null), 'Agenda')
+    assert.equal(applyJoinBlock('', 'text', block), block)
+    assert.equal(applyJoinBlock(block, 'text', null), '')
+  })
+
+  it('writes CRLF blocks into CRLF bodies', () => {
+    const body = 'Line one\r\nLine two\r\n'
+    assert.equal(bodyNewline(body), '\r\n')
+    const block = renderJoinBlock(ROOM, 'text', 'en', bodyNewline(body))
+    const written = applyJoinBlock(body, 'text', block)
+    assert.equal(written, `Line one\r\nLine two\r\n\r\n\r\n${block}`)
+    assert.ok(!written.replaceAll('\r\n', '').includes('\n'))
+  })
+
+  it('puts an HTML block before </body> and leaves the rest alone', () => {
+    const block = renderJoinBlock(ROOM, 'html', 'en')
+    const body = '<html><body><p>Hi</p></body></html>'
+    assert.equal(applyJoinBlock(body, 'html', block), `<html><body><p>Hi</p>${block}</body></html>`)
+    assert.equal(applyJoinBlock('<p>Hi</p>', 'html', block), `<p>Hi</p>${block}`)
+  })
+
+  it('replaces the block in place, keeping user text written after it', () => {
+    const old = renderJoinBlock(ROOM, 'text', 'en')
+    const fresh = renderJoinBlock(MOVED, 'text', 'de')
+    const body = `Before\n\n${old}\nAfter, typed by the user  `
+    assert.equal(applyJoinBlock(body, 'text', fresh), `Before\n\n${fresh}\nAfter, typed by the user  `)
+  })
+
+  it('collapses duplicate blocks into one', () => {
+    const block = renderJoinBlock(ROOM, 'html', 'en')
+    const body = `<p>a</p>${block}<p>b</p>${block}<p>c</p>`
+    assert.equal(applyJoinBlock(body, 'html', block), `<p>a</p>${block}<p>b</p><p>c</p>`)
+  })
+
+  for (const bodyType of ['text', 'html'] as const) {
+    it(`${bodyType}: insert, re-apply, update and remove keep every other byte (500 generated bodies)`, () => {
+      const next = random(bodyType === 'text' ? 7 : 11)
+      for (let i = 0; i < 500; i++) {
+        const body = generateBody(next, bodyType)
+        const newline = bodyNewline(body)
+        const block = renderJoinBlock(ROOM, bodyType, 'en', newline)
+        const inserted = applyJoinBlock(body, bodyType, block)
+        assert.equal(locateJoinBlocks(inserted, bodyType).regions.length, 1, JSON.stringify(body))
+        assert.equal(applyJoinBlock(inserted, bodyType, block), inserted, 'a re-run changes nothing')
+        const updated = applyJoinBlock(inserted, bodyType, renderJoinBlock(MOVED, bodyType, 'ja', newline))
+        assert.notEqual(updated, inserted)
+        assert.equal(applyJoinBlock(updated, bodyType, null), body, 'removal restores the body byte for byte')
+        assert.equal(applyJoinBlock(inserted, bodyType, null), body)
+      }
+    })
+  }
+})
+
+describe('locateJoinBlocks', () => {
+  it('finds an HTML block whose comments a client dropped, by its (x_-prefixed) id', () => {
+    const body =
+      '<div>Hi</div><div id="x_hcal-join-block" data-hcal-version="1"><p>Join <a href="https://a">a</a></p><div>nested</div></div><p>tail</p>'
+    const {regions} = locateJoinBlocks(body, 'html')
+    assert.equal(regions.length, 1)
+    const [region] = regions
+    assert.equal(body.slice(region?.start, region?.end), body.slice(13, body.indexOf('<p>tail')))
+  })
+
+  it('tolerates re-serialised comment sentinels', () => {
+    const body =
+      '<p>x</p><!--hcal-join-block:begin--><DIV ID="hcal-join-block"><P>Join</P></DIV><!--  hcal-join-block:end  -->'
+    assert.deepEqual(locateJoinBlocks(body, 'html'), {regions: [{start: 8, end: body.length}], trace: false})
+  })
+
+  it('reports a trace when only half a block survives', () => {
+    assert.deepEqual(locateJoinBlocks('<p>x</p><!-- hcal-join-block:begin --><p>Join</p>', 'html'), {
+      regions: [],
+      trace: true,
+    })
+    assert.deepEqual(locateJoinBlocks('x\n--- hcal join details: begin ---\nJoin', 'text'), {regions: [], trace: true})
+    assert.deepEqual(locateJoinBlocks('x\nJoin\n--- hcal join details: end ---', 'text'), {regions: [], trace: true})
+  })
+})
