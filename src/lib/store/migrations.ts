@@ -1,0 +1,114 @@
+import type {Database} from 'better-sqlite3'
+
+import {HcalError} from '../errors.js'
+
+export interface Migration {
+  version: number
+  name: string
+  sql: string
+}
+
+/**
+ * The state store's schema, one step per entry, applied in order and never edited once released:
+ * a change is a new entry. Columns holding BLOBs are sealed by crypto.ts (see ENCRYPTED_COLUMNS).
+ */
+export const MIGRATIONS: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'meetings, users, cursors, data keys',
+    sql: `
+      CREATE TABLE data_keys (
+        key_id TEXT PRIMARY KEY,
+        added_at TEXT NOT NULL
+      );
+      CREATE TABLE meetings (
+        mailbox TEXT NOT NULL,
+        id TEXT NOT NULL,
+        provider TEXT NOT NULL,
+        series_id TEXT,
+        original_start TEXT,
+        start TEXT NOT NULL,
+        "end" TEXT NOT NULL,
+        start_ms INTEGER NOT NULL,
+        end_ms INTEGER NOT NULL,
+        all_day INTEGER NOT NULL,
+        time_zone TEXT,
+        status TEXT NOT NULL,
+        my_response TEXT NOT NULL,
+        sensitivity TEXT NOT NULL,
+        body_type TEXT NOT NULL,
+        change_token TEXT NOT NULL,
+        updated TEXT,
+        marker TEXT,
+        keyword TEXT,
+        join_provider TEXT,
+        title BLOB,
+        location BLOB,
+        body BLOB,
+        organizer BLOB,
+        attendees BLOB,
+        conference BLOB,
+        join_url BLOB,
+        join_sip BLOB,
+        stored_at TEXT NOT NULL,
+        PRIMARY KEY (mailbox, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX meetings_by_mailbox_start ON meetings (mailbox, start_ms);
+      CREATE INDEX meetings_by_start ON meetings (start_ms);
+      CREATE INDEX meetings_by_end ON meetings (end_ms);
+      CREATE TABLE users (
+        email TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'room')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')),
+        reason_code TEXT,
+        reason TEXT,
+        device_sip TEXT,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE cursors (
+        mailbox TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        cursor TEXT NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (mailbox, kind)
+      );
+    `,
+  },
+]
+
+/** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */
+export const ENCRYPTED_COLUMNS = {
+  meetings: {
+    key: ['mailbox', 'id'],
+    columns: ['title', 'location', 'body', 'organizer', 'attendees', 'conference', 'join_url', 'join_sip'],
+  },
+} as const
+
+export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)
+
+/** Applies pending migrations, each in its own transaction; returns the schema version now in place. */
+export function migrate(db: Database, path: string): number {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    version INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    applied_at TEXT NOT NULL
+  )`)
+  const current = (db.prepare('SELECT MAX(version) FROM schema_migrations').pluck().get() as number | null) ?? 0
+  if (current > LATEST_SCHEMA_VERSION) {
+    throw new HcalError(
+      'STORE_SCHEMA_NEWER',
+      `The state store ${path} has schema version ${current}, newer than this hcal understands (${LATEST_SCHEMA_VERSION}).`,
+      {suggestions: ['Upgrade hcal to the version that last wrote this store.']},
+    )
+  }
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)')
+  for (const migration of MIGRATIONS) {
+    if (migration.version <= current) continue
+    db.transaction(() => {
+      db.exec(migration.sql)
+      record.run(migration.version, migration.name, new Date().toISOString())
+    })()
+  }
+  return Math.max(current, LATEST_SCHEMA_VERSION)
+}

@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict'
+import {readdir, readFile, stat} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import Database from 'better-sqlite3'
+
+import type {HcalError} from '../../../src/lib/errors.js'
+import {createSecretStore, type SecretStore} from '../../../src/lib/secrets/index.js'
+import {openStateStore, type StateStore} from '../../../src/lib/store/index.js'
+import {MIGRATIONS} from '../../../src/lib/store/migrations.js'
+import {tempHome} from '../../helpers/cli.js'
+import {meeting, SENSITIVE_VALUES} from './fixtures.js'
+
+async function rawBytes(dir: string): Promise<Buffer> {
+  const files = await readdir(dir)
+  return Buffer.concat(await Promise.all(files.map((file) => readFile(join(dir, file)))))
+}
+
+describe('state store', () => {
+  let home: Awaited<ReturnType<typeof tempHome>>
+  let secrets: SecretStore
+  let store: StateStore | undefined
+  const open = async (profile = 'acme') =>
+    (store = await openStateStore({profile, secrets, dataDir: home.env.HCAL_DATA_DIR}))
+
+  beforeEach(async () => {
+    home = await tempHome()
+    secrets = createSecretStore({profile: 'acme', backend: 'memory', env: {}})
+  })
+  afterEach(async () => {
+    store?.close()
+    await home.cleanup()
+  })
+
+  it('round-trips a meeting and keeps every sensitive value out of the raw database and WAL bytes', async () => {
+    const opened = await open()
+    opened.meetings.upsert(meeting())
+    const dir = join(home.env.HCAL_DATA_DIR ?? '', 'acme')
+    assert.ok((await readdir(dir)).includes('state.db-wal'))
+    const beforeCheckpoint = await rawBytes(dir)
+    assert.ok(beforeCheckpoint.includes('alice@example.com'), 'the scan reads real content')
+    for (const value of SENSITIVE_VALUES) assert.equal(beforeCheckpoint.includes(value), false, value)
+    const stored = opened.meetings.get('alice@example.com', 'evt-1')
+    assert.deepEqual(stored, {...meeting(), mailbox: 'alice@example.com'})
+    opened.close()
+    // Closing checkpoints the WAL into the main file.
+    const db = new Database(join(dir, 'state.db'))
+    db.pragma('wal_checkpoint(TRUNCATE)')
+    db.close()
+    const afterCheckpoint = await rawBytes(dir)
+    assert.ok(afterCheckpoint.includes('Alice@Example.com'.toLowerCase()), 'the scan reads real content')
+    for (const value of SENSITIVE_VALUES) assert.equal(afterCheckpoint.includes(value), false, value)
+  })
+
+  it('creates the directory 0700 and the database files 0600', async () => {
+    const opened = await open()
+    opened.meetings.upsert(meeting())
+    const dir = join(home.env.HCAL_DATA_DIR ?? '', 'acme')
+    assert.equal((await stat(dir)).mode & 0o777, 0o700)
+    for (const file of await readdir(dir)) assert.equal((await stat(join(dir, file))).mode & 0o777, 0o600, file)
+  })
+
+  it('creates the data key in the secret store on first use and reuses it', async () => {
+    await open()
+    const key = await secrets.get('store.dataKey')
+    assert.equal(Buffer.from(key ?? '', 'base64').length, 32)
+    store?.close()
+    await open()
+    assert.equal(await secrets.get('store.dataKey'), key)
+  })
+
+  it('refuses to open a store with data when its key is missing or different, instead of making a new one', async () => {
+    ;(await open()).meetings.upsert(meeting())
+    store?.close()
+    secrets = createSecretStore({profile: 'acme', backend: 'memory', env: {}})
+    await assert.rejects(open(), (error: HcalError) => error.code === 'STORE_KEY_MISSING')
+    assert.equal(await secrets.get('store.dataKey'), undefined)
+    secrets = createSecretStore({
+      profile: 'acme',
+      backend: 'memory',
+      env: {HCAL_STORE_KEY: Buffer.alloc(32, 9).toString('base64')},
+    })
+    await assert.rejects(open(), (error: HcalError) => {
+      assert.equal(error.code, 'STORE_KEY_MISMATCH')
+      assert.match(error.suggestions.join(' '), /delete .*state\.db/)
+      return true
+    })
+  })
+
+  it('rejects a value moved to another row (the row is bound into the ciphertext)', async () => {
+    const opened = await open()
+    opened.meetings.upsert(meeting({id: 'a'}))
+    opened.meetings.upsert(meeting({id: 'b', title: 'Other'}))
+    opened.close()
+    const db = new Database(join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db'))
+    db.prepare("UPDATE meetings SET title = (SELECT title FROM meetings WHERE id = 'a') WHERE id = 'b'").run()
+    db.close()
+    const reopened = await open()
+    assert.equal(reopened.meetings.get('alice@example.com', 'a')?.title, meeting().title)
+    assert.throws(
+      () => reopened.meetings.get('alice@example.com', 'b'),
+      (error: HcalError) => error.code === 'STORE_CORRUPT',
+    )
+  })
+
+  it('rotates the key: every row stays readable, every ciphertext changes, the old key is gone', async () => {
+    const opened = await open()
+    for (let i = 0; i < 5; i++) opened.meetings.upsert(meeting({id: `evt-${i}`, join: i === 0 ? null : meeting().join}))
+    const oldKey = await secrets.get('store.dataKey')
+    const dbPath = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
+    const titles = () => {
+      const db = new Database(dbPath, {readonly: true})
+      const rows = db.prepare('SELECT id, title FROM meetings ORDER BY id').all() as {id: string; title: Buffer}[]
+      db.close()
+      return rows
+    }
+    const before = titles()
+    const result = await opened.rotateKey()
+    assert.equal(result.rows, 5)
+    assert.equal(result.fields, 5 * 8 - 2)
+    assert.equal(result.retiredKeyIds.length, 1)
+    const after = titles()
+    assert.equal(after.length, 5)
+    for (const [i, row] of after.entries()) assert.notDeepEqual(row.title, before[i]?.title)
+    const newKey = await secrets.get('store.dataKey')
+    assert.notEqual(newKey, oldKey)
+    assert.ok(!newKey?.includes(','), 'the old key is dropped after the re-encryption committed')
+    assert.equal(opened.meetings.get('alice@example.com', 'evt-3')?.title, meeting().title)
+    opened.meetings.upsert(meeting({id: 'new'}))
+    opened.close()
+    const reopened = await open()
+    assert.equal(reopened.meetings.listAll('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z').length, 6)
+  })
+
+  it('loses nothing when storing a key fails before or after the re-encryption', async () => {
+    const opened = await open()
+    opened.meetings.upsert(meeting())
+    const memory = secrets
+    let failOnSet = 1
+    // The first set (staging the new key) fails: nothing may change.
+    secrets = {
+      ...memory,
+      get: (name) => memory.get(name),
+      list: () => memory.list(),
+      set: async (name, value) => {
+        if (--failOnSet === 0) throw new Error('keychain went away')
+        await memory.set(name, value)
+      },
+    }
+    store?.close()
+    const guarded = await open()
+    const keyBefore = await memory.get('store.dataKey')
+    await assert.rejects(guarded.rotateKey(), /keychain went away/)
+    assert.equal(await memory.get('store.dataKey'), keyBefore)
+    assert.equal(guarded.meetings.get('alice@example.com', 'evt-1')?.title, meeting().title)
+    // Staging works, dropping the old key fails: rows are under the new key, the keychain holds both.
+    failOnSet = 2
+    await assert.rejects(guarded.rotateKey(), /keychain went away/)
+    assert.equal((await memory.get('store.dataKey'))?.split(',').length, 2)
+    guarded.close()
+    secrets = memory
+    assert.equal((await open()).meetings.get('alice@example.com', 'evt-1')?.title, meeting().title)
+  })
+
+  it('rotates with HCAL_STORE_KEY only when the operator supplies the new key first', async () => {
+    const current = Buffer.alloc(32, 1).toString('base64')
+    secrets = createSecretStore({profile: 'acme', backend: 'memory', env: {HCAL_STORE_KEY: current}})
+    ;(await open()).meetings.upsert(meeting())
+    await assert.rejects(store!.rotateKey(), (error: HcalError) => error.code === 'KEY_ROTATE_ENV')
+    store?.close()
+    const next = Buffer.alloc(32, 2).toString('base64')
+    secrets = createSecretStore({profile: 'acme', backend: 'memory', env: {HCAL_STORE_KEY: `${next},${current}`}})
+    const result = await (await open()).rotateKey()
+    assert.equal(result.rows, 1)
+    assert.equal(result.retiredKeyIds.length, 1)
+    store?.close()
+    secrets = createSecretStore({profile: 'acme', backend: 'memory', env: {HCAL_STORE_KEY: next}})
+    assert.equal((await open()).meetings.get('alice@example.com', 'evt-1')?.title, meeting().title)
+  })
+
+  it('keeps meetings from 7 days back to 31 days ahead', async () => {
+    const opened = await open()
+    const now = new Date('2026-11-22T12:00:00Z')
+    const at = (id: string, start: string, end: string) => opened.meetings.upsert(meeting({id, start, end}))
+    at('ended-8-days-ago', '2026-11-14T10:00:00Z', '2026-11-14T11:00:00Z')
+    at('ended-6-days-ago', '2026-11-16T10:00:00Z', '2026-11-16T11:00:00Z')
+    at('starts-in-30-days', '2026-12-22T10:00:00Z', '2026-12-22T11:00:00Z')
+    at('starts-in-32-days', '2026-12-24T13:00:00Z', '2026-12-24T14:00:00Z')
+    assert.equal(opened.applyRetention(now), 2)
+    assert.deepEqual(
+      opened.meetings.listAll('2026-01-01T00:00:00Z', '2027-06-01T00:00:00Z').map((m) => m.id),
+      ['ended-6-days-ago', 'starts-in-30-days'],
+    )
+    assert.equal(opened.applyRetention(now), 0)
+  })
+
+  it('lists by overlap with the window, per mailbox and for all, and deletes per mailbox', async () => {
+    const opened = await open()
+    opened.meetings.upsert(meeting({id: 'a', start: '2026-11-23T09:00:00Z', end: '2026-11-23T10:00:00Z'}))
+    opened.meetings.upsert(meeting({id: 'b', start: '2026-11-23T10:30:00.000Z', end: '2026-11-23T12:00:00Z'}))
+    opened.meetings.upsert(meeting({id: 'c', mailbox: 'room1@example.com'}))
+    const window = ['2026-11-23T10:00:00Z', '2026-11-23T11:00:00Z'] as const
+    assert.deepEqual(
+      opened.meetings.listForMailbox('ALICE@example.com', ...window).map((m) => m.id),
+      ['b'],
+    )
+    assert.deepEqual(
+      opened.meetings.listAll(...window).map((m) => m.id),
+      ['c', 'b'],
+    )
+    opened.cursors.set('alice@example.com', 'calendar', 'sync-token-1')
+    assert.deepEqual(opened.purgeMailbox('Alice@example.com'), {meetings: 2, cursors: 1})
+    assert.equal(opened.meetings.deleteForMailbox('room1@example.com'), 1)
+    assert.deepEqual(opened.meetings.listAll('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z'), [])
+  })
+
+  it('keeps users and cursors', async () => {
+    const opened = await open()
+    opened.users.upsert({
+      email: 'Room1@Example.com',
+      provider: 'microsoft',
+      kind: 'room',
+      state: 'pending',
+      deviceSip: 'room1@acme.webex.com',
+    })
+    const failed = opened.users.upsert({
+      email: 'bob@example.com',
+      provider: 'google',
+      kind: 'user',
+      state: 'error',
+      reasonCode: 'MAILBOX_NOT_FOUND',
+      reason: 'no such user',
+    })
+    assert.equal(opened.users.get('ROOM1@example.com')?.deviceSip, 'room1@acme.webex.com')
+    assert.deepEqual(opened.users.get('bob@example.com'), failed)
+    assert.deepEqual(
+      opened.users.list({state: 'error'}).map((u) => u.email),
+      ['bob@example.com'],
+    )
+    assert.deepEqual(
+      opened.users.list().map((u) => u.email),
+      ['bob@example.com', 'room1@example.com'],
+    )
+    assert.equal(opened.users.remove('bob@example.com'), true)
+    assert.equal(opened.users.remove('bob@example.com'), false)
+    assert.equal(opened.cursors.get('a@example.com', 'calendar'), undefined)
+    opened.cursors.set('a@example.com', 'calendar', 'token-1')
+    opened.cursors.set('a@example.com', 'calendar', 'token-2')
+    assert.equal(opened.cursors.get('A@example.com', 'calendar'), 'token-2')
+    assert.equal(opened.cursors.delete('a@example.com', 'calendar'), true)
+  })
+
+  it('applies migrations once and reopens idempotently at the same schema version', async () => {
+    const first = await open()
+    assert.equal(first.schemaVersion, MIGRATIONS.at(-1)?.version)
+    first.meetings.upsert(meeting())
+    first.close()
+    const second = await open()
+    assert.equal(second.schemaVersion, first.schemaVersion)
+    assert.equal(second.meetings.get('alice@example.com', 'evt-1')?.title, meeting().title)
+    second.close()
+    const db = new Database(join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db'), {readonly: true})
+    assert.deepEqual(
+      db.prepare('SELECT version FROM schema_migrations').pluck().all(),
+      MIGRATIONS.map((m) => m.version),
+    )
+    db.close()
+  })
+
+  it('refuses a store written by a newer hcal', async () => {
+    ;(await open()).close()
+    const db = new Database(join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db'))
+    db.prepare("INSERT INTO schema_migrations VALUES (999, 'future', 'now')").run()
+    db.close()
+    await assert.rejects(open(), (error: HcalError) => error.code === 'STORE_SCHEMA_NEWER')
+  })
+})
