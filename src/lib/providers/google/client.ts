@@ -1,0 +1,101 @@
+/**
+ * Builds the Google SDK clients hcal uses: one JWT (service account with domain-wide delegation, acting as
+ * `subject`) shared by Calendar v3 and Gmail v1.
+ *
+ * Two redirections exist for the sandbox (and any private endpoint), both scoped to these clients only:
+ * - google-auth-library 10 has no option for the token URL (it is a constant inside its vendored gtoken),
+ *   but the token POST goes through the JWT's own gaxios transporter, so a request interceptor rewrites it.
+ * - `rootUrl` is the SDKs' documented way to point API calls elsewhere.
+ * A custom CA is trusted through an https.Agent handed to that transporter (gaxios 7 passes `agent` on to
+ * node-fetch); nothing global changes.
+ */
+import {Agent} from 'node:https'
+import {rootCertificates} from 'node:tls'
+
+import {calendar, type calendar_v3} from '@googleapis/calendar'
+import {gmail, type gmail_v1} from '@googleapis/gmail'
+import {JWT} from 'google-auth-library'
+
+/** The token URL google-auth-library always posts to (and always puts in the assertion's `aud`). */
+export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token'
+
+export interface GoogleServiceAccountKey {
+  client_email: string
+  private_key: string
+  private_key_id?: string
+  client_id?: string
+  project_id?: string
+}
+
+export interface GoogleClientOptions {
+  /** The service account's JSON key, as downloaded from the Cloud console. */
+  serviceAccountJson: string
+  /** The Workspace user to impersonate (domain-wide delegation). */
+  subject: string
+  scopes: string[]
+  /** Replaces https://oauth2.googleapis.com/token (sandbox). */
+  tokenUrl?: string
+  /** Replaces https://www.googleapis.com/ for API calls (sandbox). */
+  rootUrl?: string
+  /** Extra CA (PEM) to trust for these clients only, on top of the system roots. */
+  caPem?: string
+  /**
+   * Charge quota to the impersonated user instead of the service account (Google's `quotaUser`, sent as the
+   * `x-goog-quota-user` header). Without it every user shares the service account's 600 requests/minute.
+   */
+  quotaUser?: boolean
+}
+
+export interface GoogleClients {
+  auth: JWT
+  calendar: calendar_v3.Calendar
+  gmail: gmail_v1.Gmail
+}
+
+export function parseServiceAccountKey(json: string): GoogleServiceAccountKey {
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(json)
+  } catch {
+    throw new TypeError('The service account key is not valid JSON.')
+  }
+  const key = parsed as Partial<GoogleServiceAccountKey> | null
+  if (!key || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
+    throw new TypeError('The service account key has no client_email or private_key.')
+  }
+  return key as GoogleServiceAccountKey
+}
+
+export function createGoogleClients(options: GoogleClientOptions): GoogleClients {
+  const key = parseServiceAccountKey(options.serviceAccountJson)
+  // `ca` replaces the default roots, so the system roots are listed again next to the extra CA.
+  const agent = options.caPem ? new Agent({ca: [...rootCertificates, options.caPem], keepAlive: true}) : undefined
+  const auth = new JWT({
+    email: key.client_email,
+    key: key.private_key,
+    keyId: key.private_key_id,
+    scopes: options.scopes,
+    subject: options.subject,
+    transporterOptions: agent ? {agent} : undefined,
+  })
+  const tokenUrl = options.tokenUrl
+  const quotaUser = options.quotaUser ? options.subject : undefined
+  if (tokenUrl || quotaUser) {
+    auth.transporter.interceptors.request.add({
+      resolved: async (config) => {
+        const isTokenRequest = String(config.url) === GOOGLE_TOKEN_URL
+        if (isTokenRequest && tokenUrl) config.url = new URL(tokenUrl)
+        if (!isTokenRequest && quotaUser) config.headers.set('x-goog-quota-user', quotaUser)
+        return config
+      },
+    })
+  }
+  // The API packages type `auth` against their own nested copy of google-auth-library (10.5); at run time
+  // they only call `request()` on it, which this JWT provides.
+  const apiAuth = auth as unknown as calendar_v3.Options['auth']
+  return {
+    auth,
+    calendar: calendar({version: 'v3', auth: apiAuth, rootUrl: options.rootUrl}),
+    gmail: gmail({version: 'v1', auth: apiAuth as gmail_v1.Options['auth'], rootUrl: options.rootUrl}),
+  }
+}

@@ -1,0 +1,231 @@
+/**
+ * /_sandbox/google/...: act as an end user (create, edit, delete meetings; set the vacation responder),
+ * read ground truth, set delegation policy, invalidate sync tokens, expire channels. The host guards every
+ * /_sandbox/ route with its control token.
+ */
+import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
+
+import type {ChannelRegistry} from './channels.js'
+import {GoogleApiError} from './errors.js'
+import {applyEventBody} from './event-input.js'
+import type {DelegationRegistry, ServiceAccount} from './identity.js'
+import type {Calendar, Meeting} from './model.js'
+import {renderEvent} from './render.js'
+import {KNOWN_SCOPES} from './scopes.js'
+import type {CalendarStore} from './store.js'
+
+const PREFIX = '/_sandbox/google'
+const NEUTRAL_FIELDS = new Set(['title', 'body', 'start', 'end', 'allDay', 'attendees', 'timeZone'])
+
+function controlError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+  return reply.code(status).send({error: {code, message}})
+}
+
+type Neutral = Record<string, unknown>
+
+/** Provider-neutral fields (title, body, start, end, attendees...) to a Calendar event body; Google fields pass through. */
+export function neutralToEventBody(input: Neutral, timeZone: string): Record<string, unknown> {
+  const body: Record<string, unknown> = {}
+  for (const [key, value] of Object.entries(input)) if (!NEUTRAL_FIELDS.has(key)) body[key] = value
+  if (input.title !== undefined) body.summary = input.title
+  if (input.body !== undefined) body.description = input.body
+  const zone = typeof input.timeZone === 'string' ? input.timeZone : timeZone
+  const time = (value: unknown) =>
+    input.allDay === true ? {date: String(value).slice(0, 10)} : {dateTime: String(value), timeZone: zone}
+  if (input.start !== undefined) body.start = time(input.start)
+  if (input.end !== undefined) body.end = time(input.end)
+  if (Array.isArray(input.attendees)) {
+    body.attendees = input.attendees.map((attendee: unknown) => {
+      if (typeof attendee === 'string') return {email: attendee}
+      const given = attendee as {email?: string; name?: string; response?: string; isRoom?: boolean}
+      return {
+        email: given.email,
+        ...(given.name ? {displayName: given.name} : {}),
+        ...(given.response ? {responseStatus: given.response} : {}),
+        ...(given.isRoom ? {resource: true} : {}),
+      }
+    })
+  }
+  return body
+}
+
+export function registerControlRoutes(
+  app: FastifyInstance,
+  deps: {
+    store: CalendarStore
+    channels: ChannelRegistry
+    delegation: DelegationRegistry
+    account: ServiceAccount
+    origin: () => string
+  },
+): void {
+  const {store, channels, delegation} = deps
+  type CalendarRequest = FastifyRequest<{
+    Params: {email: string; id: string}
+    Body: Neutral | undefined
+    Querystring: {showDeleted?: string}
+  }>
+
+  const calendarOf = (request: CalendarRequest, reply: FastifyReply): Calendar | undefined => {
+    const calendar = store.calendars.get(request.params.email.toLowerCase())
+    if (!calendar) controlError(reply, 404, 'calendar_not_found', `No calendar ${request.params.email} in the sandbox.`)
+    return calendar
+  }
+
+  const apply = (reply: FastifyReply, run: () => unknown) => {
+    try {
+      return run()
+    } catch (error) {
+      if (error instanceof GoogleApiError) return controlError(reply, error.code, 'invalid_event', error.message)
+      throw error
+    }
+  }
+
+  app.get(`${PREFIX}/calendars/:email/events`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const showDeleted = request.query.showDeleted === 'true'
+    const events = [...calendar.entries.values()]
+      .filter((entry) => showDeleted || !entry.deleted)
+      .map((entry) => renderEvent(calendar, entry, deps.origin()))
+    return {calendar: calendar.owner, timeZone: calendar.timeZone, events}
+  })
+
+  app.post(`${PREFIX}/calendars/:email/events`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    return apply(reply, () => {
+      const now = Date.now()
+      const id = store.newEventId()
+      const meeting: Meeting = {
+        id,
+        iCalUID: `${id}@google.com`,
+        organizer: calendar.owner,
+        summary: '',
+        description: '',
+        location: '',
+        startMs: 0,
+        endMs: 0,
+        allDay: false,
+        timeZone: calendar.timeZone,
+        status: 'confirmed',
+        visibility: 'default',
+        transparency: 'opaque',
+        attendees: [],
+        exceptions: new Map(),
+        sequence: 0,
+        createdMs: now,
+        updatedMs: now,
+      }
+      applyEventBody(meeting, undefined, neutralToEventBody(request.body ?? {}, calendar.timeZone), {
+        mode: 'insert',
+        conferenceDataVersion: 1,
+      })
+      store.syncAttendeeCopies(meeting, [], now)
+      const entry = calendar.entries.get(id)
+      return reply.code(201).send(entry ? renderEvent(calendar, entry, deps.origin()) : {id})
+    })
+  })
+
+  app.patch(`${PREFIX}/calendars/:email/events/:id`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const entry = calendar.entries.get(request.params.id)
+    if (!entry || entry.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
+    return apply(reply, () => {
+      const previous = applyEventBody(entry.meeting, entry, neutralToEventBody(request.body ?? {}, calendar.timeZone), {
+        mode: 'patch',
+        conferenceDataVersion: 1,
+      })
+      store.syncAttendeeCopies(entry.meeting, previous)
+      store.touchMeeting(entry.meeting)
+      return renderEvent(calendar, entry, deps.origin())
+    })
+  })
+
+  app.delete(`${PREFIX}/calendars/:email/events/:id`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const entry = calendar.entries.get(request.params.id)
+    if (!entry || entry.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
+    store.deleteFrom(calendar, entry)
+    return reply.code(204).send()
+  })
+
+  app.delete(`${PREFIX}/calendars/:email`, async (request: CalendarRequest, reply) => {
+    const calendar = store.removeCalendar(request.params.email.toLowerCase())
+    if (!calendar) return controlError(reply, 404, 'calendar_not_found', `No calendar ${request.params.email}.`)
+    channels.gone(calendar.owner)
+    return reply.code(204).send()
+  })
+
+  app.post(`${PREFIX}/calendars/:email/invalidate-sync-tokens`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    store.invalidateSyncTokens(calendar)
+    return {calendar: calendar.owner, syncEpoch: calendar.syncEpoch}
+  })
+
+  app.put(`${PREFIX}/users/:email/vacation`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar || calendar.isRoom)
+      return calendar ? controlError(reply, 400, 'not_a_user', 'Rooms have no mailbox settings.') : reply
+    const body = request.body ?? {}
+    const ms = (value: unknown) =>
+      value === undefined || value === null
+        ? undefined
+        : String(typeof value === 'number' ? value : Date.parse(String(value)))
+    const startTime = ms(body.startTime ?? body.start)
+    const endTime = ms(body.endTime ?? body.end)
+    calendar.vacation = {
+      enableAutoReply: Boolean(body.enableAutoReply ?? body.enabled ?? false),
+      responseSubject: String(body.responseSubject ?? ''),
+      responseBodyPlainText: String(body.responseBodyPlainText ?? body.message ?? ''),
+      ...(typeof body.responseBodyHtml === 'string' ? {responseBodyHtml: body.responseBodyHtml} : {}),
+      restrictToContacts: Boolean(body.restrictToContacts ?? false),
+      restrictToDomain: Boolean(body.restrictToDomain ?? false),
+      ...(startTime ? {startTime} : {}),
+      ...(endTime ? {endTime} : {}),
+    }
+    return calendar.vacation
+  })
+
+  app.get(`${PREFIX}/delegation`, async () => ({
+    clientId: deps.account.clientId,
+    scopes: delegation.get(deps.account.clientId),
+  }))
+
+  app.put(
+    `${PREFIX}/delegation`,
+    async (request: FastifyRequest<{Body: {clientId?: unknown; scopes?: unknown} | undefined}>, reply) => {
+      const body = request.body ?? {}
+      const clientId = body.clientId ?? deps.account.clientId
+      if (typeof clientId !== 'string' || !/^\d+$/.test(clientId))
+        return controlError(reply, 400, 'invalid_client_id', 'clientId must be a numeric client ID.')
+      if (
+        !Array.isArray(body.scopes) ||
+        body.scopes.some((scope) => typeof scope !== 'string' || !KNOWN_SCOPES.has(scope))
+      ) {
+        return controlError(reply, 400, 'invalid_scopes', 'scopes must be a list of OAuth scope URLs.')
+      }
+      delegation.set(clientId, body.scopes as string[])
+      return {clientId, scopes: delegation.get(clientId)}
+    },
+  )
+
+  app.get(`${PREFIX}/channels`, async () => ({
+    channels: channels.list().map((channel) => ({
+      id: channel.id,
+      resourceId: channel.resourceId,
+      calendar: channel.calendar,
+      address: channel.address,
+      expiration: channel.expiration,
+      messageNumber: channel.messageNumber,
+    })),
+  }))
+
+  app.post(`${PREFIX}/channels/expire`, async (request: FastifyRequest<{Body: {calendar?: unknown} | undefined}>) => {
+    const calendar = typeof request.body?.calendar === 'string' ? request.body.calendar.toLowerCase() : undefined
+    return {expired: channels.expire(calendar)}
+  })
+}

@@ -1,0 +1,105 @@
+/** The emulator's own storage shapes: one record per meeting, light per-calendar references to it. */
+
+export type ResponseStatus = 'needsAction' | 'declined' | 'tentative' | 'accepted'
+
+export interface StoredAttendee {
+  email: string
+  displayName?: string
+  responseStatus: ResponseStatus
+  resource?: boolean
+  optional?: boolean
+  comment?: string
+}
+
+/** RRULE subset the emulator expands: DAILY/WEEKLY with INTERVAL and COUNT or UNTIL. */
+export interface RecurrenceRule {
+  freq: 'DAILY' | 'WEEKLY'
+  interval: number
+  count?: number
+  untilMs?: number
+}
+
+/** A change to one occurrence, keyed by its original start. */
+export interface InstanceOverride {
+  cancelled?: boolean
+  startMs?: number
+  endMs?: number
+  summary?: string
+  location?: string
+  description?: string
+  updatedMs: number
+}
+
+export interface Meeting {
+  id: string
+  iCalUID: string
+  organizer: string
+  summary: string
+  description: string
+  location: string
+  startMs: number
+  endMs: number
+  allDay: boolean
+  /** Zone named in start/end (the organiser's); times are stored as instants. */
+  timeZone: string
+  status: 'confirmed' | 'tentative' | 'cancelled'
+  visibility: 'default' | 'public' | 'private' | 'confidential'
+  transparency: 'opaque' | 'transparent'
+  attendees: StoredAttendee[]
+  recurrence?: RecurrenceRule
+  /** The recurrence lines as given (RRULE/EXDATE...), returned verbatim. */
+  recurrenceLines?: string[]
+  exceptions: Map<number, InstanceOverride>
+  conferenceData?: Record<string, unknown>
+  sharedProperties?: Record<string, string>
+  /** Fields a client sent that the emulator keeps and returns but does not interpret. */
+  extraFields?: Record<string, unknown>
+  sequence: number
+  createdMs: number
+  updatedMs: number
+}
+
+/** One calendar's copy of a meeting. */
+export interface CalendarEntry {
+  meeting: Meeting
+  privateProperties?: Record<string, string>
+  /** The calendar's change sequence at this entry's last change (drives sync tokens). */
+  changeSeq: number
+  etag: number
+  updatedMs: number
+  /** Tombstone: deleted from this calendar, still reported to incremental sync. */
+  deleted: boolean
+}
+
+export interface AclRule {
+  id: string
+  role: 'none' | 'freeBusyReader' | 'reader' | 'writer' | 'owner'
+  scope: {type: 'default' | 'user' | 'group' | 'domain'; value?: string}
+  etag: number
+}
+
+export interface Vacation {
+  enableAutoReply: boolean
+  responseSubject: string
+  responseBodyPlainText: string
+  responseBodyHtml?: string
+  restrictToContacts: boolean
+  restrictToDomain: boolean
+  startTime?: string
+  endTime?: string
+}
+
+export interface Calendar {
+  owner: string
+  displayName: string
+  isRoom: boolean
+  timeZone: string
+  /** Google Calendar locale setting value, e.g. 'en', 'en_GB', 'de'. */
+  locale: string
+  entries: Map<string, CalendarEntry>
+  seq: number
+  /** Bumped to invalidate every sync token issued for this calendar. */
+  syncEpoch: number
+  acl: Map<string, AclRule>
+  vacation: Vacation
+}

@@ -1,0 +1,295 @@
+/**
+ * The Google emulator's calendars. Each meeting is stored once; every calendar that holds it (organiser,
+ * attendee users and rooms) keeps a light entry with its own etag, private properties and change number.
+ * A change to a meeting bumps every holder's change sequence, which is what sync tokens and push channels
+ * follow.
+ */
+import {randomBytes} from 'node:crypto'
+
+import type {SeedData, SeedMeeting, SeedUser} from '../types.js'
+import type {Calendar, CalendarEntry, Meeting, StoredAttendee, Vacation} from './model.js'
+import {stepMs} from './recurrence.js'
+
+const BASE32HEX = '0123456789abcdefghijklmnopqrstuv'
+
+function emptyVacation(): Vacation {
+  return {
+    enableAutoReply: false,
+    responseSubject: '',
+    responseBodyPlainText: '',
+    restrictToContacts: false,
+    restrictToDomain: false,
+  }
+}
+
+/** 'en-US' -> 'en', 'en-GB' -> 'en_GB', 'de-DE' -> 'de' (the values Calendar's locale setting uses). */
+export function calendarLocale(bcp47: string): string {
+  const [language = 'en', region] = bcp47.split('-')
+  if (language === 'en' && region === 'GB') return 'en_GB'
+  if (language === 'zh' && region) return `zh_${region}`
+  if (language === 'pt' && region === 'BR') return 'pt_BR'
+  return language.toLowerCase()
+}
+
+export type ChangeListener = (calendar: Calendar) => void
+
+export class CalendarStore {
+  readonly calendars = new Map<string, Calendar>()
+  domain = 'example.test'
+  private etagCounter = Date.now() * 1000
+  private idCounter = 0
+  private readonly idPrefix = Array.from(randomBytes(6), (byte) => BASE32HEX[byte % 32]).join('')
+  private readonly listeners: ChangeListener[] = []
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener)
+  }
+
+  nextEtag(): number {
+    return ++this.etagCounter
+  }
+
+  /** Event ids use base32hex characters (a-v, 0-9) like Calendar's. */
+  newEventId(): string {
+    return `${this.idPrefix}${(++this.idCounter).toString(32).padStart(10, '0')}`
+  }
+
+  isUser(email: string): boolean {
+    const calendar = this.calendars.get(email)
+    return calendar !== undefined && !calendar.isRoom
+  }
+
+  addCalendar(
+    owner: string,
+    displayName: string,
+    options: {isRoom: boolean; timeZone: string; locale: string},
+  ): Calendar {
+    const calendar: Calendar = {
+      owner,
+      displayName,
+      isRoom: options.isRoom,
+      timeZone: options.timeZone,
+      locale: options.locale,
+      entries: new Map(),
+      seq: 1,
+      syncEpoch: 1,
+      acl: new Map(),
+      vacation: emptyVacation(),
+    }
+    this.calendars.set(owner, calendar)
+    return calendar
+  }
+
+  seed(data: SeedData): void {
+    this.domain = data.domain
+    for (const user of data.users) this.seedUser(user)
+    for (const room of data.rooms) {
+      this.addCalendar(room.email.toLowerCase(), room.displayName, {isRoom: true, timeZone: 'UTC', locale: 'en'})
+    }
+    for (const meeting of data.meetings) this.seedMeeting(meeting)
+  }
+
+  private seedUser(user: SeedUser): void {
+    const calendar = this.addCalendar(user.email.toLowerCase(), user.displayName, {
+      isRoom: false,
+      timeZone: user.timeZone,
+      locale: calendarLocale(user.locale),
+    })
+    if (user.oof) {
+      calendar.vacation = {
+        ...emptyVacation(),
+        enableAutoReply: user.oof.enabled,
+        responseSubject: 'Out of office',
+        responseBodyPlainText: user.oof.message,
+        ...(user.oof.start ? {startTime: String(Date.parse(user.oof.start))} : {}),
+        ...(user.oof.end ? {endTime: String(Date.parse(user.oof.end))} : {}),
+      }
+    }
+  }
+
+  private seedMeeting(seed: SeedMeeting): void {
+    const organizer = seed.organizer.toLowerCase()
+    const now = Date.now()
+    const attendees: StoredAttendee[] = seed.attendees.map((attendee) => ({
+      email: attendee.email.toLowerCase(),
+      ...(attendee.name ? {displayName: attendee.name} : {}),
+      responseStatus: attendee.response,
+      ...(attendee.isRoom ? {resource: true} : {}),
+    }))
+    if (attendees.length > 0 && !attendees.some((attendee) => attendee.email === organizer)) {
+      attendees.unshift({email: organizer, responseStatus: 'accepted'})
+    }
+    const id = this.newEventId()
+    const meeting: Meeting = {
+      id,
+      iCalUID: `${id}@google.com`,
+      organizer,
+      summary: seed.title,
+      description: seed.body,
+      location: seed.location,
+      startMs: Date.parse(seed.start),
+      endMs: Date.parse(seed.end),
+      allDay: seed.allDay,
+      timeZone: this.calendars.get(organizer)?.timeZone ?? 'UTC',
+      status: seed.status,
+      visibility: seed.sensitivity === 'private' ? 'private' : 'default',
+      transparency: 'opaque',
+      attendees,
+      exceptions: new Map(),
+      sequence: 0,
+      createdMs: now,
+      updatedMs: now,
+    }
+    if (seed.recurrence) {
+      meeting.recurrence = {
+        freq: seed.recurrence.freq,
+        interval: seed.recurrence.interval ?? 1,
+        count: seed.recurrence.count,
+      }
+      const step = stepMs(meeting.recurrence)
+      for (const exception of seed.recurrence.exceptions ?? []) {
+        const originalStartMs = meeting.startMs + exception.index * step
+        const shift = (exception.startShiftMinutes ?? 0) * 60_000
+        meeting.exceptions.set(originalStartMs, {
+          ...(exception.cancelled ? {cancelled: true} : {}),
+          ...(shift
+            ? {startMs: originalStartMs + shift, endMs: originalStartMs + shift + meeting.endMs - meeting.startMs}
+            : {}),
+          ...(exception.title !== undefined ? {summary: exception.title} : {}),
+          ...(exception.location !== undefined ? {location: exception.location} : {}),
+          updatedMs: now,
+        })
+      }
+    }
+    if (seed.conference) meeting.conferenceData = seedConference(seed.conference)
+    this.attach(meeting, organizer, now)
+    for (const attendee of attendees) this.attach(meeting, attendee.email, now)
+  }
+
+  /** Gives `owner`'s calendar an entry for the meeting (no-op when it has one or is not ours). */
+  attach(meeting: Meeting, owner: string, now = Date.now()): CalendarEntry | undefined {
+    const calendar = this.calendars.get(owner)
+    if (!calendar) return undefined
+    const existing = calendar.entries.get(meeting.id)
+    if (existing && !existing.deleted) return existing
+    calendar.seq++
+    const entry: CalendarEntry = {
+      meeting,
+      changeSeq: calendar.seq,
+      etag: this.nextEtag(),
+      updatedMs: now,
+      deleted: false,
+    }
+    if (existing?.privateProperties) entry.privateProperties = existing.privateProperties
+    calendar.entries.set(meeting.id, entry)
+    return entry
+  }
+
+  /** Calendars holding a live copy of the meeting. */
+  holders(meeting: Meeting): Calendar[] {
+    const owners = new Set([meeting.organizer, ...meeting.attendees.map((attendee) => attendee.email)])
+    const result: Calendar[] = []
+    for (const owner of owners) {
+      const calendar = this.calendars.get(owner)
+      const entry = calendar?.entries.get(meeting.id)
+      if (calendar && entry && !entry.deleted) result.push(calendar)
+    }
+    return result
+  }
+
+  /** Records a change of one calendar's entry (its private properties, its tombstone). */
+  touchEntry(calendar: Calendar, entry: CalendarEntry, now = Date.now()): void {
+    calendar.seq++
+    entry.changeSeq = calendar.seq
+    entry.etag = this.nextEtag()
+    entry.updatedMs = now
+    for (const listener of this.listeners) listener(calendar)
+  }
+
+  /** Records a change of the meeting itself in every calendar that holds it. */
+  touchMeeting(meeting: Meeting, now = Date.now()): void {
+    meeting.updatedMs = now
+    for (const calendar of this.holders(meeting)) {
+      const entry = calendar.entries.get(meeting.id)
+      if (entry) this.touchEntry(calendar, entry, now)
+    }
+  }
+
+  /**
+   * Brings the attendee calendars in line with the attendee list after it changed: new attendees get a
+   * copy, removed ones get a tombstone.
+   */
+  syncAttendeeCopies(meeting: Meeting, previous: string[], now = Date.now()): void {
+    const current = new Set([meeting.organizer, ...meeting.attendees.map((attendee) => attendee.email)])
+    for (const email of current) {
+      const calendar = this.calendars.get(email)
+      const entry = calendar?.entries.get(meeting.id)
+      if (calendar && (!entry || entry.deleted)) {
+        this.attach(meeting, email, now)
+        for (const listener of this.listeners) listener(calendar)
+      }
+    }
+    for (const email of previous) {
+      if (current.has(email)) continue
+      const calendar = this.calendars.get(email)
+      const entry = calendar?.entries.get(meeting.id)
+      if (calendar && entry && !entry.deleted) {
+        entry.deleted = true
+        this.touchEntry(calendar, entry, now)
+      }
+    }
+  }
+
+  /**
+   * Deleting as the organiser cancels the meeting everywhere; as an attendee it removes the copy and
+   * declines.
+   */
+  deleteFrom(calendar: Calendar, entry: CalendarEntry, now = Date.now()): void {
+    const meeting = entry.meeting
+    if (meeting.organizer === calendar.owner) {
+      const holders = this.holders(meeting)
+      meeting.status = 'cancelled'
+      meeting.updatedMs = now
+      for (const holder of holders) {
+        const copy = holder.entries.get(meeting.id)
+        if (!copy) continue
+        copy.deleted = true
+        this.touchEntry(holder, copy, now)
+      }
+      return
+    }
+    const attendee = meeting.attendees.find((candidate) => candidate.email === calendar.owner)
+    entry.deleted = true
+    this.touchEntry(calendar, entry, now)
+    if (attendee && attendee.responseStatus !== 'declined') {
+      attendee.responseStatus = 'declined'
+      this.touchMeeting(meeting, now)
+    }
+  }
+
+  invalidateSyncTokens(calendar: Calendar): void {
+    calendar.syncEpoch++
+  }
+
+  removeCalendar(owner: string): Calendar | undefined {
+    const calendar = this.calendars.get(owner)
+    if (calendar) this.calendars.delete(owner)
+    return calendar
+  }
+}
+
+function seedConference(conference: NonNullable<SeedMeeting['conference']>): Record<string, unknown> {
+  const isMeet = conference.solution === 'hangoutsMeet'
+  const conferenceId = conference.url.split('/').pop() ?? ''
+  return {
+    entryPoints: [{entryPointType: 'video', uri: conference.url, label: conference.url.replace(/^https:\/\//, '')}],
+    conferenceSolution: {
+      key: {type: isMeet ? 'hangoutsMeet' : 'addOn'},
+      name: isMeet ? 'Google Meet' : 'Microsoft Teams Meeting',
+      iconUri: isMeet
+        ? 'https://fonts.gstatic.com/s/i/productlogos/meet_2020q4/v6/web-512dp/logo_meet_2020q4_color_2x_web_512dp.png'
+        : 'https://statics.teams.cdn.office.net/evergreen-assets/icons/teams_logo_icon.png',
+    },
+    conferenceId,
+  }
+}
