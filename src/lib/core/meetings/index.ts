@@ -9,3 +9,4 @@ export {
   type MeetingsListEntry,
   type MeetingsListOptions,
 } from './list.js'
+export {parseInstantFlag} from './time.js'

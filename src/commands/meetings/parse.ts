@@ -1,0 +1,83 @@
+import {readFile} from 'node:fs/promises'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {loadProfile} from '../../lib/config/profiles.js'
+import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
+import {parseOptions} from '../../lib/core/meetings/index.js'
+import {parseMeetingSettings} from '../../lib/core/settings.js'
+import {UsageError} from '../../lib/errors.js'
+
+export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
+  static override summary = 'Parse one invitation and show how it would be joined.'
+  static override description =
+    'Reads a location and a body the way hcal reads synced meetings: a keyword in the location, join URLs and video (SIP) addresses in conference data, location and body, link-protection wrappers unwrapped, quoted earlier invitations ignored. The profile’s keywords and extra join and video domains apply. Nothing is read from or written to a calendar.'
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> --location "Room 4 @webex" --body ""',
+    '<%= config.bin %> <%= command.id %> --location "Teams" --body-file invite.html --html --json',
+  ]
+  static override flags = {
+    location: Flags.string({summary: 'The meeting’s Location field.', default: ''}),
+    body: Flags.string({summary: 'The meeting’s description or body.', exclusive: ['body-file']}),
+    'body-file': Flags.string({summary: 'Read the body from this file.', exclusive: ['body']}),
+    html: Flags.boolean({summary: 'The body is HTML (default: plain text).'}),
+  }
+
+  async run(): Promise<JoinDecision> {
+    const body = await this.readBody()
+    const settings = parseMeetingSettings(
+      (await loadProfile(this.profileName))?.meetings,
+      `profile "${this.profileName}"`,
+    )
+    const decision = parseJoin(
+      {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
+      parseOptions(settings),
+    )
+    const result: JoinDecision = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
+    if (!this.jsonEnabled()) this.render(result)
+    return result
+  }
+
+  private async readBody(): Promise<string> {
+    const path = this.flags['body-file']
+    if (path === undefined) return this.flags.body ?? ''
+    try {
+      return await readFile(path, 'utf8')
+    } catch (error) {
+      throw new UsageError('BODY_FILE_UNREADABLE', `Cannot read the body file ${path}: ${(error as Error).message}.`, {
+        cause: error,
+        suggestions: ['Check the path and that the file is readable, or pass the body with --body.'],
+      })
+    }
+  }
+
+  private render(result: JoinDecision): void {
+    const rows = [
+      {field: 'Keyword', value: result.keyword ?? '-'},
+      {field: 'Join URL', value: result.join?.url ?? '-'},
+      {field: 'Video address', value: result.join?.sip ?? '-'},
+      {field: 'Provider', value: result.join?.provider ?? '-'},
+    ]
+    this.out.table(rows, [
+      {key: 'field', header: 'Field'},
+      {key: 'value', header: 'Value'},
+    ])
+    if (result.candidates.length > 1) {
+      this.out.table(
+        result.candidates.map((c) => ({
+          address: c.url ?? `sip:${c.sip ?? ''}`,
+          provider: c.provider,
+          source: c.source,
+        })),
+        [
+          {key: 'address', header: 'Candidate'},
+          {key: 'provider', header: 'Provider'},
+          {key: 'source', header: 'Source'},
+        ],
+      )
+    }
+    if (!result.keyword && !result.join)
+      this.out.info('Nothing joinable: no keyword, meeting URL or video address found.')
+  }
+}
