@@ -1,0 +1,57 @@
+import type {JoinCandidate, JoinProvider, JoinTarget} from './types.js'
+import {splitUrl} from './url-parts.js'
+
+/** A real invitation has a handful of join links; past this many the rest of the input is not read. */
+export const MAX_CANDIDATES = 64
+
+/**
+ * The identity of a URL for de-duplication: https, lower-case host, no fragment, no trailing slash, upper-case
+ * percent escapes. The URL is already unwrapped.
+ */
+export function urlKey(url: string): string {
+  const parts = splitUrl(url)
+  if (!parts) return url
+  let path = parts.path
+  while (path.endsWith('/')) path = path.slice(0, -1)
+  const query = parts.query === '' ? '' : `?${parts.query}`
+  return `https://${parts.host}${path}${query}`.replace(/%[0-9a-f]{2}/gi, (escape) => escape.toUpperCase())
+}
+
+/** Collects candidates in precedence order, keeping the first of each distinct URL or video address. */
+export class CandidateList {
+  readonly items: JoinCandidate[] = []
+  private readonly seen = new Set<string>()
+
+  get full(): boolean {
+    return this.items.length >= MAX_CANDIDATES
+  }
+
+  addUrl(url: string, provider: JoinProvider, source: JoinCandidate['source']): void {
+    this.add(`url:${urlKey(url)}`, {url, provider, source})
+  }
+
+  addSip(sip: string, provider: JoinProvider, source: JoinCandidate['source']): void {
+    this.add(`sip:${sip.toLowerCase()}`, {sip, provider, source})
+  }
+
+  private add(key: string, candidate: JoinCandidate): void {
+    if (this.full || this.seen.has(key)) return
+    this.seen.add(key)
+    this.items.push(candidate)
+  }
+}
+
+/**
+ * The join target: the first candidate, completed with the first video address (or URL) of the same provider,
+ * which belongs to the same meeting in every invitation template hcal knows.
+ */
+export function chooseJoin(candidates: readonly JoinCandidate[]): JoinTarget | null {
+  const first = candidates[0]
+  if (!first) return null
+  const sameProvider = candidates.filter((candidate) => candidate.provider === first.provider)
+  return {
+    url: first.url ?? sameProvider.find((candidate) => candidate.url !== undefined)?.url ?? null,
+    sip: first.sip ?? sameProvider.find((candidate) => candidate.sip !== undefined)?.sip ?? null,
+    provider: first.provider,
+  }
+}

@@ -1,0 +1,164 @@
+import {QuoteType, Tokenizer, type TokenizerCallbacks} from 'htmlparser2'
+import type {TextLine} from './types.js'
+
+/** Elements that end a line of rendered text. */
+const BLOCK_TAGS = new Set([
+  'address',
+  'article',
+  'aside',
+  'blockquote',
+  'br',
+  'dd',
+  'div',
+  'dl',
+  'dt',
+  'fieldset',
+  'figcaption',
+  'figure',
+  'footer',
+  'form',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'header',
+  'hr',
+  'li',
+  'main',
+  'nav',
+  'ol',
+  'p',
+  'pre',
+  'section',
+  'table',
+  'tbody',
+  'td',
+  'tfoot',
+  'th',
+  'thead',
+  'tr',
+  'ul',
+])
+/** Elements whose content is never shown: styles, scripts, the document head. */
+const HIDDEN_TAGS = new Set(['style', 'script', 'head', 'template', 'noscript', 'title'])
+/** Attributes hcal reads; others are skipped without building strings. */
+const WANTED_ATTRIBUTES = new Set(['href', 'id', 'class'])
+
+function hasClass(classList: string, name: string): boolean {
+  return classList.split(/\s+/).includes(name)
+}
+
+/**
+ * Renders HTML to lines of text, in document order, with every link's href written inline before its text and
+ * entities decoded. Uses htmlparser2's Tokenizer rather than its Parser: the Parser keeps an element stack it
+ * shifts and searches per tag, which is quadratic on deeply nested or unbalanced markup; counters suffice here.
+ *
+ * Quoted content (`<blockquote>`, Gmail's `gmail_quote`, and everything after Outlook's `divRplyFwdMsg` or
+ * `OutlookMessageHeader`) is marked quoted.
+ */
+export function htmlLines(html: string): TextLine[] {
+  const lines: TextLine[] = []
+  let parts: string[] = []
+  let lineQuoted = false
+  let hidden = 0
+  let blockquotes = 0
+  let divDepth = 0
+  const quoteDivDepths: number[] = []
+  let restQuoted = false
+  let tagName = ''
+  let attributeName = ''
+  let attributeValue: string[] = []
+  let attributes: Record<string, string> = {}
+
+  const quotedNow = (): boolean => restQuoted || blockquotes > 0 || quoteDivDepths.length > 0
+  const flush = (): void => {
+    if (parts.length > 0) lines.push({text: parts.join(''), quoted: lineQuoted})
+    parts = []
+  }
+  const append = (text: string): void => {
+    if (hidden > 0) return
+    const quoted = quotedNow()
+    if (parts.length > 0 && quoted !== lineQuoted) flush()
+    if (parts.length === 0) lineQuoted = quoted
+    parts.push(text)
+  }
+  const openTag = (name: string, attrs: Record<string, string>): void => {
+    // <body> ends the head even when </head> is missing.
+    if (name === 'body') hidden = 0
+    if (HIDDEN_TAGS.has(name)) {
+      hidden++
+      return
+    }
+    if (BLOCK_TAGS.has(name)) flush()
+    const classList = attrs['class'] ?? ''
+    const id = attrs['id'] ?? ''
+    if (name === 'div') {
+      divDepth++
+      if (id === 'divRplyFwdMsg' || hasClass(classList, 'OutlookMessageHeader')) restQuoted = true
+      if (hasClass(classList, 'gmail_quote')) quoteDivDepths.push(divDepth)
+    } else if (name === 'blockquote') {
+      blockquotes++
+    } else if (name === 'hr' && id === 'stopSpelling') {
+      restQuoted = true
+    }
+    const href = attrs['href']
+    if ((name === 'a' || name === 'area') && href !== undefined && href.trim() !== '') append(` ${href.trim()} `)
+  }
+  const closeTag = (name: string): void => {
+    if (HIDDEN_TAGS.has(name)) {
+      hidden = Math.max(0, hidden - 1)
+      return
+    }
+    if (name === 'div') {
+      if (quoteDivDepths[quoteDivDepths.length - 1] === divDepth) quoteDivDepths.pop()
+      divDepth = Math.max(0, divDepth - 1)
+    } else if (name === 'blockquote') {
+      blockquotes = Math.max(0, blockquotes - 1)
+    }
+    if (BLOCK_TAGS.has(name)) flush()
+    else if (name === 'td' || name === 'th') append(' ')
+  }
+
+  const callbacks: TokenizerCallbacks = {
+    ontext: (start, end) => append(html.slice(start, end)),
+    ontextentity: (codepoint) => append(String.fromCodePoint(codepoint)),
+    onopentagname: (start, end) => {
+      tagName = html.slice(start, end).toLowerCase()
+      attributes = {}
+    },
+    onattribname: (start, end) => {
+      attributeName = html.slice(start, end).toLowerCase()
+      attributeValue = []
+    },
+    onattribdata: (start, end) => {
+      if (WANTED_ATTRIBUTES.has(attributeName)) attributeValue.push(html.slice(start, end))
+    },
+    onattribentity: (codepoint) => {
+      if (WANTED_ATTRIBUTES.has(attributeName)) attributeValue.push(String.fromCodePoint(codepoint))
+    },
+    onattribend: (quote) => {
+      if (WANTED_ATTRIBUTES.has(attributeName) && !(attributeName in attributes)) {
+        attributes[attributeName] = quote === QuoteType.NoValue ? '' : attributeValue.join('')
+      }
+      attributeValue = []
+    },
+    onopentagend: () => openTag(tagName, attributes),
+    onselfclosingtag: () => {
+      openTag(tagName, attributes)
+      if (!BLOCK_TAGS.has(tagName) || tagName === 'br' || tagName === 'hr') return
+      closeTag(tagName)
+    },
+    onclosetag: (start, end) => closeTag(html.slice(start, end).toLowerCase()),
+    oncdata: () => undefined,
+    oncomment: () => undefined,
+    ondeclaration: () => undefined,
+    onprocessinginstruction: () => undefined,
+    onend: flush,
+  }
+  const tokenizer = new Tokenizer({decodeEntities: true}, callbacks)
+  tokenizer.write(html)
+  tokenizer.end()
+  return lines
+}

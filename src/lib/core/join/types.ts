@@ -1,0 +1,47 @@
+import type {StructuredConference} from '../model.js'
+
+export type JoinProvider = 'webex' | 'zoom' | 'teams' | 'meet' | 'goto' | 'jitsi' | 'chime' | 'other'
+
+/** One way to join found in the invitation: a meeting URL or a video (SIP) address, never both. */
+export interface JoinCandidate {
+  url?: string
+  sip?: string
+  provider: JoinProvider
+  source: 'structured' | 'location' | 'body'
+}
+
+export interface JoinTarget {
+  url: string | null
+  sip: string | null
+  provider: JoinProvider
+}
+
+export interface JoinDecision {
+  /** The configured keyword found in the location, lower-case, without a `:space` / `:myroom` suffix. */
+  keyword: string | null
+  join: JoinTarget | null
+  /** Every distinct join URL / video address, best first (structured, location, body in document order). */
+  candidates: JoinCandidate[]
+}
+
+export interface JoinInput {
+  location: string
+  body: string
+  bodyType: 'text' | 'html'
+  conference?: StructuredConference[]
+}
+
+export interface JoinOptions {
+  /** Location keywords; default `['@webex', '@meet']`. */
+  keywords?: string[]
+  /** Extra meeting domains (and their subdomains): any http(s) URL on them is a join link of provider `other`. */
+  extraJoinDomains?: string[]
+  /** Extra video domains: any address on them (or their subdomains) is a video address. */
+  videoDomains?: string[]
+}
+
+/** A line of body or location text; quoted lines belong to an earlier, quoted message. */
+export interface TextLine {
+  text: string
+  quoted: boolean
+}
