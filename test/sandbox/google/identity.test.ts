@@ -1,0 +1,175 @@
+import assert from 'node:assert/strict'
+import {generateKeyPairSync} from 'node:crypto'
+
+import {SignJWT, importPKCS8} from 'jose'
+import {Agent, request} from 'undici'
+
+import {HCAL_SCOPES, httpFailure, SCOPES, startGoogleSandbox, type GoogleSandbox} from './helpers.js'
+
+describe('Google emulator: token endpoint and API authorisation (through google-auth-library)', () => {
+  let google: GoogleSandbox
+  let alice: string
+  let bob: string
+
+  before(async () => {
+    google = await startGoogleSandbox()
+    ;[alice = '', bob = ''] = google.users
+  })
+  after(async () => google.stop())
+
+  afterEach(async () => {
+    // Restore the default delegation after tests that change it.
+    const response = await google.sandbox.control('PUT', '/_sandbox/google/delegation', {
+      clientId: google.credentials.clientId,
+      scopes: HCAL_SCOPES,
+    })
+    assert.equal(response.status, 200)
+  })
+
+  it('issues a delegated token and serves Calendar and Gmail with it', async () => {
+    const {auth, calendar, gmail} = google.clients(alice)
+    const token = await auth.getAccessToken()
+    assert.match(token.token ?? '', /^ya29\./)
+    const events = await calendar.events.list({calendarId: 'primary', maxResults: 5})
+    assert.equal(events.status, 200)
+    assert.equal(events.data.kind, 'calendar#events')
+    const vacation = await gmail.users.settings.getVacation({userId: 'me'})
+    assert.equal(typeof vacation.data.enableAutoReply, 'boolean')
+    const log = google.sandbox.context.log.forMailbox(alice).map((entry) => entry.operation)
+    assert.ok(log.includes('token') && log.includes('events.list') && log.includes('users.settings.getVacation'))
+  })
+
+  it('rejects an assertion signed with another key: invalid_grant "Invalid JWT Signature."', async () => {
+    const sa = JSON.parse(google.credentials.serviceAccountJson) as Record<string, string>
+    const otherKey = generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey.export({type: 'pkcs8', format: 'pem'})
+    const forged = JSON.stringify({...sa, private_key: otherKey.toString()})
+    const failure = await httpFailure(() => google.clients(alice, {serviceAccountJson: forged}).auth.getAccessToken())
+    assert.equal(failure.status, 400)
+    assert.deepEqual(failure.data, {error: 'invalid_grant', error_description: 'Invalid JWT Signature.'})
+  })
+
+  it('rejects an unknown issuer: invalid_grant "Invalid grant: account not found"', async () => {
+    const sa = JSON.parse(google.credentials.serviceAccountJson) as Record<string, string>
+    const stranger = JSON.stringify({...sa, client_email: 'someone@other-project.iam.gserviceaccount.com'})
+    const failure = await httpFailure(() => google.clients(alice, {serviceAccountJson: stranger}).auth.getAccessToken())
+    assert.equal(failure.status, 400)
+    assert.deepEqual(failure.data, {error: 'invalid_grant', error_description: 'Invalid grant: account not found'})
+  })
+
+  it('rejects an expired assertion as not short-lived / outside a reasonable timeframe', async () => {
+    const sa = JSON.parse(google.credentials.serviceAccountJson) as Record<string, string>
+    const key = await importPKCS8(sa.private_key ?? '', 'RS256')
+    const now = Math.floor(Date.now() / 1000)
+    const assertion = await new SignJWT({scope: HCAL_SCOPES.join(' ')})
+      .setProtectedHeader({alg: 'RS256'})
+      .setIssuer(sa.client_email ?? '')
+      .setSubject(alice)
+      .setAudience('https://oauth2.googleapis.com/token')
+      .setIssuedAt(now - 7200)
+      .setExpirationTime(now - 3600)
+      .sign(key)
+    const agent = new Agent({connect: {ca: google.sandbox.caPem}})
+    try {
+      const response = await request(google.credentials.tokenUrl, {
+        method: 'POST',
+        dispatcher: agent,
+        headers: {'content-type': 'application/x-www-form-urlencoded'},
+        body: new URLSearchParams({grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer', assertion}).toString(),
+      })
+      assert.equal(response.statusCode, 400)
+      const body = (await response.body.json()) as {error: string; error_description: string}
+      assert.equal(body.error, 'invalid_grant')
+      assert.match(body.error_description, /^Invalid JWT: Token must be a short-lived token \(60 minutes\)/)
+    } finally {
+      await agent.close()
+    }
+  })
+
+  it('rejects a scope the client is not delegated: 401 unauthorized_client', async () => {
+    await google.sandbox.control('PUT', '/_sandbox/google/delegation', {
+      clientId: google.credentials.clientId,
+      scopes: [SCOPES.calendar],
+    })
+    const failure = await httpFailure(() => google.clients(alice).auth.getAccessToken())
+    assert.equal(failure.status, 401)
+    assert.deepEqual(failure.data, {
+      error: 'unauthorized_client',
+      error_description:
+        'Client is unauthorized to retrieve access tokens using this method, or client not authorized for any of the scopes requested.',
+    })
+  })
+
+  it('rejects an unknown subject: invalid_grant "Invalid email or User ID"', async () => {
+    const failure = await httpFailure(() => google.clients(`nobody@${google.seed.domain}`).auth.getAccessToken())
+    assert.equal(failure.status, 400)
+    assert.deepEqual(failure.data, {error: 'invalid_grant', error_description: 'Invalid email or User ID'})
+  })
+
+  it('rejects an unknown scope: invalid_scope', async () => {
+    const failure = await httpFailure(() =>
+      google.clients(alice, {scopes: ['https://www.googleapis.com/auth/not-a-scope']}).auth.getAccessToken(),
+    )
+    assert.equal(failure.status, 400)
+    assert.deepEqual(failure.data, {
+      error: 'invalid_scope',
+      error_description: 'Invalid OAuth scope or ID token audience provided.',
+    })
+  })
+
+  it('answers an API call whose token lacks the method scope with 403 insufficientPermissions', async () => {
+    const {calendar} = google.clients(alice, {scopes: [SCOPES.gmailSettingsBasic]})
+    const failure = await httpFailure(() => calendar.events.list({calendarId: 'primary'}))
+    assert.equal(failure.status, 403)
+    const error = (failure.data as {error: Record<string, unknown>}).error
+    assert.equal(error.status, 'PERMISSION_DENIED')
+    assert.deepEqual(error.errors, [
+      {message: 'Insufficient Permission', domain: 'global', reason: 'insufficientPermissions'},
+    ])
+    assert.equal((error.details as {reason: string}[])[0]?.reason, 'ACCESS_TOKEN_SCOPE_INSUFFICIENT')
+  })
+
+  it('answers a read-only token on a write with 403 insufficientPermissions', async () => {
+    await google.sandbox.control('PUT', '/_sandbox/google/delegation', {
+      clientId: google.credentials.clientId,
+      scopes: [...HCAL_SCOPES, SCOPES.calendarReadonly],
+    })
+    const {calendar} = google.clients(alice, {scopes: [SCOPES.calendarReadonly]})
+    assert.equal((await calendar.events.list({calendarId: 'primary', maxResults: 1})).status, 200)
+    const failure = await httpFailure(() =>
+      calendar.events.quickAdd({calendarId: 'primary', text: 'Not allowed tomorrow at 9am'}),
+    )
+    assert.equal(failure.status, 403)
+  })
+
+  it("hides another user's calendar: 404 notFound", async () => {
+    const {calendar} = google.clients(alice)
+    const failure = await httpFailure(() => calendar.events.list({calendarId: bob}))
+    assert.equal(failure.status, 404)
+    assert.deepEqual(failure.data, {
+      error: {code: 404, message: 'Not Found', errors: [{domain: 'global', reason: 'notFound', message: 'Not Found'}]},
+    })
+  })
+
+  it("refuses another user's vacation settings: 403 Delegation denied", async () => {
+    const {gmail} = google.clients(alice)
+    const failure = await httpFailure(() => gmail.users.settings.getVacation({userId: bob}))
+    assert.equal(failure.status, 403)
+    assert.equal((failure.data as {error: {message: string}}).error.message, `Delegation denied for ${bob}`)
+  })
+
+  it('answers a bogus bearer token with 401 UNAUTHENTICATED', async () => {
+    const agent = new Agent({connect: {ca: google.sandbox.caPem}})
+    try {
+      const response = await request(`${google.credentials.rootUrl}calendar/v3/calendars/primary/events`, {
+        dispatcher: agent,
+        headers: {authorization: 'Bearer ya29.not-issued'},
+      })
+      assert.equal(response.statusCode, 401)
+      const body = (await response.body.json()) as {error: {status: string; errors: {reason: string}[]}}
+      assert.equal(body.error.status, 'UNAUTHENTICATED')
+      assert.equal(body.error.errors[0]?.reason, 'authError')
+    } finally {
+      await agent.close()
+    }
+  })
+})
