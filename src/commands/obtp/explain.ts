@@ -33,7 +33,7 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
     )
     const store = await this.store()
     const target = this.flags.user ?? this.flags.room
-    const event = this.findMeeting(store, this.args.eventId, target)
+    const event = this.findMeeting(store, this.args.eventId, target, at)
     const context = obtpContextFromUsers(store.users.list(), settings, at === undefined ? {} : {at})
     const explanation = explainObtp(event, {...context, ...(target ? {target} : {})})
     if (!this.jsonEnabled()) {
@@ -49,10 +49,15 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
   }
 
   /** The target's own copy when stored, else the organiser's copy, else any copy with that id. */
-  private findMeeting(store: StateStore, id: string, target: string | undefined): StoredMeeting {
+  private findMeeting(
+    store: StateStore,
+    id: string,
+    target: string | undefined,
+    at: string | undefined,
+  ): StoredMeeting {
     const own = target ? store.meetings.get(target.trim().toLowerCase(), id) : undefined
     if (own) return own
-    const window = defaultWindow()
+    const window = defaultWindow(at === undefined ? new Date() : new Date(at))
     const copies = store.meetings.listAll(window.from, window.to).filter((m) => m.id === id)
     const found = copies.find((m) => m.mailbox.toLowerCase() === m.organizer.email.toLowerCase()) ?? copies[0]
     if (found) return found
