@@ -12,8 +12,8 @@ export interface SecretServiceSession {
 const INSTALL_HINT =
   'The keychain tests need a real Secret Service: apt-get install -y --no-install-recommends gnome-keyring dbus'
 
-function requireBinary(name: string): void {
-  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} not found. ${INSTALL_HINT}`)
+function requireBinary(name: string, hint = INSTALL_HINT): void {
+  if (spawnSync('sh', ['-c', `command -v ${name}`]).status !== 0) throw new Error(`${name} not found. ${hint}`)
 }
 
 /** Reads the first line a process prints on stdout. */
@@ -115,4 +115,14 @@ export function withSecretService(): () => NodeJS.ProcessEnv {
     if (!session) throw new Error('withSecretService(): the session has not started yet')
     return session.env
   }
+}
+
+/** Reads an item straight from the Secret Service with secret-tool: ground truth independent of hcal. */
+export function lookupSecret(env: NodeJS.ProcessEnv, service: string, account: string): string | undefined {
+  requireBinary('secret-tool', 'apt-get install -y --no-install-recommends libsecret-tools')
+  const result = spawnSync('secret-tool', ['lookup', 'service', service, 'username', account], {
+    env: {...process.env, ...env},
+    encoding: 'utf8',
+  })
+  return result.status === 0 ? result.stdout : undefined
 }

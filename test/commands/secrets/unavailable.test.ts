@@ -1,0 +1,70 @@
+import assert from 'node:assert/strict'
+import {spawn} from 'node:child_process'
+import {readdir} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
+
+interface ErrorEnvelope {
+  status: number
+  error: {code: string; message: string; suggestions: string[]}
+}
+
+const UNREACHABLE_BUS = 'unix:path=/nonexistent/hcal-test-bus'
+
+/** Runs `hcal secrets set` in a fresh kernel session keyring and prints that keyring afterwards. */
+function setInKernelSession(env: NodeJS.ProcessEnv, input: string): Promise<{code: number | null; output: string}> {
+  return new Promise((resolve, reject) => {
+    const script = `node bin/run.js secrets set exchange.password --stdin --json; echo "exit=$?"; keyctl show @s`
+    const child = spawn('keyctl', ['session', '-', 'sh', '-c', script], {
+      cwd: REPO_ROOT,
+      env: {...process.env, ...env},
+      stdio: ['pipe', 'pipe', 'pipe'],
+    })
+    let output = ''
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => resolve({code, output}))
+    child.stdin.end(input)
+  })
+}
+
+describe('hcal secrets without a usable keychain', () => {
+  let home: Awaited<ReturnType<typeof tempHome>>
+  beforeEach(async () => (home = await tempHome()))
+  afterEach(() => home.cleanup())
+  const env = () => ({...home.env, DBUS_SESSION_BUS_ADDRESS: UNREACHABLE_BUS})
+
+  it('fails with KEYCHAIN_UNAVAILABLE within the 5 s budget and says how to fix it', async () => {
+    for (const args of [
+      ['secrets', 'set', 'exchange.password', '--stdin', '--json'],
+      ['secrets', 'delete', 'exchange.password', '--json'],
+      ['keys', 'rotate', '--json'],
+    ]) {
+      const run = await runCli(args, {env: env(), input: 'pw-unreachable-1'})
+      assert.equal(run.code, 1, run.stderr)
+      const {error} = run.json as ErrorEnvelope
+      assert.equal(error.code, 'KEYCHAIN_UNAVAILABLE')
+      assert.match(error.message, /no reachable D-Bus session bus/)
+      assert.match(error.suggestions.join(' '), /dbus-run-session .*gnome-keyring-daemon --unlock/)
+      assert.match(error.suggestions.join(' '), /HCAL_EXCHANGE_PASSWORD/)
+      assert.ok(run.durationMs < 5000, `${args.join(' ')} took ${run.durationMs} ms`)
+    }
+    const doctor = await runCli(['doctor', '--json'], {env: env()})
+    assert.equal(doctor.code, 1)
+    assert.match(JSON.stringify(doctor.json), /keychain/)
+  })
+
+  it('writes the secret nowhere else: no index file, no kernel keyring entry', async () => {
+    const canary = 'CANARY-kernel-keyring-5b1d'
+    const {output} = await setInKernelSession(env(), canary)
+    assert.match(output, /KEYCHAIN_UNAVAILABLE/)
+    assert.match(output, /exit=1/)
+    assert.match(output, /Keyring\n/, 'keyctl printed the session keyring')
+    assert.ok(!/hcal|exchange\.password|keyring-rs/.test(output.slice(output.indexOf('exit='))), output)
+    assert.ok(!output.includes(canary))
+    const written = await readdir(home.dir, {recursive: true}).catch(() => [])
+    assert.ok(!written.some((path) => join(home.dir, path).includes('secrets-index')), written.join(', '))
+  })
+})
