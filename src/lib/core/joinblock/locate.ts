@@ -84,5 +84,7 @@ function locateHtml(body: string): LocatedBlocks {
   if (openComment !== null) unmatched = true
   const inComment = (r: BlockRegion) => commentRegions.some((c) => c.start <= r.start && r.end <= c.end)
   const regions = [...commentRegions, ...divRegions.filter((r) => !inComment(r))].sort((a, b) => a.start - b.start)
-  return {regions, trace: unmatched && regions.length === 0}
+  // A text block inside an HTML body: a client converted the body's type after hcal wrote it.
+  const converted = body.includes(TEXT_BEGIN) || body.includes(TEXT_END)
+  return {regions, trace: (unmatched || converted) && regions.length === 0}
 }

@@ -149,5 +149,7 @@ describe('locateJoinBlocks', () => {
     })
     assert.deepEqual(locateJoinBlocks('x\n--- hcal join details: begin ---\nJoin', 'text'), {regions: [], trace: true})
     assert.deepEqual(locateJoinBlocks('x\nJoin\n--- hcal join details: end ---', 'text'), {regions: [], trace: true})
+    const converted = '<p>x</p><p>--- hcal join details: begin ---<br>Join<br>--- hcal join details: end ---</p>'
+    assert.deepEqual(locateJoinBlocks(converted, 'html'), {regions: [], trace: true})
   })
 })
