@@ -69,7 +69,9 @@ const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}
 
 /**
  * Reads the profile's `meetings` section (a partial document) over the defaults and checks it.
- * Every problem is listed in one error so an admin fixes the file in one go.
+ * Each top-level setting replaces its default as a whole (a `keywords` map without "@meet" turns
+ * "@meet" off); `obtp` is merged field by field. Every problem is listed in one error so an admin
+ * fixes the file in one go.
  */
 export function parseMeetingSettings(raw: unknown, source = 'the profile'): MeetingSettings {
   const problems: string[] = []
