@@ -59,6 +59,29 @@ describe('planJoinBlock', () => {
     assert.ok(german.body.startsWith('x\n\n--- hcal join details: begin ---\nAn der Besprechung teilnehmen\n'))
   })
 
+  const HEADINGS = {
+    en: 'Join the meeting',
+    de: 'An der Besprechung teilnehmen',
+    ja: '会議に参加',
+    pl: 'Dołącz do spotkania',
+    fr: 'Rejoindre la réunion',
+    es: 'Unirse a la reunión',
+  }
+  for (const [locale, heading] of Object.entries(HEADINGS)) {
+    for (const bodyType of ['text', 'html'] as const) {
+      it(`${locale}, ${bodyType}: inserts in the organiser’s language, re-runs to nothing, removes to the original`, () => {
+        const original = bodyType === 'text' ? 'Agenda\r\n• 😀 \r\n' : '<html><body><p>Agenda 😀</p></body></html>'
+        const event = makeEvent({location: '@webex', body: original, bodyType})
+        const plan = planJoinBlock(event, WEBEX, settings, `${locale}-XX`)
+        assert.equal(plan.action, 'insert')
+        assert.ok(plan.body.includes(bodyType === 'text' ? `\r\n${heading}\r\n` : `<b>${heading}</b>`))
+        assert.equal(planJoinBlock(written(event, plan), WEBEX, settings, locale).action, 'none')
+        const removed = planJoinBlock({...written(event, plan), location: ''}, NO_KEYWORD, settings, locale)
+        assert.equal(removed.body, original)
+      })
+    }
+  }
+
   it('uses the profile default language when the organiser’s is unknown', () => {
     const plan = planJoinBlock(makeEvent({location: '@webex'}), WEBEX, acmeSettings({defaultLanguage: 'ja'}), null)
     assert.equal(plan.body.split('\n')[1], '会議に参加')
