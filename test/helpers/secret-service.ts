@@ -126,3 +126,20 @@ export function lookupSecret(env: NodeJS.ProcessEnv, service: string, account: s
   })
   return result.status === 0 ? result.stdout : undefined
 }
+
+/** Locks the login collection, as a screen lock or a fresh boot without auto-unlock would. */
+export function lockKeyring(env: NodeJS.ProcessEnv): void {
+  const result = spawnSync(
+    'dbus-send',
+    [
+      '--session',
+      '--print-reply',
+      '--dest=org.freedesktop.secrets',
+      '/org/freedesktop/secrets',
+      'org.freedesktop.Secret.Service.Lock',
+      'array:objpath:/org/freedesktop/secrets/collection/login',
+    ],
+    {env: {...process.env, ...env}, encoding: 'utf8'},
+  )
+  if (result.status !== 0) throw new Error(`could not lock the test keyring: ${result.stderr}`)
+}
