@@ -153,9 +153,10 @@ function collectEntry(
   const push = (sortStart: number, key: string, render: () => Record<string, unknown>) =>
     items.push({sortStart, sortUpdated: entry.updatedMs, key, render})
 
+  const inWindow = selection.incrementalAfter !== undefined || overlaps(meeting.startMs, meeting.endMs, selection)
   if (!meeting.recurrence) {
     if (gone) {
-      if (deletionsVisible) push(meeting.startMs, meeting.id, () => renderCancelled(calendar, entry))
+      if (deletionsVisible && inWindow) push(meeting.startMs, meeting.id, () => renderCancelled(calendar, entry))
       return
     }
     if (overlaps(meeting.startMs, meeting.endMs, selection))

@@ -10,6 +10,9 @@ import {etagString} from './render.js'
 import {METHOD_SCOPES} from './scopes.js'
 import type {CalendarStore} from './store.js'
 
+/** freeBusy writes instants without milliseconds, e.g. 2026-11-30T11:00:00Z. */
+const rfc3339 = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+
 const ROLES: ReadonlySet<string> = new Set(['none', 'freeBusyReader', 'reader', 'writer', 'owner'])
 const SCOPE_TYPES: ReadonlySet<string> = new Set(['default', 'user', 'group', 'domain'])
 
@@ -50,7 +53,7 @@ function busyIntervals(calendar: Calendar, from: number, to: number): {start: st
     if (last && interval[0] <= last[1]) last[1] = Math.max(last[1], interval[1])
     else merged.push([...interval])
   }
-  return merged.map(([start, end]) => ({start: new Date(start).toISOString(), end: new Date(end).toISOString()}))
+  return merged.map(([start, end]) => ({start: rfc3339(start), end: rfc3339(end)}))
 }
 
 export function registerMiscRoutes(
