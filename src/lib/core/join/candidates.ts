@@ -26,8 +26,8 @@ export class CandidateList {
     return this.items.length >= MAX_CANDIDATES
   }
 
-  addUrl(url: string, provider: JoinProvider, source: JoinCandidate['source']): void {
-    this.add(`url:${urlKey(url)}`, {url, provider, source})
+  addUrl(url: string, provider: JoinProvider, source: JoinCandidate['source'], key = urlKey(url)): void {
+    this.add(`url:${key}`, {url, provider, source})
   }
 
   addSip(sip: string, provider: JoinProvider, source: JoinCandidate['source']): void {

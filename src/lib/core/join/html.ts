@@ -1,5 +1,5 @@
 import {QuoteType, Tokenizer, type TokenizerCallbacks} from 'htmlparser2'
-import type {TextLine} from './types.js'
+import type {Lines} from './types.js'
 
 /** Elements that end a line of rendered text. */
 const BLOCK_TAGS = new Set([
@@ -58,9 +58,9 @@ function hasClass(classList: string, name: string): boolean {
  * Quoted content (`<blockquote>`, Gmail's `gmail_quote`, and everything after Outlook's `divRplyFwdMsg` or
  * `OutlookMessageHeader`) is marked quoted.
  */
-export function htmlLines(html: string): TextLine[] {
-  const lines: TextLine[] = []
-  let parts: string[] = []
+export function htmlLines(html: string): Lines {
+  const lines: Lines = {texts: [], quoted: []}
+  let current = ''
   let lineQuoted = false
   let hidden = 0
   let blockquotes = 0
@@ -74,15 +74,17 @@ export function htmlLines(html: string): TextLine[] {
 
   const quotedNow = (): boolean => restQuoted || blockquotes > 0 || quoteDivDepths.length > 0
   const flush = (): void => {
-    if (parts.length > 0) lines.push({text: parts.join(''), quoted: lineQuoted})
-    parts = []
+    if (current.length === 0) return
+    lines.texts.push(current)
+    lines.quoted.push(lineQuoted)
+    current = ''
   }
   const append = (text: string): void => {
     if (hidden > 0) return
     const quoted = quotedNow()
-    if (parts.length > 0 && quoted !== lineQuoted) flush()
-    if (parts.length === 0) lineQuoted = quoted
-    parts.push(text)
+    if (current.length > 0 && quoted !== lineQuoted) flush()
+    if (current.length === 0) lineQuoted = quoted
+    current += text
   }
   const openTag = (name: string, attrs: Record<string, string>): void => {
     // <body> ends the head even when </head> is missing.
@@ -121,10 +123,31 @@ export function htmlLines(html: string): TextLine[] {
     else if (name === 'td' || name === 'th') append(' ')
   }
 
+  // Adjacent text events (the tokenizer splits text at every stray `<`) are merged into one slice of the input.
+  let pendingStart = -1
+  let pendingEnd = -1
+  const takePending = (): void => {
+    if (pendingStart === -1) return
+    append(html.slice(pendingStart, pendingEnd))
+    pendingStart = -1
+  }
+
   const callbacks: TokenizerCallbacks = {
-    ontext: (start, end) => append(html.slice(start, end)),
-    ontextentity: (codepoint) => append(String.fromCodePoint(codepoint)),
+    ontext: (start, end) => {
+      if (pendingStart !== -1 && start === pendingEnd) {
+        pendingEnd = end
+        return
+      }
+      takePending()
+      pendingStart = start
+      pendingEnd = end
+    },
+    ontextentity: (codepoint) => {
+      takePending()
+      append(String.fromCodePoint(codepoint))
+    },
     onopentagname: (start, end) => {
+      takePending()
       tagName = html.slice(start, end).toLowerCase()
       attributes = {}
     },
@@ -150,12 +173,18 @@ export function htmlLines(html: string): TextLine[] {
       if (!BLOCK_TAGS.has(tagName) || tagName === 'br' || tagName === 'hr') return
       closeTag(tagName)
     },
-    onclosetag: (start, end) => closeTag(html.slice(start, end).toLowerCase()),
+    onclosetag: (start, end) => {
+      takePending()
+      closeTag(html.slice(start, end).toLowerCase())
+    },
     oncdata: () => undefined,
     oncomment: () => undefined,
     ondeclaration: () => undefined,
     onprocessinginstruction: () => undefined,
-    onend: flush,
+    onend: () => {
+      takePending()
+      flush()
+    },
   }
   const tokenizer = new Tokenizer({decodeEntities: true}, callbacks)
   tokenizer.write(html)

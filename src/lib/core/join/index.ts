@@ -1,13 +1,13 @@
 import type {StructuredConference} from '../model.js'
-import {CandidateList, chooseJoin} from './candidates.js'
+import {CandidateList, chooseJoin, urlKey} from './candidates.js'
 import {htmlLines} from './html.js'
 import {DEFAULT_KEYWORDS, findKeyword} from './keywords.js'
 import {classifyJoinUrl, classifyParts} from './providers.js'
 import {markQuoted, textLines} from './quoting.js'
 import {scanLine} from './scan.js'
-import type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, JoinProvider, TextLine} from './types.js'
-import {unwrapLink} from './unwrap.js'
-import {isHostOrSub, normaliseDomain, splitUrl} from './url-parts.js'
+import type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, JoinProvider, Lines} from './types.js'
+import {unwrapLink, unwrapToParts} from './unwrap.js'
+import {isHostOrSub, normaliseDomain} from './url-parts.js'
 import {isVideoLabelLine, knownVideoProvider} from './video.js'
 
 export type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, JoinProvider, JoinTarget} from './types.js'
@@ -18,6 +18,8 @@ interface Context {
   list: CandidateList
   extraJoinDomains: string[]
   videoDomains: string[]
+  /** Raw URL -> unwrapped join URL and provider (or null): invitations repeat their links. */
+  urlCache: Map<string, FoundUrl | null>
 }
 
 /**
@@ -30,6 +32,7 @@ export function parseJoin(input: JoinInput, options: JoinOptions = {}): JoinDeci
     list: new CandidateList(),
     extraJoinDomains: (options.extraJoinDomains ?? []).map(normaliseDomain).filter((domain) => domain !== ''),
     videoDomains: (options.videoDomains ?? []).map(normaliseDomain).filter((domain) => domain !== ''),
+    urlCache: new Map(),
   }
   for (const conference of input.conference ?? []) addStructured(conference, context)
   collectLines(textLines(input.location), 'location', context)
@@ -59,8 +62,7 @@ function addStructured(conference: StructuredConference, context: Context): void
   let urlProvider: JoinProvider | null = null
   const rawUrl = conference.url?.trim() ?? ''
   if (/^https?:\/\//i.test(rawUrl)) {
-    const url = unwrapLink(rawUrl)
-    const parts = splitUrl(url)
+    const {url, parts} = unwrapToParts(rawUrl)
     urlProvider =
       (parts && classifyParts(parts, context.extraJoinDomains)) ?? providerFromSolution(conference.solution) ?? 'other'
     context.list.addUrl(url, urlProvider, 'structured')
@@ -74,35 +76,48 @@ function addStructured(conference: StructuredConference, context: Context): void
   }
 }
 
-function collectLines(lines: readonly TextLine[], source: JoinCandidate['source'], context: Context): void {
+function collectLines(lines: Lines, source: JoinCandidate['source'], context: Context): void {
   // A label line ("Join by video system") without an address arms the next non-empty line.
   let armed = false
-  for (const line of lines) {
+  for (let index = 0; index < lines.texts.length; index++) {
+    const text = lines.texts[index] ?? ''
     if (context.list.full) return
-    if (line.quoted) {
+    if (text.length === 0) continue
+    if (lines.quoted[index]) {
       armed = false
       continue
     }
-    const onLabel = isVideoLabelLine(line.text)
+    const onLabel = isVideoLabelLine(text)
     let sawAddress = false
-    for (const finding of scanLine(line.text)) {
+    scanLine(text, (finding) => {
       if (finding.kind === 'url') {
-        addTextUrl(finding.url, source, context)
+        const found = joinUrl(finding.url, context)
+        if (found) context.list.addUrl(found.url, found.provider, source, found.key)
       } else {
         sawAddress = true
         const provider = videoProvider(finding.address, finding.sipUri || onLabel || armed, context)
         if (provider) context.list.addSip(finding.address, provider, source)
       }
-    }
-    if (line.text.trim() !== '') armed = onLabel && !sawAddress
+      return !context.list.full
+    })
+    if (text.trim() !== '') armed = onLabel && !sawAddress
   }
 }
 
-function addTextUrl(rawUrl: string, source: JoinCandidate['source'], context: Context): void {
-  const url = unwrapLink(rawUrl)
-  const parts = splitUrl(url)
+interface FoundUrl {
+  url: string
+  provider: JoinProvider
+  key: string
+}
+
+function joinUrl(rawUrl: string, context: Context): FoundUrl | null {
+  const cached = context.urlCache.get(rawUrl)
+  if (cached !== undefined) return cached
+  const {url, parts} = unwrapToParts(rawUrl)
   const provider = parts && classifyParts(parts, context.extraJoinDomains)
-  if (provider) context.list.addUrl(url, provider, source)
+  const found = provider ? {url, provider, key: urlKey(url)} : null
+  context.urlCache.set(rawUrl, found)
+  return found
 }
 
 /**

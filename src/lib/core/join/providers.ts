@@ -1,6 +1,6 @@
 import type {JoinProvider} from './types.js'
-import {isHostOrSub, normaliseDomain, queryParam, splitUrl, type UrlParts} from './url-parts.js'
-import {unwrapLink} from './unwrap.js'
+import {isHostOrSub, normaliseDomain, queryParam, type UrlParts} from './url-parts.js'
+import {unwrapToParts} from './unwrap.js'
 
 /**
  * A provider's rule: `owns` says whether the host belongs to the provider at all; `joins` whether this URL on it is
@@ -117,14 +117,41 @@ const RULES: readonly ProviderRule[] = [
  * (or their subdomains) that no known provider owns are join links of provider `other`.
  */
 export function classifyJoinUrl(url: string, extraJoinDomains: readonly string[] = []): JoinProvider | null {
-  const parts = splitUrl(unwrapLink(url))
+  const {parts} = unwrapToParts(url)
   return parts ? classifyParts(parts, extraJoinDomains.map(normaliseDomain)) : null
+}
+
+/** The last two labels of every host a provider rule owns: a Set lookup rejects all other hosts at once. */
+const PROVIDER_BASE_DOMAINS = new Set([
+  'webex.com',
+  'zoom.us',
+  'zoom.com',
+  'zoomgov.com',
+  'microsoft.com',
+  'live.com',
+  'cloud.microsoft',
+  'microsoft.us',
+  'google.com',
+  'goto.com',
+  'gotomeeting.com',
+  'gotomeet.me',
+  'jit.si',
+  '8x8.vc',
+  'chime.aws',
+])
+
+function baseDomain(host: string): string {
+  const lastDot = host.lastIndexOf('.')
+  const secondDot = lastDot <= 0 ? -1 : host.lastIndexOf('.', lastDot - 1)
+  return secondDot === -1 ? host : host.slice(secondDot + 1)
 }
 
 /** As classifyJoinUrl, for an already unwrapped URL split into parts, with normalised extra domains. */
 export function classifyParts(parts: UrlParts, extraJoinDomains: readonly string[]): JoinProvider | null {
-  for (const rule of RULES) {
-    if (rule.owns(parts.host)) return rule.joins(parts) ? rule.provider : null
+  if (PROVIDER_BASE_DOMAINS.has(baseDomain(parts.host))) {
+    for (const rule of RULES) {
+      if (rule.owns(parts.host)) return rule.joins(parts) ? rule.provider : null
+    }
   }
   return extraJoinDomains.some((domain) => domain !== '' && isHostOrSub(parts.host, domain)) ? 'other' : null
 }

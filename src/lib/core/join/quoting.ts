@@ -1,4 +1,4 @@
-import type {TextLine} from './types.js'
+import type {Lines} from './types.js'
 
 /**
  * Separator lines mail clients put above a quoted earlier message or invitation, compared after removing dashes,
@@ -25,21 +25,10 @@ const SEPARATORS = new Set(
   ].map(compact),
 )
 
-/** Header labels of a quoted message: a "From" line followed closely by a "Sent"/"Date" line. */
-const FROM_LABELS = new Set(['from', 'von', 'de', 'od', '差出人'])
-const SENT_LABELS = new Set([
-  'sent',
-  'date',
-  'gesendet',
-  'datum',
-  'envoyé',
-  'enviado',
-  'enviado el',
-  'wysłano',
-  'wysłane',
-  'data',
-  '送信日時',
-])
+/** A quoted message's header: a "From" line, then within a few lines a "Sent"/"Date" line (Outlook, all languages). */
+const FROM_LINE = /^[\s*]*(?:from|von|de|od|差出人)[\s*]*[:：]/i
+const SENT_LINE =
+  /^[\s*]*(?:sent|date|gesendet|datum|envoyé|enviado|enviado el|wysłano|wysłane|data|送信日時)[\s*]*[:：]/i
 
 /** Gmail-style attribution lines: "On <date> Jane <jane@x> wrote:" and translations. */
 const ATTRIBUTION_ENDINGS = ['wrote:', 'schrieb:', 'a écrit :', 'a écrit:', 'escribió:', 'napisał(a):', 'pisze:']
@@ -56,19 +45,15 @@ function compact(text: string): string {
     .toLowerCase()
 }
 
-function headerLabel(line: string): string | null {
-  if (line.length > MAX_MARKER_LINE) return null
-  const match = /^[\s*]*([^:：]{1,20}?)\s*[:：]/.exec(line)
-  return match?.[1]?.toLowerCase() ?? null
-}
-
 function isSeparator(line: string): boolean {
-  if (line.length > MAX_MARKER_LINE || !/^\s*[-_]{2,}/.test(line) || !/[-_]{2,}\s*$/.test(line)) return false
-  return SEPARATORS.has(compact(line))
+  if (line.length > MAX_MARKER_LINE) return false
+  const trimmed = line.trim()
+  if (!/^[-_]{2}/.test(trimmed) || !/[-_]{2}$/.test(trimmed)) return false
+  return SEPARATORS.has(compact(trimmed))
 }
 
 function isAttribution(line: string, previous: string | undefined): boolean {
-  if (line.length > MAX_MARKER_LINE) return false
+  if (line.length > MAX_MARKER_LINE || !line.trimEnd().endsWith(':')) return false
   const lower = line.trim().toLowerCase()
   if (!ATTRIBUTION_ENDINGS.some((ending) => lower.endsWith(ending))) return false
   const opening = (previous !== undefined && previous.length <= MAX_MARKER_LINE ? previous + ' ' + lower : lower)
@@ -91,35 +76,38 @@ function isQuotePrefixed(line: string): boolean {
  * Marks as quoted everything from the first quote marker on (a separator line, a From/Sent header, an
  * attribution line) and every `>`-quoted line. Lines already quoted (HTML blockquotes) stay quoted.
  */
-export function markQuoted(lines: TextLine[]): TextLine[] {
-  let restQuoted = false
+export function markQuoted(lines: Lines): Lines {
+  const {texts, quoted} = lines
   let previousText: string | undefined
-  for (let index = 0; index < lines.length; index++) {
-    const line = lines[index]
-    if (!line) continue
-    if (!restQuoted && !line.quoted && startsQuotedMessage(lines, index, previousText)) restQuoted = true
-    if (restQuoted || isQuotePrefixed(line.text)) line.quoted = true
-    if (line.text.trim() !== '') previousText = line.text
+  for (let index = 0; index < texts.length; index++) {
+    const text = texts[index] ?? ''
+    if (text.length === 0) continue
+    if (!quoted[index] && startsQuotedMessage(texts, index, previousText)) {
+      quoted.fill(true, index)
+      return lines
+    }
+    if (isQuotePrefixed(text)) quoted[index] = true
+    previousText = text
   }
   return lines
 }
 
-function startsQuotedMessage(lines: TextLine[], index: number, previousText: string | undefined): boolean {
-  const text = lines[index]?.text ?? ''
+function startsQuotedMessage(texts: string[], index: number, previousText: string | undefined): boolean {
+  const text = texts[index] ?? ''
+  if (text.length > MAX_MARKER_LINE) return false
   if (isSeparator(text) || isAttribution(text, previousText)) return true
-  const label = headerLabel(text)
-  if (label === null || !FROM_LABELS.has(label)) return false
-  for (let next = index + 1, seen = 0; next < lines.length && seen < HEADER_WINDOW; next++) {
-    const nextText = lines[next]?.text ?? ''
+  if (!FROM_LINE.test(text)) return false
+  for (let next = index + 1, seen = 0; next < texts.length && seen < HEADER_WINDOW; next++) {
+    const nextText = texts[next] ?? ''
     if (nextText.trim() === '') continue
     seen++
-    const nextLabel = headerLabel(nextText)
-    if (nextLabel !== null && SENT_LABELS.has(nextLabel)) return true
+    if (nextText.length <= MAX_MARKER_LINE && SENT_LINE.test(nextText)) return true
   }
   return false
 }
 
 /** Splits a plain-text body into lines (CRLF, CR or LF). */
-export function textLines(body: string): TextLine[] {
-  return body.split(/\r\n|\r|\n/).map((text) => ({text, quoted: false}))
+export function textLines(body: string): Lines {
+  const texts = (body.includes('\r') ? body.replace(/\r\n?/g, '\n') : body).split('\n')
+  return {texts, quoted: new Array<boolean>(texts.length).fill(false)}
 }

@@ -7,10 +7,53 @@ const MAX_LOCAL_PART = 64
 const MAX_DOMAIN = 253
 
 /**
- * One pass over the line: the regex only finds literal starts (a scheme, `sip:`, a scheme-less Meet link or an `@`),
- * each token is then extended by a bounded character loop, and the next search starts after it. No backtracking.
+ * Reports the links and addresses in a line, in order, until `onFinding` returns false. One pass: a character loop
+ * spots literal starts (a scheme, `sip:`, a scheme-less Meet link, an `@`), each token is extended by a bounded
+ * loop, and scanning resumes after it. No regex backtracking, every character is read at most twice.
  */
-const STARTS = /https?:\/\/|sips?:|meet\.google\.com\/|@/gi
+export function scanLine(line: string, onFinding: (finding: Finding) => boolean): void {
+  let consumed = 0
+  let index = 0
+  const findings: Finding[] = []
+  while (index < line.length) {
+    const code = line.charCodeAt(index) | 0x20
+    let end = -1
+    if (code === 0x68 && startsWithIgnoreCase(line, index, 'http')) {
+      const schemeEnd =
+        line.charCodeAt(index + 4) === 0x3a ? index + 4 : (line.charCodeAt(index + 4) | 0x20) === 0x73 ? index + 5 : -1
+      if (schemeEnd !== -1 && line.startsWith('://', schemeEnd)) end = readUrl(line, index, findings)
+    } else if (code === 0x73 && startsWithIgnoreCase(line, index, 'sip')) {
+      const prefix =
+        line.charCodeAt(index + 3) === 0x3a
+          ? 4
+          : (line.charCodeAt(index + 3) | 0x20) === 0x73 && line.charCodeAt(index + 4) === 0x3a
+            ? 5
+            : 0
+      if (prefix > 0) end = readSipUri(line, index, prefix, findings)
+    } else if (code === 0x6d && startsWithIgnoreCase(line, index, 'meet.google.com/')) {
+      end = readSchemelessMeet(line, index, findings)
+    } else if (line.charCodeAt(index) === 0x40) {
+      end = readAddressAround(line, index, consumed, findings)
+    }
+    if (end === -1) {
+      index++
+      continue
+    }
+    for (const finding of findings) if (!onFinding(finding)) return
+    findings.length = 0
+    consumed = Math.max(end, index + 1)
+    index = consumed
+  }
+}
+
+function startsWithIgnoreCase(line: string, index: number, prefix: string): boolean {
+  for (let offset = 0; offset < prefix.length; offset++) {
+    const code = line.charCodeAt(index + offset)
+    const lowered = code >= 0x41 && code <= 0x5a ? code | 0x20 : code
+    if (lowered !== prefix.charCodeAt(offset)) return false
+  }
+  return true
+}
 
 /** Characters a URL may contain in running text: printable ASCII except space, quotes, angle brackets and backtick. */
 function isUrlChar(code: number): boolean {
@@ -29,29 +72,6 @@ function isDomainChar(code: number): boolean {
     code === 0x2e ||
     code === 0x2d
   )
-}
-
-export function scanLine(line: string): Finding[] {
-  const findings: Finding[] = []
-  let consumed = 0
-  STARTS.lastIndex = 0
-  for (let match = STARTS.exec(line); match !== null; match = STARTS.exec(line)) {
-    const start = match.index
-    const token = match[0].toLowerCase()
-    let end: number
-    if (token === '@') {
-      end = readAddressAround(line, start, consumed, findings)
-    } else if (token.startsWith('sip')) {
-      end = readSipUri(line, start, token.length, findings)
-    } else if (token.startsWith('meet.')) {
-      end = readSchemelessMeet(line, start, findings)
-    } else {
-      end = readUrl(line, start, findings)
-    }
-    consumed = Math.max(end, start + 1)
-    STARTS.lastIndex = consumed
-  }
-  return findings
 }
 
 function runEnd(line: string, from: number, accept: (code: number) => boolean): number {
@@ -95,9 +115,16 @@ function readAddressAround(line: string, at: number, consumed: number, findings:
   let localStart = at
   while (localStart > consumed && isLocalChar(line.charCodeAt(localStart - 1))) localStart--
   const end = runEnd(line, at + 1, isDomainChar)
+  // Cheap rejections first: an address needs a local part and a dotted domain (searched only inside the domain run).
+  if (localStart === at || end - at < 5 || !hasInnerDot(line, at + 2, end - 1)) return end
   const address = toAddress(line.slice(localStart, at), line.slice(at + 1, end))
   if (address) findings.push({kind: 'address', address, sipUri: false})
   return end
+}
+
+function hasInnerDot(line: string, from: number, to: number): boolean {
+  for (let index = from; index < to; index++) if (line.charCodeAt(index) === 0x2e) return true
+  return false
 }
 
 function toAddress(rawLocal: string, rawDomain: string): string | null {
@@ -118,8 +145,21 @@ function trimDots(text: string): string {
   return text.slice(start, end)
 }
 
-const TRAILING = new Set(['.', ',', ';', ':', '!', '?', "'", '"', '*'])
-const CLOSERS: Record<string, string> = {')': '(', ']': '[', '}': '{', '>': '<'}
+/** Sentence punctuation dropped from the end of a URL. */
+const TRAILING = '.,;:!?\'"*'
+/** Closing brackets and their openers; a closer is dropped only when the URL holds more closers than openers. */
+const PAIRS: readonly [string, string][] = [
+  [')', '('],
+  [']', '['],
+  ['}', '{'],
+  ['>', '<'],
+]
+
+function count(text: string, char: string): number {
+  let total = 0
+  for (let index = text.indexOf(char); index !== -1; index = text.indexOf(char, index + 1)) total++
+  return total
+}
 
 /**
  * Drops sentence punctuation after a URL and closing brackets that have no opening partner inside it, so
@@ -127,24 +167,20 @@ const CLOSERS: Record<string, string> = {')': '(', ']': '[', '}': '{', '>': '<'}
  */
 export function trimTrailing(url: string): string {
   let end = url.length
-  const open: Record<string, number> = {'(': 0, '[': 0, '{': 0, '<': 0}
-  const close: Record<string, number> = {')': 0, ']': 0, '}': 0, '>': 0}
-  for (let index = 0; index < url.length; index++) {
-    const char = url[index] ?? ''
-    if (char in open) open[char] = (open[char] ?? 0) + 1
-    else if (char in close) close[char] = (close[char] ?? 0) + 1
-  }
+  let balance: Map<string, number> | undefined
   while (end > 0) {
     const char = url[end - 1] ?? ''
-    const opener = CLOSERS[char]
-    if (TRAILING.has(char)) {
+    if (TRAILING.includes(char)) {
       end--
-    } else if (opener !== undefined && (close[char] ?? 0) > (open[opener] ?? 0)) {
-      close[char] = (close[char] ?? 0) - 1
-      end--
-    } else {
-      break
+      continue
     }
+    const pair = PAIRS.find(([closer]) => closer === char)
+    if (!pair) break
+    balance ??= new Map<string, number>()
+    const surplus = balance.get(char) ?? count(url, char) - count(url, pair[1])
+    if (surplus <= 0) break
+    balance.set(char, surplus - 1)
+    end--
   }
-  return url.slice(0, end)
+  return end === url.length ? url : url.slice(0, end)
 }

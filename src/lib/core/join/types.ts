@@ -40,8 +40,8 @@ export interface JoinOptions {
   videoDomains?: string[]
 }
 
-/** A line of body or location text; quoted lines belong to an earlier, quoted message. */
-export interface TextLine {
-  text: string
-  quoted: boolean
+/** Body or location text split into lines; `quoted[i]` marks line i as part of an earlier, quoted message. */
+export interface Lines {
+  texts: string[]
+  quoted: boolean[]
 }

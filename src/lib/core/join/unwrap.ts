@@ -1,4 +1,4 @@
-import {isHostOrSub, percentDecode, queryParam, splitUrl} from './url-parts.js'
+import {isHostOrSub, percentDecode, queryParam, splitUrl, type UrlParts} from './url-parts.js'
 
 /** Wrappers nest (Proofpoint around Safe Links, ...); more than this many layers is not a real link. */
 const MAX_LAYERS = 6
@@ -16,19 +16,23 @@ const SAFE_LINKS_DOMAINS = [
  * missing or malformed.
  */
 export function unwrapLink(url: string): string {
-  let current = url
-  for (let layer = 0; layer < MAX_LAYERS; layer++) {
-    const inner = unwrapOnce(current)
-    if (inner === null || inner === current) return current
-    current = inner
-  }
-  return current
+  return unwrapToParts(url).url
 }
 
-function unwrapOnce(url: string): string | null {
-  const parts = splitUrl(url)
-  if (!parts) return null
-  const {host, path, query} = parts
+/** As unwrapLink, also returning the parts of the result (null when it is not an http(s) URL). */
+export function unwrapToParts(url: string): {url: string; parts: UrlParts | null} {
+  let current = url
+  let parts = splitUrl(current)
+  for (let layer = 0; layer < MAX_LAYERS && parts !== null; layer++) {
+    const inner = unwrapOnce(current, parts)
+    if (inner === null || inner === current) break
+    current = inner
+    parts = splitUrl(current)
+  }
+  return {url: current, parts}
+}
+
+function unwrapOnce(url: string, {host, path, query}: UrlParts): string | null {
   const lowerPath = path.toLowerCase()
   if (SAFE_LINKS_DOMAINS.some((domain) => isHostOrSub(host, domain) && host !== domain)) {
     return decodedParam(query, 'url')
