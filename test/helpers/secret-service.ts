@@ -1,5 +1,5 @@
 import {type ChildProcess, spawn, spawnSync} from 'node:child_process'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -114,6 +114,41 @@ export function withSecretService(): () => NodeJS.ProcessEnv {
   return () => {
     if (!session) throw new Error('withSecretService(): the session has not started yet')
     return session.env
+  }
+}
+
+/** A session bus policy with no service directories: nothing can be activated on it. */
+const BARE_BUS_CONFIG = `<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
+ "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
+<busconfig>
+  <type>session</type>
+  <listen>unix:tmpdir=/tmp</listen>
+  <policy context="default"><allow send_destination="*" eavesdrop="true"/><allow eavesdrop="true"/><allow own="*"/></policy>
+</busconfig>`
+
+/**
+ * A private session bus on which no Secret Service runs or can be started: a server with D-Bus but
+ * without any keyring installed.
+ */
+export async function startBareBus(): Promise<SecretServiceSession> {
+  requireBinary('dbus-daemon')
+  const dir = await mkdtemp(join(tmpdir(), 'hcal-bus-'))
+  const config = join(dir, 'bus.conf')
+  await writeFile(config, BARE_BUS_CONFIG)
+  const bus = spawn('dbus-daemon', [`--config-file=${config}`, '--print-address=1', '--nofork'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  })
+  const address = await firstLine(bus, 'dbus-daemon')
+  return {
+    env: {DBUS_SESSION_BUS_ADDRESS: address},
+    stop: async () => {
+      if (bus.exitCode === null && bus.signalCode === null) {
+        const exited = new Promise((resolve) => bus.once('exit', resolve))
+        bus.kill('SIGTERM')
+        await exited
+      }
+      await rm(dir, {recursive: true, force: true})
+    },
   }
 }
 

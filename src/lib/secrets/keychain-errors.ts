@@ -13,12 +13,12 @@ const HEADLESS_HINT =
 /** Keychain failures by what the person can do about them; the first matching pattern wins. */
 const CAUSES: {pattern: RegExp; why: string; fix: string[]}[] = [
   {
-    pattern: /timed out/i,
+    pattern: /timed out|did not receive a reply/i,
     why: 'the Secret Service did not answer in time (it may be waiting for an unlock prompt nobody can see)',
     fix: ['Unlock the login keyring, or check that the Secret Service process is responsive.', HEADLESS_HINT],
   },
   {
-    pattern: /IsLocked|locked|prompt was dismissed|unlock/i,
+    pattern: /IsLocked|\blocked\b|prompt was dismissed|\bunlock/i,
     why: 'the keyring is locked',
     fix: ['Unlock the login keyring (Seahorse / "Passwords and Keys", or log in to a desktop session).', HEADLESS_HINT],
   },

@@ -4,6 +4,7 @@ import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
+import {type SecretServiceSession, startBareBus} from '../../helpers/secret-service.js'
 
 interface ErrorEnvelope {
   status: number
@@ -66,5 +67,23 @@ describe('hcal secrets without a usable keychain', () => {
     assert.ok(!output.includes(canary))
     const written = await readdir(home.dir, {recursive: true}).catch(() => [])
     assert.ok(!written.some((path) => join(home.dir, path).includes('secrets-index')), written.join(', '))
+  })
+
+  describe('on a bus where no Secret Service runs', () => {
+    let bare: SecretServiceSession
+    before(async () => (bare = await startBareBus()))
+    after(() => bare.stop())
+
+    it('says no program provides org.freedesktop.secrets, and how to start one', async () => {
+      const run = await runCli(['secrets', 'set', 'exchange.password', '--stdin', '--json'], {
+        env: {...home.env, ...bare.env},
+        input: 'pw-no-provider-1',
+      })
+      assert.equal(run.code, 1)
+      const {error} = run.json as ErrorEnvelope
+      assert.equal(error.code, 'KEYCHAIN_UNAVAILABLE')
+      assert.match(error.message, /no program provides the Secret Service \(org\.freedesktop\.secrets\)/)
+      assert.match(error.suggestions.join(' '), /gnome-keyring-daemon --components=secrets/)
+    })
   })
 })
