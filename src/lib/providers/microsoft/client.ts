@@ -1,0 +1,151 @@
+/**
+ * Builds the Microsoft SDK clients hcal uses: an msal-node ConfidentialClientApplication (client
+ * credentials with a secret or a certificate) and a Graph client whose requests carry its token.
+ *
+ * Pointing them at another origin (the sandbox, or a private endpoint):
+ * - MSAL requires an https authority; a custom host goes into `knownAuthorities`, so MSAL reads the
+ *   tenant's OpenID configuration from that host instead of asking login.microsoftonline.com about it.
+ * - The Graph client attaches the token only to Graph hosts and `customHosts` (bare host names), so the
+ *   custom host is listed there; an http baseUrl would silently send no token and is refused here.
+ * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
+ * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
+ */
+import {X509Certificate} from 'node:crypto'
+import {rootCertificates} from 'node:tls'
+
+import {
+  AuthError,
+  ConfidentialClientApplication,
+  type Configuration,
+  type INetworkModule,
+  type NetworkRequestOptions,
+  type NetworkResponse,
+} from '@azure/msal-node'
+import {Client} from '@microsoft/microsoft-graph-client'
+import {Agent, fetch} from 'undici'
+
+export const MICROSOFT_AUTHORITY_ORIGIN = 'https://login.microsoftonline.com'
+export const GRAPH_ORIGIN = 'https://graph.microsoft.com'
+/** App-only Graph calls always ask for the resource's `.default` scope (the consented app roles). */
+export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default'
+
+export interface MicrosoftCertificateCredential {
+  /** PKCS#8 PEM private key of the certificate registered on the app. */
+  privateKeyPem: string
+  /** Hex SHA-256 thumbprint of the certificate; derived from `certificatePem` when absent. */
+  thumbprintSha256?: string
+  certificatePem?: string
+}
+
+export interface MicrosoftClientOptions {
+  tenantId: string
+  clientId: string
+  /** Exactly one of clientSecret and certificate. */
+  clientSecret?: string
+  certificate?: MicrosoftCertificateCredential
+  /** Replaces https://login.microsoftonline.com (sandbox, national clouds). Must be https. */
+  authorityOrigin?: string
+  /** Replaces https://graph.microsoft.com. Must be https. */
+  graphOrigin?: string
+  /** Extra CA (PEM) to trust for these clients only, on top of the system roots. */
+  caPem?: string
+}
+
+export interface MicrosoftClients {
+  msal: ConfidentialClientApplication
+  graph: Client
+  /** An app-only Graph access token (MSAL's cache answers until it nears expiry). */
+  getToken(): Promise<string>
+  /** Releases the connection pool of the custom CA agent (no-op without one). */
+  close(): Promise<void>
+}
+
+function httpsOrigin(value: string, name: string): URL {
+  const url = new URL(value)
+  if (url.protocol !== 'https:') throw new TypeError(`${name} must be an https origin, got ${url.protocol}`)
+  return url
+}
+
+function thumbprintOf(certificate: MicrosoftCertificateCredential): string {
+  if (certificate.thumbprintSha256) return certificate.thumbprintSha256.replace(/:/g, '')
+  if (!certificate.certificatePem)
+    throw new TypeError('The certificate credential needs thumbprintSha256 or certificatePem.')
+  return new X509Certificate(certificate.certificatePem).fingerprint256.replace(/:/g, '')
+}
+
+/** MSAL's network module over undici with a dispatcher that trusts the extra CA. */
+function networkClientFor(agent: Agent): INetworkModule {
+  const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeout?: number) => {
+    let response: Awaited<ReturnType<typeof fetch>>
+    try {
+      response = await fetch(url, {
+        method,
+        headers: options?.headers,
+        body: method === 'POST' ? (options?.body ?? '') : undefined,
+        dispatcher: agent,
+        signal: timeout ? AbortSignal.timeout(timeout) : undefined,
+      })
+    } catch (error) {
+      throw new AuthError('network_error', `Network request failed: ${(error as Error).message}`)
+    }
+    const headers: Record<string, string> = {}
+    response.headers.forEach((value, key) => {
+      headers[key] = value
+    })
+    try {
+      return {headers, body: (await response.json()) as T, status: response.status} satisfies NetworkResponse<T>
+    } catch (error) {
+      throw new AuthError('token_parsing_error', `Failed to parse response: ${(error as Error).message}`)
+    }
+  }
+  return {
+    sendGetRequestAsync: (url, options, timeout) => send(url, 'GET', options, timeout),
+    sendPostRequestAsync: (url, options) => send(url, 'POST', options),
+  }
+}
+
+export function createMicrosoftClients(options: MicrosoftClientOptions): MicrosoftClients {
+  if (Boolean(options.clientSecret) === Boolean(options.certificate)) {
+    throw new TypeError('Give exactly one of clientSecret and certificate.')
+  }
+  const authorityOrigin = httpsOrigin(options.authorityOrigin ?? MICROSOFT_AUTHORITY_ORIGIN, 'authorityOrigin')
+  const graphOrigin = httpsOrigin(options.graphOrigin ?? GRAPH_ORIGIN, 'graphOrigin')
+  const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
+  const customAuthority = authorityOrigin.origin !== MICROSOFT_AUTHORITY_ORIGIN
+
+  const configuration: Configuration = {
+    auth: {
+      clientId: options.clientId,
+      authority: `${authorityOrigin.origin}/${options.tenantId}`,
+      ...(customAuthority ? {knownAuthorities: [authorityOrigin.host]} : {}),
+      ...(options.clientSecret ? {clientSecret: options.clientSecret} : {}),
+      ...(options.certificate
+        ? {
+            clientCertificate: {
+              privateKey: options.certificate.privateKeyPem,
+              thumbprintSha256: thumbprintOf(options.certificate),
+            },
+          }
+        : {}),
+    },
+    ...(agent ? {system: {networkClient: networkClientFor(agent)}} : {}),
+  }
+  const msal = new ConfidentialClientApplication(configuration)
+
+  const getToken = async (): Promise<string> => {
+    const result = await msal.acquireTokenByClientCredential({scopes: [GRAPH_DEFAULT_SCOPE]})
+    if (!result?.accessToken) throw new AuthError('no_token', 'The identity platform returned no access token.')
+    return result.accessToken
+  }
+
+  const graph = Client.initWithMiddleware({
+    authProvider: {getAccessToken: getToken},
+    baseUrl: graphOrigin.origin,
+    defaultVersion: 'v1.0',
+    ...(graphOrigin.origin !== GRAPH_ORIGIN ? {customHosts: new Set([graphOrigin.hostname])} : {}),
+    // Graph's HTTPMessageHandler calls fetch(request, options); undici's fetch honours `dispatcher`.
+    ...(agent ? {fetchOptions: {dispatcher: agent} as unknown as RequestInit} : {}),
+  })
+
+  return {msal, graph, getToken, close: async () => agent?.close()}
+}

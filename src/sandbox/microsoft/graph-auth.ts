@@ -1,0 +1,149 @@
+/**
+ * Graph's front door for app-only calls: bearer token validation (signature, issuer, audience, lifetime),
+ * the app roles a call needs, the mailbox scope, and Outlook's per-mailbox limits.
+ */
+import {createPublicKey, type KeyObject} from 'node:crypto'
+
+import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
+import {errors as joseErrors, jwtVerify} from 'jose'
+
+import type {Directory} from './directory.js'
+import {sendGraphError} from './graph-errors.js'
+import {MailboxLimits} from './limits.js'
+import type {Mailbox} from './model.js'
+import {setMailbox} from './request-log.js'
+import type {MicrosoftStore} from './store.js'
+
+export type Permission = 'Calendars.Read' | 'Calendars.ReadWrite' | 'MailboxSettings.Read' | 'MailboxSettings.ReadWrite'
+
+const SATISFIED_BY: Record<Permission, string[]> = {
+  'Calendars.Read': ['Calendars.Read', 'Calendars.ReadWrite'],
+  'Calendars.ReadWrite': ['Calendars.ReadWrite'],
+  'MailboxSettings.Read': ['MailboxSettings.Read', 'MailboxSettings.ReadWrite'],
+  'MailboxSettings.ReadWrite': ['MailboxSettings.ReadWrite'],
+}
+
+const GRAPH_AUDIENCES = [
+  'https://graph.microsoft.com',
+  'https://graph.microsoft.com/',
+  '00000003-0000-0000-c000-000000000000',
+]
+const WWW_AUTHENTICATE =
+  'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"'
+
+export interface GraphCaller {
+  appId: string
+  roles: Set<string>
+}
+
+const callers = new WeakMap<FastifyRequest, GraphCaller>()
+
+export class GraphGate {
+  readonly limits: MailboxLimits
+  private readonly publicKey: KeyObject
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly store: MicrosoftStore,
+    quotaWindowScale: number,
+  ) {
+    this.limits = new MailboxLimits(quotaWindowScale)
+    this.publicKey = createPublicKey(directory.signingKey)
+  }
+
+  /**
+   * onRequest hook: charges the addressed mailbox's concurrency and rate limits before anything else runs
+   * (so injected latency is spent holding a slot, as a slow Outlook call would).
+   */
+  install(app: FastifyInstance): void {
+    app.addHook('onRequest', async (request, reply) => {
+      const user = (request.params as {user?: string} | undefined)?.user
+      const mailbox = user ? this.store.resolve(user) : undefined
+      if (!mailbox) return
+      setMailbox(request, mailbox.address)
+      const slot = this.limits.acquire(mailbox.address)
+      if ('code' in slot) {
+        return sendGraphError(request, reply, 429, slot.code, slot.message, {
+          'Retry-After': String(slot.retryAfterSeconds),
+        })
+      }
+      reply.raw.once('close', slot.release)
+    })
+  }
+
+  /** Validates the bearer token; answers 401 itself and returns undefined when it is not acceptable. */
+  async authenticate(request: FastifyRequest, reply: FastifyReply): Promise<GraphCaller | undefined> {
+    const known = callers.get(request)
+    if (known) return known
+    const header = request.headers.authorization ?? ''
+    const token = /^Bearer\s+(\S+)$/i.exec(header)?.[1]
+    const deny = (code: string, message: string) => {
+      reply.header('WWW-Authenticate', WWW_AUTHENTICATE)
+      sendGraphError(request, reply, 401, code, message)
+      return undefined
+    }
+    if (!token) return deny('InvalidAuthenticationToken', 'Access token is empty.')
+    let payload: Record<string, unknown>
+    try {
+      ;({payload} = await jwtVerify(token, this.publicKey, {
+        algorithms: ['RS256'],
+        issuer: `https://sts.windows.net/${this.directory.tenantId}/`,
+        audience: GRAPH_AUDIENCES,
+        clockTolerance: 300,
+      }))
+    } catch (error) {
+      if (error instanceof joseErrors.JWTExpired)
+        return deny('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.')
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
+        return deny('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
+      }
+      if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
+        return deny('InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).')
+      }
+      return deny('InvalidAuthenticationToken', 'Access token validation failure.')
+    }
+    const roles = Array.isArray(payload.roles) ? payload.roles.filter((r): r is string => typeof r === 'string') : []
+    if (!roles.length)
+      return deny(
+        'NoPermissionsInAccessToken',
+        'The token contains no permissions, or permissions can not be understood.',
+      )
+    const caller = {appId: String(payload.appid ?? ''), roles: new Set(roles)}
+    callers.set(request, caller)
+    return caller
+  }
+
+  /** Authenticates and authorises a call on `user`'s mailbox; answers the error itself when refused. */
+  async mailbox(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    user: string,
+    permission: Permission,
+  ): Promise<Mailbox | undefined> {
+    const caller = await this.authenticate(request, reply)
+    if (!caller) return undefined
+    const mailbox = this.store.resolve(user)
+    if (!mailbox) {
+      sendGraphError(request, reply, 404, 'ErrorInvalidUser', `The requested user '${user}' is invalid.`)
+      return undefined
+    }
+    setMailbox(request, mailbox.address)
+    if (!this.allows(caller, permission)) {
+      sendGraphError(request, reply, 403, 'ErrorAccessDenied', 'Access is denied. Check credentials and try again.')
+      return undefined
+    }
+    if (!this.directory.inScope(mailbox.address)) {
+      const message =
+        this.directory.scopeKind === 'applicationAccessPolicy'
+          ? 'Access to OData is disabled: [RAOP] : Blocked by tenant configured AppOnly AccessPolicy settings.'
+          : 'Access is denied. Check credentials and try again.'
+      sendGraphError(request, reply, 403, 'ErrorAccessDenied', message)
+      return undefined
+    }
+    return mailbox
+  }
+
+  allows(caller: GraphCaller, permission: Permission): boolean {
+    return SATISFIED_BY[permission].some((role) => caller.roles.has(role))
+  }
+}

@@ -1,0 +1,266 @@
+/**
+ * The Microsoft identity platform for one tenant: OpenID discovery, signing keys, the v2.0 token endpoint
+ * (client credentials with a secret or a certificate assertion) and the admin-consent redirect.
+ */
+import {createHash, randomUUID, timingSafeEqual} from 'node:crypto'
+
+import type {FastifyInstance, FastifyRequest} from 'fastify'
+import {SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify} from 'jose'
+
+import type {SandboxContext} from '../types.js'
+import {aadsts, sendAadsts, type AadstsError} from './aadsts.js'
+import {REQUIRED_ROLES, type Directory} from './directory.js'
+import {setOperation} from './request-log.js'
+
+export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
+const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
+
+type TenantParams = {Params: {tenant: string}}
+
+export function openIdConfiguration(origin: string, tenantId: string): Record<string, unknown> {
+  const base = `${origin}/${tenantId}`
+  return {
+    token_endpoint: `${base}/oauth2/v2.0/token`,
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    jwks_uri: `${base}/discovery/v2.0/keys`,
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
+    scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
+    issuer: `${base}/v2.0`,
+    request_uri_parameter_supported: false,
+    userinfo_endpoint: `${origin}/oidc/userinfo`,
+    authorization_endpoint: `${base}/oauth2/v2.0/authorize`,
+    device_authorization_endpoint: `${base}/oauth2/v2.0/devicecode`,
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    end_session_endpoint: `${base}/oauth2/v2.0/logout`,
+    claims_supported: ['sub', 'iss', 'cloud_instance_name', 'aud', 'exp', 'iat', 'auth_time', 'tid', 'ver'],
+    kerberos_endpoint: `${base}/kerberos`,
+    tenant_region_scope: 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+    cloud_graph_host_name: 'graph.windows.net',
+    msgraph_host: 'graph.microsoft.com',
+    rbac_url: 'https://pas.windows.net',
+  }
+}
+
+function secretMatches(expected: string, given: string): boolean {
+  const a = createHash('sha256').update(expected).digest()
+  const b = createHash('sha256').update(given).digest()
+  return timingSafeEqual(a, b)
+}
+
+function hexToBase64Url(hex: string): string {
+  return Buffer.from(hex, 'hex').toString('base64url')
+}
+
+/** Verifies a private_key_jwt client assertion; returns the AADSTS failure or undefined when valid. */
+async function checkAssertion(
+  directory: Directory,
+  assertion: string,
+  clientId: string,
+  tokenEndpoints: string[],
+): Promise<AadstsError | undefined> {
+  let header: ReturnType<typeof decodeProtectedHeader>
+  try {
+    header = decodeProtectedHeader(assertion)
+  } catch {
+    return aadsts.malformedAssertion()
+  }
+  const cert = directory.certificate
+  const sha256 = header['x5t#S256']
+  const sha1 = header.x5t
+  const known =
+    (typeof sha256 === 'string' && sha256 === hexToBase64Url(cert.thumbprintSha256Hex)) ||
+    (typeof sha1 === 'string' && sha1 === hexToBase64Url(cert.thumbprintSha1Hex))
+  if (!known) {
+    const given = typeof sha256 === 'string' ? sha256 : typeof sha1 === 'string' ? sha1 : ''
+    return aadsts.unknownCertificate(Buffer.from(given, 'base64url').toString('hex').toUpperCase(), clientId)
+  }
+  try {
+    const {payload} = await jwtVerify(assertion, cert.publicKey, {algorithms: ['RS256', 'PS256'], clockTolerance: 300})
+    if (typeof payload.aud !== 'string' || !tokenEndpoints.includes(payload.aud)) return aadsts.assertionAudience()
+    if (payload.iss !== clientId || payload.sub !== clientId) return aadsts.assertionIssuer()
+    if (typeof payload.exp !== 'number') return aadsts.assertionExpired()
+    return undefined
+  } catch (error) {
+    if (error instanceof joseErrors.JWTExpired || error instanceof joseErrors.JWTClaimValidationFailed) {
+      return aadsts.assertionExpired()
+    }
+    if (error instanceof joseErrors.JWSSignatureVerificationFailed) return aadsts.badAssertionSignature()
+    return aadsts.malformedAssertion()
+  }
+}
+
+async function issueAccessToken(
+  ctx: SandboxContext,
+  directory: Directory,
+  authMethod: 'secret' | 'certificate',
+): Promise<{token: string; lifetime: number}> {
+  const lifetime = ctx.faults.tokenLifetimeSeconds()
+  const now = Math.floor(Date.now() / 1000)
+  const issuer = `https://sts.windows.net/${directory.tenantId}/`
+  const roles = directory.consent.roles
+  const token = await new SignJWT({
+    aio: randomUUID(),
+    app_displayname: 'hcal',
+    appid: directory.clientId,
+    appidacr: authMethod === 'secret' ? '1' : '2',
+    idp: issuer,
+    idtyp: 'app',
+    oid: directory.servicePrincipalId,
+    rh: '0.sandbox.',
+    ...(roles.length ? {roles: [...roles]} : {}),
+    sub: directory.servicePrincipalId,
+    tenant_region_scope: 'EU',
+    tid: directory.tenantId,
+    uti: randomUUID().replace(/-/g, '').slice(0, 22),
+    ver: '1.0',
+    wids: ['0997a1d0-0d1d-4acb-b408-d5ca73121e90'],
+  })
+    .setProtectedHeader({typ: 'JWT', alg: 'RS256', kid: directory.signingKid, x5t: directory.signingKid})
+    .setAudience(GRAPH_RESOURCE)
+    .setIssuer(issuer)
+    .setIssuedAt(now)
+    .setNotBefore(now)
+    .setExpirationTime(now + lifetime)
+    .sign(directory.signingKey)
+  return {token, lifetime}
+}
+
+function formField(body: unknown, name: string): string | undefined {
+  const value = (body as Record<string, unknown> | null)?.[name]
+  return typeof value === 'string' ? value : undefined
+}
+
+function redirectWith(target: string, params: Record<string, string>): string {
+  const url = new URL(target)
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
+  return url.toString()
+}
+
+export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext, directory: Directory): void {
+  const origin = ctx.origin
+  const tenantOf = (request: FastifyRequest<TenantParams>): boolean => directory.isTenant(request.params.tenant)
+
+  app.get<TenantParams>('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) => {
+    setOperation(request, 'identity.openidConfiguration')
+    if (!tenantOf(request)) return sendAadsts(reply, origin, aadsts.unknownTenant(request.params.tenant))
+    return openIdConfiguration(origin, directory.tenantId)
+  })
+
+  app.get<TenantParams>('/:tenant/discovery/v2.0/keys', async (request, reply) => {
+    setOperation(request, 'identity.keys')
+    if (!tenantOf(request)) return sendAadsts(reply, origin, aadsts.unknownTenant(request.params.tenant))
+    return {keys: [{...directory.jwk, issuer: `${origin}/${directory.tenantId}/v2.0`}]}
+  })
+
+  app.get('/common/discovery/instance', async (request) => {
+    setOperation(request, 'identity.instanceDiscovery')
+    const host = new URL(origin).host
+    return {
+      tenant_discovery_endpoint: `${origin}/{tenantid}/v2.0/.well-known/openid-configuration`,
+      'api-version': '1.1',
+      metadata: [{preferred_network: host, preferred_cache: host, aliases: [host]}],
+    }
+  })
+
+  app.post<TenantParams>('/:tenant/oauth2/v2.0/token', async (request, reply) => {
+    setOperation(request, 'identity.token')
+    const correlationId =
+      formField(request.body, 'client-request-id') ?? (request.headers['client-request-id'] as string | undefined)
+    const fail = (failure: AadstsError) => sendAadsts(reply, origin, failure, correlationId)
+    const {tenant} = request.params
+    if (!tenantOf(request)) return fail(aadsts.unknownTenant(tenant))
+    const grant = formField(request.body, 'grant_type') ?? ''
+    if (grant !== 'client_credentials') return fail(aadsts.unsupportedGrant(grant))
+    const clientId = formField(request.body, 'client_id') ?? ''
+    if (clientId.toLowerCase() !== directory.clientId) return fail(aadsts.unknownApp(clientId, tenant))
+    const secret = formField(request.body, 'client_secret')
+    const assertion = formField(request.body, 'client_assertion')
+    let method: 'secret' | 'certificate'
+    if (secret !== undefined) {
+      if (!secretMatches(directory.clientSecret, secret)) return fail(aadsts.invalidSecret(clientId))
+      method = 'secret'
+    } else if (assertion !== undefined && formField(request.body, 'client_assertion_type') === ASSERTION_TYPE) {
+      const endpoints = [tenant, directory.tenantId, directory.domain].map((t) => `${origin}/${t}/oauth2/v2.0/token`)
+      const failure = await checkAssertion(directory, assertion, directory.clientId, endpoints)
+      if (failure) return fail(failure)
+      method = 'certificate'
+    } else {
+      return fail(aadsts.missingCredential())
+    }
+    if (!directory.consent.servicePrincipal) return fail(aadsts.noServicePrincipal(clientId, directory.tenantId))
+    const scope = formField(request.body, 'scope') ?? ''
+    const scopes = scope.split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s))
+    if (scopes.length !== 1 || !scopes[0]?.endsWith('/.default')) return fail(aadsts.scopeNotDefault(scope))
+    const resource = scopes[0].slice(0, -'/.default'.length).replace(/\/$/, '')
+    if (resource !== GRAPH_RESOURCE && resource !== '00000003-0000-0000-c000-000000000000') {
+      return fail(aadsts.unknownResource(resource, directory.tenantId))
+    }
+    const {token, lifetime} = await issueAccessToken(ctx, directory, method)
+    return reply.header('cache-control', 'no-store, no-cache').send({
+      token_type: 'Bearer',
+      expires_in: lifetime,
+      ext_expires_in: lifetime,
+      access_token: token,
+    })
+  })
+
+  const adminConsent = async (
+    request: FastifyRequest<{Params: {tenant: string}; Querystring: Record<string, string | undefined>}>,
+    version: 'v1' | 'v2',
+  ) => {
+    setOperation(request, 'identity.adminConsent')
+    const {client_id: clientId, redirect_uri: redirectUri, state, scope} = request.query
+    if (!tenantOf(request)) return {status: 400, failure: aadsts.unknownTenant(request.params.tenant)}
+    if (!clientId || clientId.toLowerCase() !== directory.clientId) {
+      return {status: 400, failure: aadsts.unknownApp(clientId ?? '', request.params.tenant)}
+    }
+    if (!redirectUri || !/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/.test(redirectUri)) {
+      return {status: 400, failure: redirectMismatch(redirectUri ?? '', directory.clientId)}
+    }
+    const common: Record<string, string> = state === undefined ? {} : {state}
+    if (directory.consent.adminConsentOutcome === 'deny') {
+      return {
+        status: 302,
+        location: redirectWith(redirectUri, {
+          error: 'access_denied',
+          error_subcode: 'cancel',
+          error_description: 'AADSTS65004: User declined to consent to access the app.',
+          ...common,
+        }),
+      }
+    }
+    directory.consent.servicePrincipal = true
+    directory.consent.roles = [...new Set([...directory.consent.roles, ...REQUIRED_ROLES])]
+    const granted: Record<string, string> = {admin_consent: 'True', tenant: directory.tenantId, ...common}
+    if (version === 'v2') granted.scope = scope ?? `${GRAPH_RESOURCE}/.default`
+    return {status: 302, location: redirectWith(redirectUri, granted)}
+  }
+
+  for (const [path, version] of [
+    ['/:tenant/adminconsent', 'v1'],
+    ['/:tenant/v2.0/adminconsent', 'v2'],
+  ] as const) {
+    app.get<{Params: {tenant: string}; Querystring: Record<string, string | undefined>}>(
+      path,
+      async (request, reply) => {
+        const outcome = await adminConsent(request, version)
+        if ('failure' in outcome && outcome.failure) return sendAadsts(reply, origin, outcome.failure)
+        return reply.redirect(outcome.location ?? '/', 302)
+      },
+    )
+  }
+}
+
+function redirectMismatch(redirectUri: string, clientId: string): AadstsError {
+  return {
+    status: 400,
+    error: 'invalid_request',
+    code: 50011,
+    description: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
+  }
+}

@@ -1,0 +1,136 @@
+/**
+ * Mailboxes and their calendar items. Every write gets a new change key and a new position in the mailbox's
+ * change sequence (which delta queries and subscriptions follow); deletions leave tombstones for delta.
+ */
+import {newChangeKey, randomItemId} from './ids.js'
+import type {ChangeType, Mailbox, StoredEvent} from './model.js'
+import {expandStarts} from './recurrence.js'
+
+export type ChangeListener = (mailbox: Mailbox, event: StoredEvent, change: ChangeType) => void
+
+export class MicrosoftStore {
+  readonly mailboxes = new Map<string, Mailbox>()
+  private readonly byId = new Map<string, Mailbox>()
+  private readonly listeners: ChangeListener[] = []
+
+  addMailbox(mailbox: Mailbox): void {
+    this.mailboxes.set(mailbox.address.toLowerCase(), mailbox)
+    this.byId.set(mailbox.id.toLowerCase(), mailbox)
+  }
+
+  clear(): void {
+    this.mailboxes.clear()
+    this.byId.clear()
+  }
+
+  /** Looks a mailbox up by UPN/SMTP address or by object id, case-insensitively. */
+  resolve(idOrUpn: string): Mailbox | undefined {
+    const key = idOrUpn.toLowerCase()
+    return this.mailboxes.get(key) ?? this.byId.get(key)
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.listeners.push(listener)
+  }
+
+  private emit(mailbox: Mailbox, event: StoredEvent, change: ChangeType): void {
+    for (const listener of this.listeners) listener(mailbox, event, change)
+  }
+
+  private stamp(mailbox: Mailbox, event: StoredEvent, now: number): void {
+    mailbox.seq += 1
+    event.seq = mailbox.seq
+    event.changeKey = newChangeKey()
+    event.modifiedAt = now
+  }
+
+  /** Adds an item; a series master also gets its occurrences. Seeding passes `quiet` (no notifications). */
+  insert(mailbox: Mailbox, event: StoredEvent, quiet = false): StoredEvent {
+    this.stamp(mailbox, event, event.modifiedAt || Date.now())
+    mailbox.events.set(event.id, event)
+    if (!quiet) this.emit(mailbox, event, 'created')
+    if (event.type === 'seriesMaster' && event.recurrence) {
+      const duration = event.end - event.start
+      for (const start of expandStarts(event.recurrence, event.start)) {
+        const occurrence: StoredEvent = {
+          ...event,
+          id: `${event.id}_${start.toString(36)}`,
+          type: 'occurrence',
+          seriesMasterId: event.id,
+          recurrence: undefined,
+          originalStart: start,
+          start,
+          end: start + duration,
+          attendees: event.attendees.map((a) => ({...a})),
+          extended: new Map(event.extended),
+        }
+        this.stamp(mailbox, occurrence, occurrence.modifiedAt)
+        mailbox.events.set(occurrence.id, occurrence)
+      }
+    }
+    return event
+  }
+
+  /**
+   * Applies `mutate` to an item and records the write. Editing an occurrence turns it into an exception;
+   * editing a master carries the edit to its untouched occurrences.
+   */
+  update(mailbox: Mailbox, event: StoredEvent, mutate: (event: StoredEvent) => void): StoredEvent {
+    const before = {start: event.start, end: event.end}
+    mutate(event)
+    if (event.type === 'occurrence') event.type = 'exception'
+    this.stamp(mailbox, event, Date.now())
+    this.emit(mailbox, event, 'updated')
+    if (event.type === 'seriesMaster') {
+      const shift = event.start - before.start
+      const duration = event.end - event.start
+      for (const occurrence of this.instancesOf(mailbox, event.id)) {
+        if (occurrence.type !== 'occurrence') continue
+        const {id, type, seriesMasterId, originalStart, seq, changeKey, createdAt, modifiedAt} = occurrence
+        const start = occurrence.start + shift
+        Object.assign(occurrence, {...event, recurrence: undefined, extended: new Map(event.extended)})
+        Object.assign(occurrence, {id, type, seriesMasterId, originalStart, seq, changeKey, createdAt, modifiedAt})
+        occurrence.start = start
+        occurrence.end = start + duration
+        occurrence.attendees = event.attendees.map((a) => ({...a}))
+        this.stamp(mailbox, occurrence, Date.now())
+      }
+    }
+    return event
+  }
+
+  /** Deletes an item (a master takes its instances with it) and leaves tombstones for delta. */
+  remove(mailbox: Mailbox, event: StoredEvent): void {
+    const doomed = event.type === 'seriesMaster' ? [event, ...this.instancesOf(mailbox, event.id)] : [event]
+    for (const item of doomed) {
+      mailbox.events.delete(item.id)
+      mailbox.seq += 1
+      mailbox.tombstones.push({id: item.id, seq: mailbox.seq, start: item.start, end: item.end})
+    }
+    this.emit(mailbox, event, 'deleted')
+  }
+
+  instancesOf(mailbox: Mailbox, masterId: string): StoredEvent[] {
+    const instances: StoredEvent[] = []
+    for (const item of mailbox.events.values()) if (item.seriesMasterId === masterId) instances.push(item)
+    return instances.sort((a, b) => a.start - b.start)
+  }
+
+  newId(): string {
+    return randomItemId()
+  }
+}
+
+/** Items a calendarView over [start, end) shows: expanded instances, no masters (Graph's semantics). */
+export function viewItems(mailbox: Mailbox, start: number, end: number): StoredEvent[] {
+  const items: StoredEvent[] = []
+  for (const item of mailbox.events.values()) {
+    if (item.type === 'seriesMaster') continue
+    if (overlaps(item, start, end)) items.push(item)
+  }
+  return items.sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
+}
+
+export function overlaps(item: {start: number; end: number}, start: number, end: number): boolean {
+  return item.start < end && (item.end > start || (item.end === item.start && item.start >= start))
+}
