@@ -26,6 +26,11 @@ export interface SandboxTls {
   keyPem: string
 }
 
+/** Where the CA certificate (PEM) is kept in a state directory: the file a profile trusts. */
+export function caCertificatePath(stateDir: string): string {
+  return join(stateDir, CA_CERT_FILE)
+}
+
 interface CertificateAuthority {
   cert: x509.X509Certificate
   privateKey: webcrypto.CryptoKey
@@ -77,7 +82,7 @@ async function importAuthority(certPem: string, keyPem: string): Promise<Certifi
 /** Reuses the CA kept in `stateDir` (so a trusted CA file stays valid across runs), or creates one there. */
 async function loadOrCreateAuthority(stateDir: string | undefined): Promise<CertificateAuthority> {
   if (!stateDir) return createAuthority()
-  const certPath = join(stateDir, CA_CERT_FILE)
+  const certPath = caCertificatePath(stateDir)
   const keyPath = join(stateDir, CA_KEY_FILE)
   try {
     const [certPem, keyPem] = await Promise.all([readFile(certPath, 'utf8'), readFile(keyPath, 'utf8')])

@@ -53,6 +53,8 @@ export interface MeetingGeneratorInput {
 }
 
 export class MeetingGenerator {
+  /** Start/end instants are quarter hours in a 40-day window: a few thousand distinct strings, shared. */
+  private readonly isoCache = new Map<number, string>()
   private readonly shapes: Deck<Shape>
   private readonly responses: Deck<SeedResponse>
   private readonly content: ContentPool
@@ -95,12 +97,12 @@ export class MeetingGenerator {
   private attendees(organizerIndex: number): SeedAttendee[] {
     const {prng, users, rooms} = this.input
     const attendees: SeedAttendee[] = []
-    const seen = new Set<number>([organizerIndex])
+    const seen = [organizerIndex]
     const wanted = Math.min(users.length - 1, prng.int(1, 5))
     for (let tries = 0; attendees.length < wanted && tries < wanted * 4; tries++) {
       const index = prng.int(0, users.length - 1)
-      if (seen.has(index)) continue
-      seen.add(index)
+      if (seen.includes(index)) continue
+      seen.push(index)
       const user = users[index] as SeedUser
       attendees.push({email: user.email, name: user.displayName, response: this.responses.draw()})
     }
@@ -139,6 +141,15 @@ export class MeetingGenerator {
     return recurrence
   }
 
+  private iso(ms: number): string {
+    let value = this.isoCache.get(ms)
+    if (value === undefined) {
+      value = new Date(ms).toISOString()
+      this.isoCache.set(ms, value)
+    }
+    return value
+  }
+
   /** Sets start and end so that every occurrence (including moved ones) stays inside the window. */
   private place(meeting: SeedMeeting, organizer: SeedUser): void {
     const {prng, dayStart} = this.input
@@ -150,14 +161,14 @@ export class MeetingGenerator {
     if (meeting.allDay) {
       const days = prng.int(1, 2)
       const start = dayStart + prng.int(FIRST_DAY, LAST_DAY - days) * DAY_MS
-      meeting.start = new Date(start).toISOString()
-      meeting.end = new Date(start + days * DAY_MS).toISOString()
+      meeting.start = this.iso(start)
+      meeting.end = this.iso(start + days * DAY_MS)
       return
     }
     const day = prng.int(FIRST_DAY, LAST_DAY - spanDays)
     const localMinutes = prng.int(8 * 4, 17 * 4) * 15
     const start = dayStart + day * DAY_MS + localMinutes * MINUTE_MS - utcOffsetHours(organizer) * HOUR_MS
-    meeting.start = new Date(start).toISOString()
-    meeting.end = new Date(start + prng.pick(DURATIONS_MIN) * MINUTE_MS).toISOString()
+    meeting.start = this.iso(start)
+    meeting.end = this.iso(start + prng.pick(DURATIONS_MIN) * MINUTE_MS)
   }
 }

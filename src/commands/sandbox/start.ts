@@ -1,0 +1,132 @@
+import {writeFile} from 'node:fs/promises'
+import {join} from 'node:path'
+
+import {Flags} from '@oclif/core'
+
+import {BaseCommand} from '../../lib/cli/base-command.js'
+import {dataDir} from '../../lib/config/paths.js'
+import {ExitCode, HcalError} from '../../lib/errors.js'
+
+export interface SandboxEndpoint {
+  service: string
+  url: string
+}
+
+export interface SandboxStartResult {
+  origin: string
+  caFile: string
+  profile: string | null
+  providers: string[]
+  unavailable: {provider: string; reason: string}[]
+  endpoints: SandboxEndpoint[]
+  seed: {seed: number; users: number; events: number; rooms: number}
+}
+
+export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
+  static override summary = 'Run local emulators of Google, Microsoft 365 and Exchange until stopped.'
+  static override description = `Serves all three emulators on one HTTPS port with a locally generated CA (kept in the data
+directory and trusted by the profile explicitly), seeds them deterministically, and writes a ready profile
+(default "sandbox"; pass --profile to pick another) whose credentials are stored as secrets in the OS
+keychain. Runs until Ctrl-C or SIGTERM, then stops cleanly and exits 0: stopping is how a sandbox ends.
+
+Seed sizes are per provider: --users users, each organising --events meetings, and --rooms rooms.
+The control API under /_sandbox/ needs a bearer token, generated per start and never printed; set
+HCAL_SANDBOX_CONTROL_TOKEN to choose it when a script drives the control API.`
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --port 8443 --users 200 --events 20 --latency 20-80',
+    `<%= config.bin %> <%= command.id %> --faults '{"errorRates":{"503":0.05},"resetRate":0.01}' --ready-file /tmp/sandbox.json`,
+  ]
+  static override flags = {
+    port: Flags.integer({summary: 'HTTPS port on 127.0.0.1 (0 picks a free one).', default: 8443, min: 0, max: 65535}),
+    seed: Flags.integer({summary: 'Seed of the generated data: the same seed gives the same data.', default: 1}),
+    users: Flags.integer({summary: 'Users per provider.', default: 20, min: 1, max: 100_000}),
+    events: Flags.integer({summary: 'Meetings each user organises.', default: 10, min: 0, max: 1000}),
+    rooms: Flags.integer({summary: 'Room mailboxes per provider.', default: 5, min: 0, max: 10_000}),
+    latency: Flags.string({summary: 'Added latency in ms: fixed ("50") or a uniform range ("20-80").'}),
+    faults: Flags.string({summary: 'Fault spec as inline JSON or the path of a JSON file.'}),
+    'ready-file': Flags.string({summary: 'Write {origin, pid, caFile, profile} here as JSON once listening.'}),
+    'skip-profile': Flags.boolean({summary: 'Do not write a profile or store credentials.'}),
+  }
+
+  async run(): Promise<SandboxStartResult> {
+    // Loaded here, not at the top: `hcal --help` must not load the sandbox.
+    const [{startSandbox}, {parseLatencyFlag, loadFaultsFlag}, {caCertificatePath}, {endpointsOf}] = await Promise.all([
+      import('../../sandbox/host/start.js'),
+      import('../../sandbox/host/cli-options.js'),
+      import('../../sandbox/host/tls.js'),
+      import('../../sandbox/host/endpoints.js'),
+    ])
+    const {flags} = this
+    const latency = flags.latency === undefined ? undefined : parseLatencyFlag(flags.latency)
+    const faults = flags.faults === undefined ? undefined : await loadFaultsFlag(flags.faults)
+    const stateDir = join(dataDir(), 'sandbox')
+    const profileName = flags['skip-profile'] ? null : flags.profile === 'default' ? 'sandbox' : flags.profile
+
+    this.out.info('Starting the sandbox…')
+    const sandbox = await startSandbox({
+      port: flags.port,
+      seed: flags.seed,
+      users: flags.users,
+      events: flags.events,
+      rooms: flags.rooms,
+      latency,
+      faults,
+      stateDir,
+      controlToken: process.env.HCAL_SANDBOX_CONTROL_TOKEN || undefined,
+    })
+    try {
+      for (const {provider, reason} of sandbox.unavailable) this.out.warn(`${provider} emulator not running: ${reason}`)
+      const caFile = caCertificatePath(stateDir)
+      if (profileName) {
+        const {writeSandboxProfile} = await import('../../sandbox/host/profile.js')
+        const {createSecretStore} = await import('../../lib/secrets/index.js')
+        try {
+          await writeSandboxProfile(sandbox, profileName, caFile, createSecretStore({profile: profileName}))
+        } catch (error) {
+          if (error instanceof HcalError) {
+            error.suggestions.push(
+              'To run the sandbox without writing a profile or storing secrets, pass --skip-profile.',
+            )
+          }
+          throw error
+        }
+      }
+      const result: SandboxStartResult = {
+        origin: sandbox.origin,
+        caFile,
+        profile: profileName,
+        providers: sandbox.providers,
+        unavailable: sandbox.unavailable,
+        endpoints: endpointsOf(sandbox, caFile),
+        seed: {seed: flags.seed, users: flags.users, events: flags.events, rooms: flags.rooms},
+      }
+      if (flags['ready-file']) {
+        const ready = {origin: sandbox.origin, pid: process.pid, caFile, profile: profileName}
+        await writeFile(flags['ready-file'], `${JSON.stringify(ready)}\n`)
+      }
+      this.out.table(result.endpoints, [
+        {key: 'service', header: 'Service'},
+        {key: 'url', header: 'Endpoint'},
+      ])
+      this.out.success(
+        `Sandbox ready at ${sandbox.origin}${profileName ? `; profile "${profileName}" written` : ''}. Press Ctrl-C to stop.`,
+      )
+      await new Promise<void>((resolve) => {
+        if (this.abort.signal.aborted) resolve()
+        else this.abort.signal.addEventListener('abort', () => resolve(), {once: true})
+      })
+      return result
+    } finally {
+      await sandbox.stop()
+    }
+  }
+
+  /** Ctrl-C / SIGTERM is the normal way to end a sandbox: stop cleanly and exit 0; a second signal forces 130. */
+  protected override interrupted(signal: NodeJS.Signals): void {
+    if (this.abort.signal.aborted) process.exit(ExitCode.interrupted)
+    this.out.info(`Received ${signal}; stopping the sandbox.`)
+    this.abort.abort(signal)
+    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref()
+  }
+}
