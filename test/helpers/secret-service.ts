@@ -7,6 +7,9 @@ export interface SecretServiceSession {
   /** DBUS_SESSION_BUS_ADDRESS and a throwaway HOME/XDG_* for processes that use this keyring. */
   env: NodeJS.ProcessEnv
   stop(): Promise<void>
+  /** Freezes the Secret Service (SIGSTOP): it keeps its bus name but answers nothing, like a hung daemon. */
+  freeze?(): void
+  thaw?(): void
 }
 
 const INSTALL_HINT =
@@ -78,6 +81,7 @@ export async function startSecretService(): Promise<SecretServiceSession> {
   })
   keyring.stdin.end('hcal-test-keyring-password')
   const stop = async () => {
+    keyring.kill('SIGCONT')
     for (const child of [keyring, bus]) {
       if (child.exitCode === null && child.signalCode === null) {
         const exited = new Promise((resolve) => child.once('exit', resolve))
@@ -95,7 +99,12 @@ export async function startSecretService(): Promise<SecretServiceSession> {
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  return {env: {DBUS_SESSION_BUS_ADDRESS: address, HOME: home, XDG_RUNTIME_DIR: home}, stop}
+  return {
+    env: {DBUS_SESSION_BUS_ADDRESS: address, HOME: home, XDG_RUNTIME_DIR: home},
+    stop,
+    freeze: () => keyring.kill('SIGSTOP'),
+    thaw: () => keyring.kill('SIGCONT'),
+  }
 }
 
 /**

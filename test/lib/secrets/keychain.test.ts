@@ -11,8 +11,14 @@ describe('keychain secret store (real Secret Service)', () => {
   // The native binding connects to the bus once per process, so these in-process tests point the
   // process at the private bus for good; tests of an unreachable keychain run the CLI as a child.
   const bus = withSecretService()
+  const savedAddress = process.env.DBUS_SESSION_BUS_ADDRESS
   before(() => {
     process.env.DBUS_SESSION_BUS_ADDRESS = bus().DBUS_SESSION_BUS_ADDRESS
+  })
+  // Child processes started by later tests inherit process.env: give them back the original bus.
+  after(() => {
+    if (savedAddress === undefined) delete process.env.DBUS_SESSION_BUS_ADDRESS
+    else process.env.DBUS_SESSION_BUS_ADDRESS = savedAddress
   })
   let home: Awaited<ReturnType<typeof tempHome>>
   beforeEach(async () => (home = await tempHome()))
