@@ -112,7 +112,6 @@ export function registerControlRoutes(
         visibility: 'default',
         transparency: 'opaque',
         attendees: [],
-        exceptions: new Map(),
         sequence: 0,
         createdMs: now,
         updatedMs: now,
@@ -130,8 +129,9 @@ export function registerControlRoutes(
   app.patch(`${PREFIX}/calendars/:email/events/:id`, async (request: CalendarRequest, reply) => {
     const calendar = calendarOf(request, reply)
     if (!calendar) return reply
-    const entry = calendar.entries.get(request.params.id)
-    if (!entry || entry.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
+    const found = calendar.entries.get(request.params.id)
+    if (!found || found.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
+    const entry = store.own(calendar, found)
     return apply(reply, () => {
       const previous = applyEventBody(entry.meeting, entry, neutralToEventBody(request.body ?? {}, calendar.timeZone), {
         mode: 'patch',

@@ -163,12 +163,11 @@ export function registerEventRoutes(
       visibility: 'default',
       transparency: 'opaque',
       attendees: [],
-      exceptions: new Map(),
       sequence: 0,
       createdMs: now,
       updatedMs: now,
     }
-    const draftEntry: CalendarEntry = {meeting, changeSeq: 0, etag: 0, updatedMs: now, deleted: false}
+    const draftEntry: CalendarEntry = {meeting, changeSeq: 0, etag: 0, updatedMs: now, deleted: false, shared: false}
     applyEventBody(meeting, draftEntry, body, {mode: 'insert', conferenceDataVersion: conferenceVersion(query)})
     store.syncAttendeeCopies(meeting, [], now)
     const entry = calendar.entries.get(id)
@@ -212,16 +211,18 @@ export function registerEventRoutes(
     const rpc = mode === 'patch' ? 'Patch' : 'Update'
     const caller: Caller = api.authorize(request, meta(`events.${mode}`, rpc, METHOD_SCOPES.calendarWrite))
     const calendar = api.calendar(request, caller, request.params.calendarId, 'write')
-    const located = locate(calendar, request.params.eventId)
+    const found = locate(calendar, request.params.eventId)
+    const located = {...found, entry: store.own(calendar, found.entry)}
     const {entry, originalStartMs} = located
     if (entry.deleted) throw apiErrors.deleted()
     checkIfMatch(request, entry)
     const body = request.body ?? {}
     const meeting = entry.meeting
     if (originalStartMs !== undefined) {
-      const override = structuredClone(meeting.exceptions.get(originalStartMs) ?? {updatedMs: Date.now()})
+      const exceptions = (meeting.exceptions ??= new Map())
+      const override = structuredClone(exceptions.get(originalStartMs) ?? {updatedMs: Date.now()})
       applyOccurrenceBody(override, body, meeting.endMs - meeting.startMs, originalStartMs)
-      meeting.exceptions.set(originalStartMs, override)
+      exceptions.set(originalStartMs, override)
       store.touchMeeting(meeting)
     } else {
       const previous = applyAtomically(meeting, entry, body, mode, request.query)
@@ -242,9 +243,10 @@ export function registerEventRoutes(
       throw apiErrors.deleted()
     checkIfMatch(request, entry)
     if (originalStartMs !== undefined) {
-      const override = meeting.exceptions.get(originalStartMs)
+      const exceptions = (meeting.exceptions ??= new Map())
+      const override = exceptions.get(originalStartMs)
       if (override?.cancelled) throw apiErrors.deleted()
-      meeting.exceptions.set(originalStartMs, {...(override ?? {}), cancelled: true, updatedMs: Date.now()})
+      exceptions.set(originalStartMs, {...(override ?? {}), cancelled: true, updatedMs: Date.now()})
       store.touchMeeting(meeting)
     } else {
       store.deleteFrom(calendar, entry)

@@ -49,7 +49,8 @@ export interface Meeting {
   recurrence?: RecurrenceRule
   /** The recurrence lines as given (RRULE/EXDATE...), returned verbatim. */
   recurrenceLines?: string[]
-  exceptions: Map<number, InstanceOverride>
+  /** Only series have exceptions; absent on most meetings to keep seeding light. */
+  exceptions?: Map<number, InstanceOverride>
   conferenceData?: Record<string, unknown>
   sharedProperties?: Record<string, string>
   /** Fields a client sent that the emulator keeps and returns but does not interpret. */
@@ -69,6 +70,11 @@ export interface CalendarEntry {
   updatedMs: number
   /** Tombstone: deleted from this calendar, still reported to incremental sync. */
   deleted: boolean
+  /**
+   * Seeded copies start as one entry object shared by every holder of the meeting (light references);
+   * the store gives a calendar its own copy before changing anything per calendar.
+   */
+  shared: boolean
 }
 
 export interface AclRule {

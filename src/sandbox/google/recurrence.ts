@@ -38,7 +38,7 @@ export function originalStarts(meeting: Meeting): number[] {
 export function occurrences(meeting: Meeting): Occurrence[] {
   const duration = meeting.endMs - meeting.startMs
   return originalStarts(meeting).map((originalStartMs) => {
-    const override = meeting.exceptions.get(originalStartMs)
+    const override = meeting.exceptions?.get(originalStartMs)
     const startMs = override?.startMs ?? originalStartMs
     const endMs = override?.endMs ?? startMs + duration
     return override ? {originalStartMs, startMs, endMs, override} : {originalStartMs, startMs, endMs}

@@ -7,7 +7,7 @@
 import {randomBytes} from 'node:crypto'
 
 import type {SeedData, SeedMeeting, SeedUser} from '../types.js'
-import type {Calendar, CalendarEntry, Meeting, StoredAttendee, Vacation} from './model.js'
+import type {Calendar, CalendarEntry, InstanceOverride, Meeting, StoredAttendee, Vacation} from './model.js'
 import {stepMs} from './recurrence.js'
 
 const BASE32HEX = '0123456789abcdefghijklmnopqrstuv'
@@ -107,18 +107,20 @@ export class CalendarStore {
     }
   }
 
+  /** Hot path (hundreds of thousands of calls): plain assignments, no spreads or closures. */
   private seedMeeting(seed: SeedMeeting): void {
     const organizer = seed.organizer.toLowerCase()
     const now = Date.now()
-    const attendees: StoredAttendee[] = seed.attendees.map((attendee) => ({
-      email: attendee.email.toLowerCase(),
-      ...(attendee.name ? {displayName: attendee.name} : {}),
-      responseStatus: attendee.response,
-      ...(attendee.isRoom ? {resource: true} : {}),
-    }))
-    if (attendees.length > 0 && !attendees.some((attendee) => attendee.email === organizer)) {
-      attendees.unshift({email: organizer, responseStatus: 'accepted'})
+    const attendees: StoredAttendee[] = []
+    let organizerListed = false
+    for (const given of seed.attendees) {
+      const attendee: StoredAttendee = {email: given.email.toLowerCase(), responseStatus: given.response}
+      if (given.name) attendee.displayName = given.name
+      if (given.isRoom) attendee.resource = true
+      if (attendee.email === organizer) organizerListed = true
+      attendees.push(attendee)
     }
+    if (attendees.length > 0 && !organizerListed) attendees.unshift({email: organizer, responseStatus: 'accepted'})
     const id = this.newEventId()
     const meeting: Meeting = {
       id,
@@ -135,35 +137,43 @@ export class CalendarStore {
       visibility: seed.sensitivity === 'private' ? 'private' : 'default',
       transparency: 'opaque',
       attendees,
-      exceptions: new Map(),
       sequence: 0,
       createdMs: now,
       updatedMs: now,
     }
-    if (seed.recurrence) {
-      meeting.recurrence = {
-        freq: seed.recurrence.freq,
-        interval: seed.recurrence.interval ?? 1,
-        count: seed.recurrence.count,
-      }
-      const step = stepMs(meeting.recurrence)
-      for (const exception of seed.recurrence.exceptions ?? []) {
-        const originalStartMs = meeting.startMs + exception.index * step
-        const shift = (exception.startShiftMinutes ?? 0) * 60_000
-        meeting.exceptions.set(originalStartMs, {
-          ...(exception.cancelled ? {cancelled: true} : {}),
-          ...(shift
-            ? {startMs: originalStartMs + shift, endMs: originalStartMs + shift + meeting.endMs - meeting.startMs}
-            : {}),
-          ...(exception.title !== undefined ? {summary: exception.title} : {}),
-          ...(exception.location !== undefined ? {location: exception.location} : {}),
-          updatedMs: now,
-        })
-      }
-    }
+    if (seed.recurrence) this.seedRecurrence(meeting, seed.recurrence, now)
     if (seed.conference) meeting.conferenceData = seedConference(seed.conference)
-    this.attach(meeting, organizer, now)
-    for (const attendee of attendees) this.attach(meeting, attendee.email, now)
+    // One entry object for every holder until one of them changes (see CalendarEntry.shared).
+    const entry: CalendarEntry = {
+      meeting,
+      changeSeq: 0,
+      etag: this.nextEtag(),
+      updatedMs: now,
+      deleted: false,
+      shared: true,
+    }
+    this.calendars.get(organizer)?.entries.set(id, entry)
+    for (const attendee of attendees) this.calendars.get(attendee.email)?.entries.set(id, entry)
+  }
+
+  private seedRecurrence(meeting: Meeting, recurrence: NonNullable<SeedMeeting['recurrence']>, now: number): void {
+    meeting.recurrence = {freq: recurrence.freq, interval: recurrence.interval ?? 1, count: recurrence.count}
+    const step = stepMs(meeting.recurrence)
+    const duration = meeting.endMs - meeting.startMs
+    const exceptions = new Map<number, InstanceOverride>()
+    for (const exception of recurrence.exceptions ?? []) {
+      const originalStartMs = meeting.startMs + exception.index * step
+      const override: InstanceOverride = {updatedMs: now}
+      if (exception.cancelled) override.cancelled = true
+      if (exception.startShiftMinutes) {
+        override.startMs = originalStartMs + exception.startShiftMinutes * 60_000
+        override.endMs = override.startMs + duration
+      }
+      if (exception.title !== undefined) override.summary = exception.title
+      if (exception.location !== undefined) override.location = exception.location
+      exceptions.set(originalStartMs, override)
+    }
+    if (exceptions.size > 0) meeting.exceptions = exceptions
   }
 
   /** Gives `owner`'s calendar an entry for the meeting (no-op when it has one or is not ours). */
@@ -175,14 +185,23 @@ export class CalendarStore {
     calendar.seq++
     const entry: CalendarEntry = {
       meeting,
+      privateProperties: existing?.privateProperties,
       changeSeq: calendar.seq,
       etag: this.nextEtag(),
       updatedMs: now,
       deleted: false,
+      shared: false,
     }
-    if (existing?.privateProperties) entry.privateProperties = existing.privateProperties
     calendar.entries.set(meeting.id, entry)
     return entry
+  }
+
+  /** This calendar's own entry object (a shared seed entry is copied first). */
+  own(calendar: Calendar, entry: CalendarEntry): CalendarEntry {
+    if (!entry.shared) return entry
+    const copy: CalendarEntry = {...entry, shared: false}
+    calendar.entries.set(entry.meeting.id, copy)
+    return copy
   }
 
   /** Calendars holding a live copy of the meeting. */
@@ -197,13 +216,21 @@ export class CalendarStore {
     return result
   }
 
-  /** Records a change of one calendar's entry (its private properties, its tombstone). */
-  touchEntry(calendar: Calendar, entry: CalendarEntry, now = Date.now()): void {
+  /** Records a change of one calendar's entry (after `mutate`, e.g. a tombstone); returns its own entry. */
+  touchEntry(
+    calendar: Calendar,
+    entry: CalendarEntry,
+    now = Date.now(),
+    mutate?: (own: CalendarEntry) => void,
+  ): CalendarEntry {
+    const own = this.own(calendar, entry)
+    mutate?.(own)
     calendar.seq++
-    entry.changeSeq = calendar.seq
-    entry.etag = this.nextEtag()
-    entry.updatedMs = now
+    own.changeSeq = calendar.seq
+    own.etag = this.nextEtag()
+    own.updatedMs = now
     for (const listener of this.listeners) listener(calendar)
+    return own
   }
 
   /** Records a change of the meeting itself in every calendar that holds it. */
@@ -233,10 +260,7 @@ export class CalendarStore {
       if (current.has(email)) continue
       const calendar = this.calendars.get(email)
       const entry = calendar?.entries.get(meeting.id)
-      if (calendar && entry && !entry.deleted) {
-        entry.deleted = true
-        this.touchEntry(calendar, entry, now)
-      }
+      if (calendar && entry && !entry.deleted) this.touchEntry(calendar, entry, now, markDeleted)
     }
   }
 
@@ -252,15 +276,12 @@ export class CalendarStore {
       meeting.updatedMs = now
       for (const holder of holders) {
         const copy = holder.entries.get(meeting.id)
-        if (!copy) continue
-        copy.deleted = true
-        this.touchEntry(holder, copy, now)
+        if (copy) this.touchEntry(holder, copy, now, markDeleted)
       }
       return
     }
     const attendee = meeting.attendees.find((candidate) => candidate.email === calendar.owner)
-    entry.deleted = true
-    this.touchEntry(calendar, entry, now)
+    this.touchEntry(calendar, entry, now, markDeleted)
     if (attendee && attendee.responseStatus !== 'declined') {
       attendee.responseStatus = 'declined'
       this.touchMeeting(meeting, now)
@@ -276,6 +297,10 @@ export class CalendarStore {
     if (calendar) this.calendars.delete(owner)
     return calendar
   }
+}
+
+function markDeleted(entry: CalendarEntry): void {
+  entry.deleted = true
 }
 
 function seedConference(conference: NonNullable<SeedMeeting['conference']>): Record<string, unknown> {
