@@ -1,7 +1,7 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {SECRET_DEFINITIONS, SECRET_NAMES} from '../../lib/secrets/index.js'
+import {assertNotFromEnv, SECRET_DEFINITIONS, SECRET_NAMES} from '../../lib/secrets/index.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
 import {assertSecretName, type SecretName} from '../../lib/secrets/names.js'
 
@@ -31,6 +31,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
   async run(): Promise<SecretsSetResult> {
     const {name} = this.args
     assertSecretName(name)
+    assertNotFromEnv(name, 'set')
     const value = await readSecretInput({
       name,
       stdin: this.flags.stdin,

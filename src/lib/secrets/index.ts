@@ -106,19 +106,35 @@ class LayeredSecretStore implements SecretStore {
   }
 
   private fromEnv(name: SecretName): string | undefined {
-    const value = this.env[secretEnvVar(name)]
-    return value === undefined || value === '' ? undefined : value
+    return secretFromEnv(name, this.env)
   }
 
   private refuseEnv(name: SecretName, action: 'set' | 'delete'): void {
-    if (this.fromEnv(name) === undefined) return
-    const variable = secretEnvVar(name)
-    throw new UsageError(
-      'SECRET_FROM_ENV',
-      `Cannot ${action} ${name}: it comes from ${variable}, which hcal only reads.`,
-      {
-        suggestions: [`Change or unset ${variable} in the environment instead, then run the command again.`],
-      },
-    )
+    assertNotFromEnv(name, action, this.env)
   }
+}
+
+function secretFromEnv(name: SecretName, env: NodeJS.ProcessEnv): string | undefined {
+  const value = env[secretEnvVar(name)]
+  return value === undefined || value === '' ? undefined : value
+}
+
+/**
+ * Fails when the secret comes from its environment variable, which hcal never changes. Commands call
+ * it before asking for a value, so nobody types a secret only to have it refused.
+ */
+export function assertNotFromEnv(
+  name: SecretName,
+  action: 'set' | 'delete',
+  env: NodeJS.ProcessEnv = process.env,
+): void {
+  if (secretFromEnv(name, env) === undefined) return
+  const variable = secretEnvVar(name)
+  throw new UsageError(
+    'SECRET_FROM_ENV',
+    `Cannot ${action} ${name}: it comes from ${variable}, which hcal only reads.`,
+    {
+      suggestions: [`Change or unset ${variable} in the environment instead, then run the command again.`],
+    },
+  )
 }

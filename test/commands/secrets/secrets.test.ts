@@ -96,7 +96,8 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
       rows.map((r) => [r.name, r.source]),
       [['exchange.password', 'env']],
     )
-    const set = await cli(['secrets', 'set', 'exchange.password', '--stdin', '--json'], 'other', env)
+    // Refused before any input is read: without --stdin or --file this would otherwise ask for the value.
+    const set = await cli(['secrets', 'set', 'exchange.password', '--json'], undefined, env)
     assert.equal(set.code, 2)
     assert.equal((set.json as ErrorEnvelope).error.code, 'SECRET_FROM_ENV')
     const del = await cli(['secrets', 'delete', 'exchange.password', '--json'], undefined, env)
