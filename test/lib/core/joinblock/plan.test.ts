@@ -156,6 +156,22 @@ describe('planJoinBlock', () => {
     assert.ok(isEchoOfOwnWrite(echoed))
   })
 
+  it('changes nothing when the calendar converted the body’s line endings to CRLF', () => {
+    const event = makeEvent({location: '@webex', body: 'Agenda\nItem'})
+    const ours = written(event, planJoinBlock(event, WEBEX, settings, 'en'))
+    const converted = {...ours, body: ours.body.replaceAll('\n', '\r\n')}
+    assert.equal(planJoinBlock(converted, WEBEX, settings, 'en').action, 'none')
+  })
+
+  it('writes no HTML block next to a text block when a client turned the body into HTML', () => {
+    const event = makeEvent({location: '@webex', body: 'Agenda'})
+    const ours = written(event, planJoinBlock(event, WEBEX, settings, 'en'))
+    const html = `<html><body>${ours.body.replaceAll('\n', '<br>')}</body></html>`
+    const plan = planJoinBlock({...ours, body: html, bodyType: 'html'}, WEBEX, settings, 'en')
+    assert.equal(plan.action, 'none')
+    assert.equal(plan.body, html)
+  })
+
   it('never writes a second block when a client flattened the first beyond recognition', () => {
     const event = makeEvent({location: '@webex', body: '<p>Hi</p>', bodyType: 'html'})
     const plan = planJoinBlock(event, WEBEX, settings, 'en')
