@@ -32,7 +32,8 @@ export async function readSecretInput(options: SecretInputOptions): Promise<stri
   else if (options.file !== undefined) raw = await readSecretFile(options.file, options)
   else if (options.canPrompt) {
     const {password} = await import('@inquirer/prompts')
-    raw = await password({message: options.promptMessage, mask: false})
+    // Prompts belong on stderr: stdout carries only data (and the JSON envelope).
+    raw = await password({message: options.promptMessage, mask: false}, {output: process.stderr})
   } else {
     throw new UsageError('SECRET_INPUT_MISSING', `No value for ${options.name}: hcal cannot prompt here.`, {
       suggestions: [
