@@ -1,0 +1,112 @@
+/**
+ * The HTTP layer ews-javascript-api runs on, adjusted for hcal: trusts an explicit CA (never disables TLS
+ * checks), does NTLM over that trusted agent, and hands the streaming parser one SOAP envelope per data
+ * event (ews-javascript-api parses at most one envelope per event; coalesced envelopes would be lost).
+ */
+import {Agent, request as httpsRequest} from 'node:https'
+import {createRequire} from 'node:module'
+
+import {XhrApi} from '@ewsjs/xhr'
+
+type XhrOptions = Parameters<XhrApi['xhrStream']>[0]
+type Progress = Parameters<Parameters<XhrApi['xhrStream']>[1]>[0]
+type AuthProvider = Parameters<XhrApi['setAuthProvider']>[0]
+type PreCallConfig = Parameters<AuthProvider['preCall']>[0]
+
+interface NtlmMessages {
+  createType1Message(workstation: string, domain: string): string
+  decodeType2Message(header: string): unknown
+  createType3Message(type2: unknown, user: string, password: string, workstation: string, domain: string): string
+}
+
+// @ewsjs/xhr's own NTLM message code (its dependency), so NTLM here is byte-for-byte what the library sends.
+const ntlm = createRequire(import.meta.url)('@ewsjs/ntlm-client') as NtlmMessages
+
+const ENVELOPE_END = '</Envelope>'
+
+/** NTLM handshake (Type 1 GET -> 401 Type 2 -> Type 3 on the same kept-alive socket) over a CA-trusting agent. */
+class TrustedNtlmProvider implements AuthProvider {
+  readonly providerName = 'ntlm'
+  readonly client = null as unknown as AuthProvider['client']
+  private readonly user: string
+  private readonly domain: string
+
+  constructor(
+    login: string,
+    private readonly password: string,
+    private readonly ca: string | undefined,
+  ) {
+    const slash = login.indexOf('\\')
+    this.domain = slash > 0 ? login.slice(0, slash).toUpperCase() : ''
+    this.user = slash > 0 ? login.slice(slash + 1) : login
+  }
+
+  async preCall(options: PreCallConfig): Promise<PreCallConfig> {
+    const agent = new Agent({keepAlive: true, maxSockets: 1, ...(this.ca ? {ca: this.ca} : {})})
+    const challenge = await new Promise<string>((resolve, reject) => {
+      const req = httpsRequest(
+        String(options.url),
+        {
+          method: 'GET',
+          agent,
+          headers: {Authorization: ntlm.createType1Message('.', this.domain), Connection: 'keep-alive'},
+        },
+        (res) => {
+          res.resume()
+          res.on('end', () => {
+            const header = res.headers['www-authenticate']
+            const value = Array.isArray(header) ? header.find((h) => h.startsWith('NTLM ')) : header
+            if (res.statusCode === 401 && value?.startsWith('NTLM ')) resolve(value)
+            else
+              reject(
+                Object.assign(new Error(`NTLM negotiation failed: HTTP ${res.statusCode ?? 0} without a challenge`), {
+                  status: res.statusCode,
+                }),
+              )
+          })
+        },
+      )
+      req.on('error', reject)
+      req.end()
+    })
+    const type3 = ntlm.createType3Message(
+      ntlm.decodeType2Message(challenge),
+      this.user,
+      this.password,
+      '.',
+      this.domain,
+    )
+    const headers = {...(options.headers as Record<string, string>)}
+    delete headers.authorization
+    return {...options, httpsAgent: agent, headers: {...headers, Authorization: type3, Connection: 'Close'}}
+  }
+}
+
+export interface TrustedXhrOptions {
+  /** PEM of the CA that issued Exchange's certificate; when set it is the only CA trusted. */
+  caPem?: string
+  ntlm?: {username: string; password: string}
+}
+
+/** One instance per ExchangeService; one per streaming connection (XhrApi keeps a single stream). */
+export class TrustedXhrApi extends XhrApi {
+  constructor(options: TrustedXhrOptions = {}) {
+    super(options.caPem ? {httpsAgent: new Agent({ca: options.caPem, keepAlive: true})} : {})
+    if (options.ntlm)
+      this.setAuthProvider(new TrustedNtlmProvider(options.ntlm.username, options.ntlm.password, options.caPem))
+  }
+
+  override xhrStream(options: XhrOptions, progress: (p: Progress) => void): ReturnType<XhrApi['xhrStream']> {
+    let buffer = ''
+    return super.xhrStream(options, (p) => {
+      if (p.type !== 'data' || p.data === undefined) return progress(p)
+      buffer += p.data
+      let end = buffer.indexOf(ENVELOPE_END)
+      while (end >= 0) {
+        progress({type: 'data', data: buffer.slice(0, end + ENVELOPE_END.length)})
+        buffer = buffer.slice(end + ENVELOPE_END.length)
+        end = buffer.indexOf(ENVELOPE_END)
+      }
+    })
+  }
+}

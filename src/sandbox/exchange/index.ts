@@ -1,0 +1,135 @@
+/**
+ * The Exchange emulator: EWS SOAP (/EWS/Exchange.asmx) and Autodiscover behind IIS-style Basic/NTLM auth,
+ * impersonation rights and scope, EWSMaxConcurrency throttling, and its /_sandbox/exchange/ control routes.
+ */
+import {randomBytes} from 'node:crypto'
+
+import type {FastifyReply, FastifyRequest} from 'fastify'
+
+import type {Emulator, ExchangeSandboxCredentials, SandboxContext, SeedData} from '../types.js'
+import {authenticate, type ServiceAccount} from './auth.js'
+import {registerAutodiscover} from './autodiscover.js'
+import {registerControl} from './control.js'
+import {EWS_PATH, registerEwsRoutes, sendFault} from './ews-route.js'
+import {defaultPolicy} from './policy.js'
+import {EWS_ERRORS, EwsError} from './soap.js'
+import {ExchangeStore} from './store.js'
+import {StreamingHub} from './streaming-hub.js'
+
+const DEFAULT_DOMAIN = 'fabrikam-onprem.test'
+
+function serviceAccount(domain: string, password: string): ServiceAccount {
+  return {
+    user: 'svc-hcal',
+    netbiosDomain: (domain.split(/[.-]/)[0] ?? 'FABRIKAM').toUpperCase(),
+    upn: `svc-hcal@${domain}`,
+    password,
+  }
+}
+
+function isApiPath(url: string): boolean {
+  const path = url.toLowerCase()
+  return path.startsWith('/ews/') || path.startsWith('/autodiscover/')
+}
+
+export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
+  const store = new ExchangeStore()
+  const policy = defaultPolicy()
+  let ctx: SandboxContext | undefined
+  const hub = new StreamingHub(() => ctx?.faults.shouldDropNotification('exchange') ?? false)
+  store.onChange(hub.onChange)
+  let domain = DEFAULT_DOMAIN
+  let account = serviceAccount(domain, randomBytes(18).toString('base64url'))
+  let inFlight = 0
+  const holding = new WeakSet<FastifyRequest>()
+
+  const releaseSlot = (request: FastifyRequest) => {
+    if (!holding.delete(request)) return
+    inFlight -= 1
+  }
+
+  return {
+    provider: 'exchange',
+
+    async register(app, context) {
+      ctx = context
+      app.addContentTypeParser(
+        ['text/xml', 'application/soap+xml', 'application/xml'],
+        {parseAs: 'string'},
+        (_req, body, done) => done(null, body),
+      )
+
+      app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+        if (!isApiPath(request.url)) return
+        const outcome = authenticate(request, reply, account)
+        if (!outcome.ok) {
+          context.log.record({
+            provider: 'exchange',
+            method: request.method,
+            path: request.url,
+            status: 401,
+            operation: 'Authenticate',
+          })
+          return reply
+        }
+        if (!request.url.toLowerCase().startsWith('/ews/') || request.method !== 'POST') return
+        // EWSMaxConcurrency: requests of the service account open at once (slot freed when the response closes).
+        if (inFlight >= policy.throttling.maxConcurrency) {
+          context.log.record({
+            provider: 'exchange',
+            method: request.method,
+            path: request.url,
+            status: 500,
+            operation: 'Throttled',
+          })
+          return sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs))
+        }
+        inFlight += 1
+        holding.add(request)
+        reply.raw.once('close', () => releaseSlot(request))
+      })
+
+      context.useFaults(app, 'exchange', (status, _request, reply) => {
+        if (status === 500 || status === 503) {
+          sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs), status)
+          return
+        }
+        sendFault(
+          reply,
+          new EwsError(
+            'ErrorInternalServerError',
+            'An internal server error occurred. The operation failed.',
+            undefined,
+            true,
+          ),
+          status,
+        )
+      })
+
+      registerEwsRoutes(app, {store, hub, policy, ctx: context, releaseSlot})
+      registerAutodiscover(app, store, context)
+      registerControl(app, {store, policy, hub})
+    },
+
+    seed(data: SeedData) {
+      domain = data.domain
+      account = serviceAccount(domain, account.password)
+      store.seed(data)
+    },
+
+    credentials() {
+      const origin = ctx?.origin ?? ''
+      return {
+        ewsUrl: `${origin}${EWS_PATH}`,
+        autodiscoverUrl: `${origin}/autodiscover/autodiscover.xml`,
+        username: `${account.netbiosDomain}\\${account.user}`,
+        password: account.password,
+        domain,
+      }
+    },
+
+    async close() {
+      hub.close()
+    },
+  }
+}

@@ -1,0 +1,57 @@
+/** What every EWS operation handler receives, and mailbox resolution under impersonation. */
+import type {FastifyReply, FastifyRequest} from 'fastify'
+
+import {decodeId} from './ids.js'
+import type {ExMailbox} from './model.js'
+import {EWS_ERRORS, EwsError} from './soap.js'
+import type {ExchangeStore} from './store.js'
+import type {StreamingHub} from './streaming-hub.js'
+import {attr, child, text, type XmlNode} from './xml.js'
+
+export interface OperationContext {
+  store: ExchangeStore
+  hub: StreamingHub
+  /** The impersonated mailbox (ExchangeImpersonation header), already authorised. */
+  impersonated?: ExMailbox
+  request: FastifyRequest
+  reply: FastifyReply
+}
+
+/** Returns the response body element, or undefined when the handler wrote the (streamed) reply itself. */
+export type OperationHandler = (body: XmlNode, op: OperationContext) => string | undefined | Promise<string | undefined>
+
+/**
+ * The mailbox a folder reference acts on. The service account has no mailbox of its own: without
+ * impersonation a distinguished folder needs a Mailbox (and then delegate rights the account lacks).
+ */
+export function folderMailbox(op: OperationContext, folderRef: XmlNode | undefined): ExMailbox {
+  const explicit = text(child(child(folderRef, 'Mailbox'), 'EmailAddress'), undefined)
+  const id = attr(folderRef, 'Id')
+  const fromId = id && !['calendar', 'inbox', 'root', 'msgfolderroot'].includes(id) ? decodeId(id) : undefined
+  if (id && !['calendar', 'inbox', 'root', 'msgfolderroot'].includes(id) && fromId?.kind !== 'folder') {
+    throw EWS_ERRORS.invalidIdMalformed()
+  }
+  const named = explicit ?? fromId?.mailbox
+  if (op.impersonated) {
+    if (named && named.toLowerCase() !== op.impersonated.email) throw EWS_ERRORS.accessDenied()
+    return op.impersonated
+  }
+  if (!named) throw EWS_ERRORS.missingEmailAddress()
+  if (!op.store.mailbox(named))
+    throw new EwsError('ErrorNonExistentMailbox', 'The SMTP address has no mailbox associated with it.')
+  throw EWS_ERRORS.accessDenied()
+}
+
+/** Folder references are for the calendar only; other distinguished folders exist but hold no items here. */
+export function requireCalendar(folderRef: XmlNode | undefined): void {
+  const id = attr(folderRef, 'Id')
+  if (!id) throw EWS_ERRORS.folderNotFound()
+  const decoded = decodeId(id)
+  if (id !== 'calendar' && decoded?.kind !== 'folder') throw EWS_ERRORS.folderNotFound()
+}
+
+/** The mailbox owning an item id must be the one being acted on. */
+export function itemMailbox(op: OperationContext, mailboxOfItem: string): ExMailbox {
+  if (!op.impersonated || op.impersonated.email !== mailboxOfItem.toLowerCase()) throw EWS_ERRORS.accessDenied()
+  return op.impersonated
+}

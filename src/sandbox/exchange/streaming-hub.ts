@@ -1,0 +1,196 @@
+/**
+ * Streaming subscriptions and their hanging GetStreamingEvents connections. Events are queued per
+ * subscription until a connection carries them; each event travels in its own unprefixed
+ * `<Envelope xmlns="...soap/envelope/">` chunk (several may share one TCP write), keep-alives report
+ * `ConnectionStatus OK`, and the connection ends with `ConnectionStatus Closed` at its timeout.
+ */
+import {randomBytes} from 'node:crypto'
+import type {ServerResponse} from 'node:http'
+
+import {folderId} from './ids.js'
+import type {ChangeKind, ExItem, ExMailbox} from './model.js'
+import {ewsDate} from './render.js'
+import {SERVER_VERSION} from './soap.js'
+import {escapeXml, NS} from './xml.js'
+
+export const EVENT_TYPES = [
+  'CopiedEvent',
+  'CreatedEvent',
+  'DeletedEvent',
+  'ModifiedEvent',
+  'MovedEvent',
+  'NewMailEvent',
+  'FreeBusyChangedEvent',
+] as const
+
+const KIND_EVENT: Record<ChangeKind, string> = {
+  created: 'CreatedEvent',
+  modified: 'ModifiedEvent',
+  deleted: 'DeletedEvent',
+}
+
+export interface StreamingSettings {
+  /** Interval between `ConnectionStatus OK` keep-alives. */
+  keepAliveMs: number
+  /** Length of one ConnectionTimeout minute (tests shrink it). */
+  minuteMs: number
+}
+
+interface PendingEvent {
+  type: string
+  xml: string
+}
+
+interface Subscription {
+  id: string
+  mailbox: string
+  account: string
+  eventTypes: Set<string>
+  queue: PendingEvent[]
+  connection?: StreamConnection
+  watermark: number
+}
+
+interface StreamConnection {
+  res: ServerResponse
+  subscriptions: Set<string>
+  timers: NodeJS.Timeout[]
+  flushScheduled: boolean
+}
+
+function streamEnvelope(message: string): string {
+  const v = SERVER_VERSION
+  return (
+    `<Envelope xmlns="${NS.soap}"><soap11:Header xmlns:soap11="${NS.soap}"><ServerVersionInfo xmlns="${NS.types}" ` +
+    `MajorVersion="${v.major}" MinorVersion="${v.minor}" MajorBuildNumber="${v.build}" MinorBuildNumber="${v.minorBuild}" Version="${v.version}" />` +
+    `</soap11:Header><soap11:Body xmlns:soap11="${NS.soap}"><m:GetStreamingEventsResponse xmlns:m="${NS.messages}" xmlns:t="${NS.types}">` +
+    `<m:ResponseMessages>${message}</m:ResponseMessages></m:GetStreamingEventsResponse></soap11:Body></Envelope>`
+  )
+}
+
+export function streamStatus(status: 'OK' | 'Closed'): string {
+  return streamEnvelope(
+    `<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:ConnectionStatus>${status}</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
+  )
+}
+
+export function streamError(code: string, message: string, subscriptionIds: string[]): string {
+  const ids = subscriptionIds.map((id) => `<t:SubscriptionId>${escapeXml(id)}</t:SubscriptionId>`).join('')
+  return streamEnvelope(
+    `<m:GetStreamingEventsResponseMessage ResponseClass="Error"><m:MessageText>${escapeXml(message)}</m:MessageText><m:ResponseCode>${code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>` +
+      `<m:ErrorSubscriptionIds>${ids}</m:ErrorSubscriptionIds><m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
+  )
+}
+
+export class StreamingHub {
+  readonly settings: StreamingSettings = {keepAliveMs: 45_000, minuteMs: 60_000}
+  private readonly subscriptions = new Map<string, Subscription>()
+  private readonly connections = new Set<StreamConnection>()
+
+  constructor(private readonly shouldDrop: () => boolean) {}
+
+  subscribe(mailbox: string, account: string, eventTypes: string[]): Subscription {
+    const id = `Hw${randomBytes(30).toString('base64')}`
+    const subscription: Subscription = {id, mailbox, account, eventTypes: new Set(eventTypes), queue: [], watermark: 0}
+    this.subscriptions.set(id, subscription)
+    return subscription
+  }
+
+  get(id: string): Subscription | undefined {
+    return this.subscriptions.get(id)
+  }
+
+  unsubscribe(id: string): boolean {
+    const subscription = this.subscriptions.get(id)
+    if (!subscription) return false
+    subscription.connection?.subscriptions.delete(id)
+    return this.subscriptions.delete(id)
+  }
+
+  /** Store listener: queues the matching event on each subscription of the mailbox. */
+  readonly onChange = (mailbox: ExMailbox, item: ExItem, kind: ChangeKind): void => {
+    const type = KIND_EVENT[kind]
+    for (const subscription of this.subscriptions.values()) {
+      if (subscription.mailbox !== mailbox.email || !subscription.eventTypes.has(type)) continue
+      if (this.shouldDrop()) continue
+      subscription.watermark += 1
+      const watermark = Buffer.from(`${subscription.id.slice(2, 10)}:${subscription.watermark}`).toString('base64')
+      const xml =
+        `<t:${type}><t:Watermark>${watermark}</t:Watermark><t:TimeStamp>${ewsDate(Date.now())}</t:TimeStamp>` +
+        `<t:ItemId Id="${item.id}" ChangeKey="${item.changeKey}"/><t:ParentFolderId Id="${folderId(mailbox.email)}" ChangeKey="AgAAAA=="/></t:${type}>`
+      subscription.queue.push({type, xml})
+      if (subscription.connection) this.scheduleFlush(subscription.connection)
+    }
+  }
+
+  /** Starts a hanging response for these subscriptions; ends at `timeoutMinutes` or when the client goes away. */
+  open(res: ServerResponse, subscriptions: Subscription[], timeoutMinutes: number): void {
+    const connection: StreamConnection = {res, subscriptions: new Set(), timers: [], flushScheduled: false}
+    for (const subscription of subscriptions) {
+      const previous = subscription.connection
+      if (previous && previous !== connection) previous.subscriptions.delete(subscription.id)
+      subscription.connection = connection
+      connection.subscriptions.add(subscription.id)
+    }
+    this.connections.add(connection)
+    res.writeHead(200, {
+      'content-type': 'text/xml; charset=utf-8',
+      'cache-control': 'private',
+      'x-powered-by': 'ASP.NET',
+    })
+    res.on('close', () => this.drop(connection))
+    connection.timers.push(setInterval(() => res.write(streamStatus('OK')), this.settings.keepAliveMs))
+    connection.timers.push(
+      setTimeout(() => {
+        this.flush(connection)
+        res.end(streamStatus('Closed'))
+      }, timeoutMinutes * this.settings.minuteMs),
+    )
+    this.scheduleFlush(connection)
+  }
+
+  private scheduleFlush(connection: StreamConnection): void {
+    if (connection.flushScheduled) return
+    connection.flushScheduled = true
+    setImmediate(() => {
+      connection.flushScheduled = false
+      this.flush(connection)
+    })
+  }
+
+  /** Writes every queued event, one envelope each, in a single write. */
+  private flush(connection: StreamConnection): void {
+    if (connection.res.writableEnded || connection.res.destroyed) return
+    let chunk = ''
+    for (const id of connection.subscriptions) {
+      const subscription = this.subscriptions.get(id)
+      if (!subscription) continue
+      for (const event of subscription.queue.splice(0)) {
+        chunk += streamEnvelope(
+          `<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications><m:Notification>` +
+            `<t:SubscriptionId>${escapeXml(id)}</t:SubscriptionId>${event.xml}</m:Notification></m:Notifications></m:GetStreamingEventsResponseMessage>`,
+        )
+      }
+    }
+    if (chunk) connection.res.write(chunk)
+  }
+
+  private drop(connection: StreamConnection): void {
+    for (const timer of connection.timers) clearTimeout(timer)
+    connection.timers = []
+    for (const id of connection.subscriptions) {
+      const subscription = this.subscriptions.get(id)
+      if (subscription?.connection === connection) subscription.connection = undefined
+    }
+    this.connections.delete(connection)
+  }
+
+  /** Ends every open stream (sandbox stop). */
+  close(): void {
+    for (const connection of [...this.connections]) {
+      this.drop(connection)
+      connection.res.destroy()
+    }
+    this.subscriptions.clear()
+  }
+}
