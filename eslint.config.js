@@ -4,7 +4,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  {ignores: ['dist/**', 'node_modules/**', 'coverage/**', 'test/fixtures/**']},
+  {ignores: ['dist/**', 'node_modules/**', 'coverage/**']},
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
