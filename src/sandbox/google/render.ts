@@ -22,24 +22,46 @@ function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
   return formatter
 }
 
+const HOUR_MS = 3_600_000
+/** Zone offsets by zone, then UTC hour: offsets only change on hour boundaries in practice. */
+const offsets = new Map<string, Map<number, number>>()
+
+function offsetMinutes(ms: number, timeZone: string): number {
+  const hour = Math.floor(ms / HOUR_MS)
+  let byHour = offsets.get(timeZone)
+  if (!byHour) {
+    byHour = new Map()
+    offsets.set(timeZone, byHour)
+  }
+  let offset = byHour.get(hour)
+  if (offset === undefined) {
+    const at = hour * HOUR_MS
+    const parts: Record<string, string> = {}
+    for (const part of zoneFormatter(timeZone).formatToParts(at)) parts[part.type] = part.value
+    const wall = Date.UTC(
+      Number(parts.year),
+      Number(parts.month) - 1,
+      Number(parts.day),
+      Number(parts.hour),
+      Number(parts.minute),
+      Number(parts.second),
+    )
+    offset = Math.round((wall - at) / 60_000)
+    if (byHour.size > 100_000) byHour.clear()
+    byHour.set(hour, offset)
+  }
+  return offset
+}
+
 /** RFC 3339 with the zone's offset, the way Calendar writes `dateTime` (e.g. 2026-11-23T10:00:00+01:00). */
 export function formatDateTime(ms: number, timeZone: string): string {
-  if (timeZone === 'UTC') return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
-  const parts: Record<string, string> = {}
-  for (const part of zoneFormatter(timeZone).formatToParts(ms)) parts[part.type] = part.value
-  const wall = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  )
-  const offsetMinutes = Math.round((wall - Math.floor(ms / 1000) * 1000) / 60_000)
-  const sign = offsetMinutes < 0 ? '-' : '+'
-  const abs = Math.abs(offsetMinutes)
-  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
-  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}:${parts.second}${offset}`
+  const seconds = Math.floor(ms / 1000) * 1000
+  if (timeZone === 'UTC') return `${new Date(seconds).toISOString().slice(0, 19)}Z`
+  const minutes = offsetMinutes(seconds, timeZone)
+  const wall = new Date(seconds + minutes * 60_000).toISOString().slice(0, 19)
+  const sign = minutes < 0 ? '-' : '+'
+  const abs = Math.abs(minutes)
+  return `${wall}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`
 }
 
 function eventTime(ms: number, meeting: Meeting, calendar: Calendar): Record<string, string> {
