@@ -44,7 +44,8 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
       ...overrides,
     }) as Promise<GraphSubscription>
 
-  const postsTo = (path: string) => receiver.received.filter((p) => p.url.startsWith(path)).map((p) => JSON.parse(p.body) as NotificationBody)
+  const postsTo = (path: string) =>
+    receiver.received.filter((p) => p.url.startsWith(path)).map((p) => JSON.parse(p.body) as NotificationBody)
 
   it('validates both URLs with the validationToken handshake, then notifies an end-user edit with clientState', async () => {
     const handshakesBefore = receiver.handshakes.length
@@ -55,11 +56,16 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     const listed = (await graph.api('/subscriptions').get()) as {value: GraphSubscription[]}
     assert.ok(listed.value.some((s) => s.id === subscription.id))
 
-    const truth = (await ms.control('GET', `/_sandbox/microsoft/mailboxes/${user}/events`)).body as {id: string; value: {id: string; type: string}[]}
+    const truth = (await ms.control('GET', `/_sandbox/microsoft/mailboxes/${user}/events`)).body as {
+      id: string
+      value: {id: string; type: string}[]
+    }
     const target = truth.value.find((e) => e.type === 'singleInstance')
     assert.ok(target)
     const seen = receiver.received.length
-    const edit = await ms.control('PATCH', `/_sandbox/microsoft/mailboxes/${user}/events/${target.id}`, {subject: 'Moved by the user'})
+    const edit = await ms.control('PATCH', `/_sandbox/microsoft/mailboxes/${user}/events/${target.id}`, {
+      subject: 'Moved by the user',
+    })
     assert.equal(edit.status, 200)
     await receiver.waitFor(seen + 1)
     const notification = JSON.parse(receiver.received[seen]?.body ?? '{}') as NotificationBody
@@ -72,7 +78,12 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     assert.equal(item.resource, `Users/${truth.id}/Events/${target.id}`)
     assert.deepEqual(
       {...(item.resourceData as Record<string, unknown>), '@odata.etag': undefined},
-      {'@odata.type': '#Microsoft.Graph.Event', '@odata.id': `Users/${truth.id}/Events/${target.id}`, '@odata.etag': undefined, id: target.id},
+      {
+        '@odata.type': '#Microsoft.Graph.Event',
+        '@odata.id': `Users/${truth.id}/Events/${target.id}`,
+        '@odata.etag': undefined,
+        id: target.id,
+      },
     )
     assert.equal(receiver.received[seen]?.url, '/graph/notify')
     await graph.api(`/subscriptions/${subscription.id}`).delete()
@@ -80,7 +91,9 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
 
   it('renews with PATCH and stops notifying after DELETE', async () => {
     const subscription = await subscribe({changeType: 'created'})
-    const renewed = (await graph.api(`/subscriptions/${subscription.id}`).patch({expirationDateTime: isoIn(70)})) as GraphSubscription
+    const renewed = (await graph
+      .api(`/subscriptions/${subscription.id}`)
+      .patch({expirationDateTime: isoIn(70)})) as GraphSubscription
     assert.ok(Date.parse(renewed.expirationDateTime) > Date.parse(subscription.expirationDateTime))
     await graph.api(`/subscriptions/${subscription.id}`).delete()
     const error = await graphFailure(() => graph.api(`/subscriptions/${subscription.id}`).get())
@@ -122,7 +135,9 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
   it('refuses a notificationUrl that fails the handshake with 400 ValidationError', async () => {
     const liar = await startReceiver(ms.leaf, 'wrong')
     try {
-      const error = await graphFailure(() => subscribe({notificationUrl: `${liar.origin}/notify`, lifecycleNotificationUrl: undefined}))
+      const error = await graphFailure(() =>
+        subscribe({notificationUrl: `${liar.origin}/notify`, lifecycleNotificationUrl: undefined}),
+      )
       assert.equal(error.statusCode, 400)
       assert.equal(error.code, 'ValidationError')
       assert.match(error.message, /Subscription validation request failed/)
