@@ -41,17 +41,30 @@ export class CandidateList {
   }
 }
 
+/** The last two labels of the candidate's host or address domain. */
+function baseDomain(candidate: JoinCandidate): string {
+  const host =
+    candidate.url !== undefined ? (splitUrl(candidate.url)?.host ?? '') : ((candidate.sip ?? '').split('@')[1] ?? '')
+  return host.split('.').slice(-2).join('.').toLowerCase()
+}
+
 /**
- * The join target: the first candidate, completed with the first video address (or URL) of the same provider,
- * which belongs to the same meeting in every invitation template hcal knows.
+ * Whether two candidates belong to the same meeting: same known provider (every template of a provider lists its
+ * URL and video address together), or, for `other` platforms, also the same base domain.
  */
+function sameMeeting(a: JoinCandidate, b: JoinCandidate): boolean {
+  if (a.provider !== b.provider) return false
+  return a.provider !== 'other' || baseDomain(a) === baseDomain(b)
+}
+
+/** The join target: the first candidate, completed with the first video address (or URL) of the same meeting. */
 export function chooseJoin(candidates: readonly JoinCandidate[]): JoinTarget | null {
   const first = candidates[0]
   if (!first) return null
-  const sameProvider = candidates.filter((candidate) => candidate.provider === first.provider)
+  const related = candidates.filter((candidate) => sameMeeting(first, candidate))
   return {
-    url: first.url ?? sameProvider.find((candidate) => candidate.url !== undefined)?.url ?? null,
-    sip: first.sip ?? sameProvider.find((candidate) => candidate.sip !== undefined)?.sip ?? null,
+    url: first.url ?? related.find((candidate) => candidate.url !== undefined)?.url ?? null,
+    sip: first.sip ?? related.find((candidate) => candidate.sip !== undefined)?.sip ?? null,
     provider: first.provider,
   }
 }

@@ -23,6 +23,7 @@ const KNOWN_VIDEO_DOMAINS: readonly {domain: string; provider: JoinProvider; sub
   // Every Webex site has its own SIP domain: <meeting number>@<site>.webex.com; bare webex.com is mail.
   {domain: 'webex.com', provider: 'webex', subdomainsOnly: true},
   {domain: 'zoomcrc.com', provider: 'zoom'},
+  {domain: 'sip.zoomgov.com', provider: 'zoom'},
   {domain: 'teams.bjn.vc', provider: 'teams'},
   {domain: 't.plcm.vc', provider: 'teams'},
   {domain: 'meet.chime.in', provider: 'chime'},
