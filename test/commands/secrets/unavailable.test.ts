@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {spawn} from 'node:child_process'
+import {spawn, spawnSync} from 'node:child_process'
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
@@ -15,6 +15,9 @@ const UNREACHABLE_BUS = 'unix:path=/nonexistent/hcal-test-bus'
 
 /** Runs `hcal secrets set` in a fresh kernel session keyring and prints that keyring afterwards. */
 function setInKernelSession(env: NodeJS.ProcessEnv, input: string): Promise<{code: number | null; output: string}> {
+  if (spawnSync('sh', ['-c', 'command -v keyctl']).status !== 0) {
+    throw new Error('keyctl not found: apt-get install -y --no-install-recommends keyutils')
+  }
   return new Promise((resolve, reject) => {
     const script = `node bin/run.js secrets set exchange.password --stdin --json; echo "exit=$?"; keyctl show @s`
     const child = spawn('keyctl', ['session', '-', 'sh', '-c', script], {
