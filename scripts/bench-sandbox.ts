@@ -99,6 +99,7 @@ async function main(): Promise<void> {
       `providers: ${sandbox.providers.join(', ') || 'none'}${sandbox.unavailable.length ? `; not loaded: ${sandbox.unavailable.map((u) => u.provider).join(', ')}` : ''}), ` +
       `RSS ${rssMb.toFixed(0)} MB\n`,
   )
+  process.stdout.write(`start-up breakdown (ms): ${JSON.stringify(sandbox.startupMs)}\n`)
   try {
     const base = {
       origin: sandbox.origin,

@@ -88,6 +88,8 @@ export function installFaultHook(
     }
     const status = pickErrorStatus(spec.errorRates)
     if (status === undefined) return
+    // Throttling and unavailability come with a hint when to retry; the responder may override it.
+    if (status === 429 || status === 503) reply.header('retry-after', '1')
     responder(status, request, reply)
     return reply
   })

@@ -55,9 +55,18 @@ export interface RunningSandbox {
   providers: SandboxProviderId[]
   /** Providers that were wanted by default but did not load, with the reason. */
   unavailable: {provider: SandboxProviderId; reason: string}[]
+  /** Where start-up time went, in ms: TLS and loading, then per provider seed generation and emulator seeding. */
+  startupMs: StartupTimings
   /** Authenticated client of the control API (trusts the sandbox CA). */
   control: ControlClient
   stop(): Promise<void>
+}
+
+export interface StartupTimings {
+  tlsAndLoad: number
+  register: number
+  generate: Partial<Record<SandboxProviderId, number>>
+  seed: Partial<Record<SandboxProviderId, number>>
 }
 
 export const SANDBOX_DEFAULTS = {seed: 1, users: 20, events: 10, rooms: 5} as const
@@ -108,8 +117,17 @@ function closeServer(server: Server): Promise<void> {
  */
 export async function startSandbox(options: SandboxOptions = {}): Promise<RunningSandbox> {
   const host = options.host ?? '127.0.0.1'
+  let mark = performance.now()
+  const lap = () => {
+    const now = performance.now()
+    const elapsed = Math.round(now - mark)
+    mark = now
+    return elapsed
+  }
+  const startupMs: StartupTimings = {tlsAndLoad: 0, register: 0, generate: {}, seed: {}}
   const [tls, loaded] = await Promise.all([prepareTls(options.stateDir), loadEmulators(options)])
   const {emulators, unavailable} = loaded
+  startupMs.tlsAndLoad = lap()
 
   let route: FastifyServerFactoryHandler | undefined
   const server = createServer({key: tls.keyPem, cert: tls.certPem}, (req, res) => {
@@ -162,6 +180,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       await app.register(async (scope) => emulator.register(scope, context))
     }
     await app.ready()
+    startupMs.register = lap()
     const now = options.now ?? Date.now()
     for (const emulator of emulators) {
       const data = generateSeed({
@@ -173,7 +192,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
         now,
       })
       seedData[emulator.provider] = data
+      startupMs.generate[emulator.provider] = lap()
       emulator.seed(data)
+      startupMs.seed[emulator.provider] = lap()
     }
   } catch (error) {
     await stopAll()
@@ -195,6 +216,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     seedData,
     providers,
     unavailable,
+    startupMs,
     control,
     stop() {
       stopped ??= control.close().then(stopAll)

@@ -142,6 +142,7 @@ describe('sandbox host: startSandbox', function () {
       assert.deepEqual(set.body, {errorRates: {'503': 1}})
       const faulted = await get(sandbox, agent, '/fake/users/a@acme-google.test/ping')
       assert.equal(faulted.status, 503)
+      assert.equal(faulted.headers['retry-after'], '1')
       assert.deepEqual(faulted.body, {fakeError: 503})
       assert.equal((await sandbox.control('GET', '/_sandbox/faults')).status, 200)
     })
