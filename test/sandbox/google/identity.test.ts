@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {generateKeyPairSync} from 'node:crypto'
+import {setTimeout as sleep} from 'node:timers/promises'
 
 import {SignJWT, importPKCS8} from 'jose'
 import {Agent, request} from 'undici'
@@ -170,6 +171,37 @@ describe('Google emulator: token endpoint and API authorisation (through google-
       assert.equal(body.error.errors[0]?.reason, 'authError')
     } finally {
       await agent.close()
+    }
+  })
+
+  it('stops accepting an access token after its lifetime (401), and the SDK fetches a new one', async () => {
+    await google.sandbox.control('PUT', '/_sandbox/faults', {tokenLifetimeSeconds: 1})
+    const agent = new Agent({connect: {ca: google.sandbox.caPem}})
+    try {
+      const {auth, calendar} = google.clients(alice)
+      const token = (await auth.getAccessToken()).token ?? ''
+      await sleep(1100)
+      const response = await request(`${google.credentials.rootUrl}calendar/v3/calendars/primary/events`, {
+        dispatcher: agent,
+        headers: {authorization: `Bearer ${token}`},
+      })
+      assert.equal(response.statusCode, 401)
+      await response.body.dump()
+      assert.equal((await calendar.events.list({calendarId: 'primary', maxResults: 1})).status, 200)
+    } finally {
+      await agent.close()
+      await google.sandbox.control('PUT', '/_sandbox/faults', {})
+    }
+  })
+
+  it("answers injected faults in Google's error shape", async () => {
+    await google.sandbox.control('PUT', '/_sandbox/faults', {errorRates: {'403': 1}, providers: ['google']})
+    try {
+      const failure = await httpFailure(() => google.clients(alice).calendar.settings.get({setting: 'timezone'}))
+      assert.equal(failure.status, 403)
+      assert.equal((failure.data as {error: {errors: {domain: string}[]}}).error.errors[0]?.domain, 'usageLimits')
+    } finally {
+      await google.sandbox.control('PUT', '/_sandbox/faults', {})
     }
   })
 })
