@@ -14,9 +14,14 @@ import {child, children, text} from './xml.js'
 const STATE_KEY = randomBytes(32)
 const MAX_CHANGES = 512
 
+/**
+ * `seq`: changes up to here were delivered. `base`: items created up to here were known to the client
+ * before this round of paging began (so a later change of an item first delivered in this round stays a Create).
+ */
 interface SyncPosition {
   mailbox: string
   generation: number
+  base: number
   seq: number
 }
 
@@ -53,14 +58,16 @@ export const syncFolderItems: OperationHandler = (body, op) => {
     const mailbox = folderMailbox(op, ref)
     requireCalendar(ref)
     const stateText = text(body, 'SyncState')?.trim()
-    const from = stateText ? decodeState(stateText, mailbox).seq : 0
+    const position = stateText ? decodeState(stateText, mailbox) : undefined
+    const from = position?.seq ?? 0
+    const base = position?.base ?? 0
     const shape = parseShape(child(body, 'ItemShape'))
 
     type Pending = {seq: number; xml: string}
     const pending: Pending[] = []
     for (const item of mailbox.items.values()) {
       if (item.seq <= from) continue
-      const tag = item.createdSeq > from ? 'Create' : 'Update'
+      const tag = item.createdSeq > base ? 'Create' : 'Update'
       pending.push({seq: item.seq, xml: `<t:${tag}>${renderCalendarItem({item}, shape, {forFind: false})}</t:${tag}>`})
     }
     for (const tombstone of mailbox.tombstones) {
@@ -73,8 +80,14 @@ export const syncFolderItems: OperationHandler = (body, op) => {
     pending.sort((a, b) => a.seq - b.seq)
     const page = pending.slice(0, max)
     const last = page[page.length - 1]
-    const seq = page.length < pending.length && last ? last.seq : mailbox.seq
-    const state = encodeState({mailbox: mailbox.email, generation: mailbox.syncGeneration, seq})
+    const complete = page.length === pending.length
+    const seq = !complete && last ? last.seq : mailbox.seq
+    const state = encodeState({
+      mailbox: mailbox.email,
+      generation: mailbox.syncGeneration,
+      base: complete ? seq : base,
+      seq,
+    })
     return responseMessages('SyncFolderItems', [
       successMessage(
         'SyncFolderItems',

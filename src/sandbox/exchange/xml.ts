@@ -47,6 +47,8 @@ const parser = new XMLParser({
   parseTagValue: false,
   parseAttributeValue: false,
   trimValues: false,
+  // Decodes numeric character references (&#60;) as any XML parser does.
+  htmlEntities: true,
   isArray: (name) => REPEATED.has(name),
 })
 

@@ -82,8 +82,10 @@ export interface DiscoveredEndpoint {
 const POX_REQUEST_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006'
 const POX_RESPONSE_SCHEMA = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a'
 
+const ENTITIES: Record<string, string> = {'<': '&lt;', '>': '&gt;', '&': '&amp;', '"': '&quot;', "'": '&apos;'}
+
 function escapeXml(value: string): string {
-  return value.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`)
+  return value.replace(/[<>&"']/g, (c) => ENTITIES[c] ?? c)
 }
 
 interface PoxResponse {
@@ -154,4 +156,13 @@ export async function discoverEwsUrl(options: DiscoverOptions): Promise<Discover
   throw new ProviderError('exchange', 'EXCHANGE_AUTODISCOVER_NO_EWS', 'Autodiscover answered without an EWS URL.', {
     suggestions: ['Set the EWS URL explicitly (…/EWS/Exchange.asmx).'],
   })
+}
+
+/**
+ * ews-javascript-api writes property values into the SOAP body verbatim (gautamsi/ews-javascript-api#358,
+ * #368): free text (Subject, Body, Location, extended property values) must be XML-escaped by the caller,
+ * or Exchange drops the markup (an empty body) or fails the request on a bare `&`.
+ */
+export function ewsText(value: string): string {
+  return escapeXml(value)
 }
