@@ -7,7 +7,7 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
 import type {ChannelRegistry} from './channels.js'
 import {GoogleApiError} from './errors.js'
-import {applyEventBody} from './event-input.js'
+import {applyEventBody, applyEventBodyAtomically} from './event-input.js'
 import type {DelegationRegistry, ServiceAccount} from './identity.js'
 import type {Calendar, Meeting} from './model.js'
 import {renderEvent} from './render.js'
@@ -133,10 +133,15 @@ export function registerControlRoutes(
     if (!found || found.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
     const entry = store.own(calendar, found)
     return apply(reply, () => {
-      const previous = applyEventBody(entry.meeting, entry, neutralToEventBody(request.body ?? {}, calendar.timeZone), {
-        mode: 'patch',
-        conferenceDataVersion: 1,
-      })
+      const previous = applyEventBodyAtomically(
+        entry.meeting,
+        entry,
+        neutralToEventBody(request.body ?? {}, calendar.timeZone),
+        {
+          mode: 'patch',
+          conferenceDataVersion: 1,
+        },
+      )
       store.syncAttendeeCopies(entry.meeting, previous)
       store.touchMeeting(entry.meeting)
       return renderEvent(calendar, entry, deps.origin())

@@ -280,3 +280,21 @@ export function applyOccurrenceBody(
   }
   override.updatedMs = Date.now()
 }
+
+/** Applies a write to a copy first, so a refused body leaves the stored meeting and entry untouched. */
+export function applyEventBodyAtomically(
+  meeting: Meeting,
+  entry: CalendarEntry | undefined,
+  body: Record<string, unknown>,
+  options: ApplyOptions,
+): string[] {
+  const draft = structuredClone(meeting)
+  const draftEntry = entry
+    ? {...entry, privateProperties: entry.privateProperties && {...entry.privateProperties}}
+    : undefined
+  const previous = applyEventBody(draft, draftEntry, body, options)
+  for (const key of Object.keys(meeting) as (keyof Meeting)[]) if (!(key in draft)) Reflect.deleteProperty(meeting, key)
+  Object.assign(meeting, draft)
+  if (entry && draftEntry) entry.privateProperties = draftEntry.privateProperties
+  return previous
+}

@@ -4,7 +4,7 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 import type {ApiScope, Caller, RouteMeta} from './api-scope.js'
 import type {ChannelRegistry} from './channels.js'
 import {apiErrors} from './errors.js'
-import {applyEventBody, applyOccurrenceBody, validateClientEventId, type WriteMode} from './event-input.js'
+import {applyEventBody, applyEventBodyAtomically, applyOccurrenceBody, validateClientEventId} from './event-input.js'
 import {listEvents, listInstances, type Query} from './list.js'
 import type {Calendar, CalendarEntry, Meeting} from './model.js'
 import {isOccurrenceStart, occurrences, parseInstanceId} from './recurrence.js'
@@ -56,28 +56,6 @@ function conferenceVersion(query: Query): number {
   const n = Number(value)
   if (n !== 0 && n !== 1) throw apiErrors.invalid('Invalid value for: conferenceDataVersion')
   return n
-}
-
-/** Applies a write to a copy first, so a refused body leaves the stored meeting untouched. */
-function applyAtomically(
-  meeting: Meeting,
-  entry: CalendarEntry | undefined,
-  body: Record<string, unknown>,
-  mode: WriteMode,
-  query: Query,
-) {
-  const draft = structuredClone(meeting)
-  const draftEntry = entry
-    ? {...entry, privateProperties: entry.privateProperties && {...entry.privateProperties}}
-    : undefined
-  const previous = applyEventBody(draft, draftEntry, body, {mode, conferenceDataVersion: conferenceVersion(query)})
-  for (const key of Object.keys(meeting) as (keyof Meeting)[]) if (!(key in draft)) Reflect.deleteProperty(meeting, key)
-  Object.assign(meeting, draft)
-  if (entry && draftEntry) {
-    if (draftEntry.privateProperties) entry.privateProperties = draftEntry.privateProperties
-    else delete entry.privateProperties
-  }
-  return previous
 }
 
 export function registerEventRoutes(
@@ -225,7 +203,10 @@ export function registerEventRoutes(
       exceptions.set(originalStartMs, override)
       store.touchMeeting(meeting)
     } else {
-      const previous = applyAtomically(meeting, entry, body, mode, request.query)
+      const previous = applyEventBodyAtomically(meeting, entry, body, {
+        mode,
+        conferenceDataVersion: conferenceVersion(request.query),
+      })
       store.syncAttendeeCopies(meeting, previous)
       store.touchMeeting(meeting)
     }

@@ -52,6 +52,21 @@ export interface GoogleClients {
   gmail: gmail_v1.Gmail
 }
 
+/**
+ * One keep-alive agent per extra CA, shared by every user's clients so thousands of impersonated users reuse
+ * a few connections. `ca` replaces the default roots, so the system roots are listed again beside it.
+ */
+const agents = new Map<string, Agent>()
+
+function agentTrusting(caPem: string): Agent {
+  let agent = agents.get(caPem)
+  if (!agent) {
+    agent = new Agent({ca: [...rootCertificates, caPem], keepAlive: true})
+    agents.set(caPem, agent)
+  }
+  return agent
+}
+
 export function parseServiceAccountKey(json: string): GoogleServiceAccountKey {
   let parsed: unknown
   try {
@@ -68,8 +83,7 @@ export function parseServiceAccountKey(json: string): GoogleServiceAccountKey {
 
 export function createGoogleClients(options: GoogleClientOptions): GoogleClients {
   const key = parseServiceAccountKey(options.serviceAccountJson)
-  // `ca` replaces the default roots, so the system roots are listed again next to the extra CA.
-  const agent = options.caPem ? new Agent({ca: [...rootCertificates, options.caPem], keepAlive: true}) : undefined
+  const agent = options.caPem ? agentTrusting(options.caPem) : undefined
   const auth = new JWT({
     email: key.client_email,
     key: key.private_key,
