@@ -120,7 +120,6 @@ export function htmlLines(html: string): Lines {
       blockquotes = Math.max(0, blockquotes - 1)
     }
     if (BLOCK_TAGS.has(name)) flush()
-    else if (name === 'td' || name === 'th') append(' ')
   }
 
   // Adjacent text events (the tokenizer splits text at every stray `<`) are merged into one slice of the input.

@@ -30,8 +30,9 @@ const FROM_LINE = /^[\s*]*(?:from|von|de|od|差出人)[\s*]*[:：]/i
 const SENT_LINE =
   /^[\s*]*(?:sent|date|gesendet|datum|envoyé|enviado|enviado el|wysłano|wysłane|data|送信日時)[\s*]*[:：]/i
 
-/** Gmail-style attribution lines: "On <date> Jane <jane@x> wrote:" and translations. */
-const ATTRIBUTION_ENDINGS = ['wrote:', 'schrieb:', 'a écrit :', 'a écrit:', 'escribió:', 'napisał(a):', 'pisze:']
+/** Gmail-style attribution lines: "On <date> Jane <jane@x> wrote:", "Am ... schrieb Max <max@x>:" and translations. */
+const ATTRIBUTION_OPENING = /^(?:on|am|le|el|w dniu)\s/
+const ATTRIBUTION_VERB = /wrote|schrieb|a écrit|escribió|napisał|pisze/
 
 /** Markers are short; longer lines are never compared (keeps the per-line work bounded). */
 const MAX_MARKER_LINE = 200
@@ -52,14 +53,13 @@ function isSeparator(line: string): boolean {
   return SEPARATORS.has(compact(trimmed))
 }
 
+/** The attribution may wrap: its opening can sit on the previous line. */
 function isAttribution(line: string, previous: string | undefined): boolean {
-  if (line.length > MAX_MARKER_LINE || !line.trimEnd().endsWith(':')) return false
-  const lower = line.trim().toLowerCase()
-  if (!ATTRIBUTION_ENDINGS.some((ending) => lower.endsWith(ending))) return false
-  const opening = (previous !== undefined && previous.length <= MAX_MARKER_LINE ? previous + ' ' + lower : lower)
-    .trim()
-    .toLowerCase()
-  return /^(?:on|am|le|el|w dniu)\s/.test(opening) || /^(?:on|am|le|el|w dniu)\s/.test(lower)
+  if (!line.trimEnd().endsWith(':')) return false
+  const current = line.trim().toLowerCase()
+  const before = previous !== undefined && previous.length <= MAX_MARKER_LINE ? previous.trim().toLowerCase() : ''
+  if (!ATTRIBUTION_VERB.test(current)) return false
+  return ATTRIBUTION_OPENING.test(current) || ATTRIBUTION_OPENING.test(before)
 }
 
 /** True for a `>`-quoted line. */

@@ -3,11 +3,11 @@ import {isHostOrSub} from './url-parts.js'
 
 /**
  * Words that introduce a video (SIP) address in invitation templates: "Join by video system", "Video address",
- * "SIP", Teams' "Join with a video conferencing device", and their German, French, Spanish, Polish and Japanese
+ * "Join by SIP", Teams' "Join with a video conferencing device", and their German, French, Spanish, Polish and Japanese
  * forms. Applied to short, lower-cased lines only.
  */
 const VIDEO_LABEL =
-  /video ?system|video address|video conferencing device|video conference device|\bsip\b|videosystem|videoadresse|videokonferenzger|système vidéo|systeme video|adresse vidéo|appareil de visioconférence|sistema de vídeo|sistema de video|dirección de vídeo|dispositivo de videoconferencia|systemu wideo|system wideo|adres wideo|urządzenia wideokonferencyjnego|ビデオ ?システム|ビデオ ?アドレス|ビデオ会議デバイス/
+  /video ?system|video address|video conferencing device|video conference device|^\s*sip\s*:|(?:join by|via|über|mediante|par|przez) sip\b|sip ?(?:address|uri)|sipでの参加|videosystem|videoadresse|videokonferenzger|système vidéo|systeme video|adresse vidéo|appareil de visioconférence|sistema de vídeo|sistema de video|dirección de vídeo|dispositivo de videoconferencia|systemu wideo|system wideo|adres wideo|urządzenia wideokonferencyjnego|ビデオ ?システム|ビデオ ?アドレス|ビデオ会議デバイス/
 
 /** Labels sit on short lines; a long line is prose or an attack and is not searched. */
 const MAX_LABEL_LINE = 300
