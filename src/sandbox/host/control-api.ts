@@ -14,6 +14,14 @@ export interface ControlApiState {
   seed: {seed: number; data: Partial<Record<SandboxProviderId, SeedData>>}
 }
 
+/**
+ * A control request by the route it matched (so encoded or doubled slashes cannot dodge the check),
+ * or by its raw path when no route matched.
+ */
+export function isControlRequest(request: FastifyRequest): boolean {
+  return (request.routeOptions.url ?? request.url).startsWith(CONTROL_PREFIX)
+}
+
 function digest(value: string): Buffer {
   return createHash('sha256').update(value).digest()
 }
@@ -30,9 +38,8 @@ function controlError(reply: FastifyReply, status: number, code: string, message
 export function installControlAuth(app: FastifyInstance, controlToken: string): void {
   const expected = digest(`Bearer ${controlToken}`)
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!request.url.startsWith(CONTROL_PREFIX)) return
-    const path = request.url.split('?', 1)[0] ?? ''
-    if (PUBLIC_CONTROL_PATHS.has(path)) return
+    if (!isControlRequest(request)) return
+    if (PUBLIC_CONTROL_PATHS.has(request.routeOptions.url ?? '')) return
     const given = request.headers.authorization
     if (typeof given === 'string' && timingSafeEqual(digest(given), expected)) return
     reply.header('www-authenticate', 'Bearer realm="hcal-sandbox"')

@@ -3,6 +3,7 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import type {FastifyInstance, FastifyRequest} from 'fastify'
 
 import type {FaultResponder, Faults, FaultSpec, SandboxProviderId} from '../types.js'
+import {isControlRequest} from './control-api.js'
 
 const DEFAULT_TOKEN_LIFETIME_SECONDS = 3600
 const EMAIL_IN_PATH = /(?:^|\/)([^/?#@\s]+@[^/?#@\s]+\.[^/?#@\s]+?)(?=[/?#]|$)/
@@ -71,7 +72,7 @@ export function installFaultHook(
   scope.addHook('onRequest', async (request, reply) => {
     const spec = faults.current()
     if (!spec.latency && !spec.errorRates && !spec.resetRate) return
-    if (request.url.startsWith('/_sandbox/') || !appliesToProvider(spec, provider)) return
+    if (isControlRequest(request) || !appliesToProvider(spec, provider)) return
     if (spec.mailboxes) {
       const mailbox = mailboxFromRequest(request)
       if (!mailbox || !spec.mailboxes.includes(mailbox)) return

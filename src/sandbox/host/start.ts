@@ -4,6 +4,7 @@ import type {AddressInfo} from 'node:net'
 
 import Fastify, {type FastifyInstance, type FastifyServerFactoryHandler} from 'fastify'
 
+import {HcalError} from '../../lib/errors.js'
 import {generateSeed} from '../seed/generate.js'
 import type {FaultSpec, LatencySpec, SandboxContext, SandboxCredentials, SandboxProviderId, SeedData} from '../types.js'
 import {installControlAuth, registerControlApi} from './control-api.js'
@@ -95,9 +96,21 @@ async function loadEmulators(options: SandboxOptions): Promise<{
 
 function listen(server: Server, port: number, host: string): Promise<AddressInfo> {
   return new Promise((resolve, reject) => {
-    server.once('error', reject)
+    server.once('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EADDRINUSE' && error.code !== 'EACCES' && error.code !== 'EADDRNOTAVAIL') reject(error)
+      else {
+        reject(
+          new HcalError('SANDBOX_PORT_UNAVAILABLE', `The sandbox cannot listen on ${host}:${port} (${error.code}).`, {
+            cause: error,
+            suggestions: [
+              'Stop whatever uses that port (maybe another sandbox), or pass another --port; --port 0 picks a free one.',
+            ],
+          }),
+        )
+      }
+    })
     server.listen({port, host}, () => {
-      server.off('error', reject)
+      server.removeAllListeners('error')
       resolve(server.address() as AddressInfo)
     })
   })

@@ -90,6 +90,13 @@ describe('sandbox host: startSandbox', function () {
       assert.equal(right.status, 200)
     })
 
+    it('cannot be dodged with an encoded or doubled path', async function () {
+      for (const path of ['/%5Fsandbox/faults', '/_sandbox%2Ffaults', '/_sandbox//faults', '/_sandbox/./faults']) {
+        const response = await get(sandbox, agent, path)
+        assert.notEqual(response.status, 200, path)
+      }
+    })
+
     it('protects unknown control paths (emulator routes) as well, but leaves health open', async function () {
       assert.equal((await get(sandbox, agent, '/_sandbox/google/anything')).status, 401)
       const health = await get(sandbox, agent, '/_sandbox/health')
@@ -218,6 +225,19 @@ describe('sandbox host: lifecycle', function () {
     const again = await startSandbox({emulators: [createFakeEmulator()], users: 2, events: 1, rooms: 0, port})
     assert.equal(new URL(again.origin).port, String(port))
     await again.stop()
+  })
+
+  it('fails with SANDBOX_PORT_UNAVAILABLE when the port is taken', async function () {
+    const first = await startSandbox({emulators: [createFakeEmulator()], users: 1, events: 0, rooms: 0})
+    try {
+      const port = Number(new URL(first.origin).port)
+      await assert.rejects(
+        startSandbox({emulators: [createFakeEmulator()], users: 1, events: 0, rooms: 0, port}),
+        (error: Error & {code?: string}) => error.code === 'SANDBOX_PORT_UNAVAILABLE',
+      )
+    } finally {
+      await first.stop()
+    }
   })
 
   it('keeps its CA in stateDir (key mode 0600) and reuses it on the next start', async function () {
