@@ -46,6 +46,8 @@ const HIDDEN_TAGS = new Set(['style', 'script', 'head', 'template', 'noscript', 
 /** Attributes hcal reads; others are skipped without building strings. */
 const WANTED_ATTRIBUTES = new Set(['href', 'id', 'class'])
 
+const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({})
+
 function hasClass(classList: string, name: string): boolean {
   return classList.split(/\s+/).includes(name)
 }
@@ -70,7 +72,7 @@ export function htmlLines(html: string): Lines {
   let tagName = ''
   let attributeName = ''
   let attributeValue: string[] = []
-  let attributes: Record<string, string> = {}
+  let attributes: Record<string, string> | null = null
 
   const quotedNow = (): boolean => restQuoted || blockquotes > 0 || quoteDivDepths.length > 0
   const flush = (): void => {
@@ -86,7 +88,7 @@ export function htmlLines(html: string): Lines {
     if (current.length === 0) lineQuoted = quoted
     current += text
   }
-  const openTag = (name: string, attrs: Record<string, string>): void => {
+  const openTag = (name: string, attrs: Readonly<Record<string, string>>): void => {
     // <body> ends the head even when </head> is missing.
     if (name === 'body') hidden = 0
     if (HIDDEN_TAGS.has(name)) {
@@ -148,7 +150,7 @@ export function htmlLines(html: string): Lines {
     onopentagname: (start, end) => {
       takePending()
       tagName = html.slice(start, end).toLowerCase()
-      attributes = {}
+      attributes = null
     },
     onattribname: (start, end) => {
       attributeName = html.slice(start, end).toLowerCase()
@@ -161,14 +163,15 @@ export function htmlLines(html: string): Lines {
       if (WANTED_ATTRIBUTES.has(attributeName)) attributeValue.push(String.fromCodePoint(codepoint))
     },
     onattribend: (quote) => {
-      if (WANTED_ATTRIBUTES.has(attributeName) && !(attributeName in attributes)) {
-        attributes[attributeName] = quote === QuoteType.NoValue ? '' : attributeValue.join('')
+      if (WANTED_ATTRIBUTES.has(attributeName)) {
+        attributes ??= {}
+        attributes[attributeName] ??= quote === QuoteType.NoValue ? '' : attributeValue.join('')
       }
       attributeValue = []
     },
-    onopentagend: () => openTag(tagName, attributes),
+    onopentagend: () => openTag(tagName, attributes ?? NO_ATTRIBUTES),
     onselfclosingtag: () => {
-      openTag(tagName, attributes)
+      openTag(tagName, attributes ?? NO_ATTRIBUTES)
       if (!BLOCK_TAGS.has(tagName) || tagName === 'br' || tagName === 'hr') return
       closeTag(tagName)
     },

@@ -77,17 +77,19 @@ function addStructured(conference: StructuredConference, context: Context): void
 }
 
 function collectLines(lines: Lines, source: JoinCandidate['source'], context: Context): void {
-  // A label line ("Join by video system") without an address arms the next non-empty line.
-  let armed = false
+  // A label line ("Join by video system") without an address introduces the next non-empty line. Labels are only
+  // looked for when a line holds an address, so ordinary lines cost no label search.
+  let previousText = ''
+  let previousHadAddress = true
   for (let index = 0; index < lines.texts.length; index++) {
     const text = lines.texts[index] ?? ''
     if (context.list.full) return
-    if (text.length === 0) continue
+    if (isBlank(text)) continue
     if (lines.quoted[index]) {
-      armed = false
+      previousHadAddress = true
       continue
     }
-    const onLabel = isVideoLabelLine(text)
+    let introduced: boolean | undefined
     let sawAddress = false
     scanLine(text, (finding) => {
       if (finding.kind === 'url') {
@@ -95,13 +97,23 @@ function collectLines(lines: Lines, source: JoinCandidate['source'], context: Co
         if (found) context.list.addUrl(found.url, found.provider, source, found.key)
       } else {
         sawAddress = true
-        const provider = videoProvider(finding.address, finding.sipUri || onLabel || armed, context)
+        introduced ??= isVideoLabelLine(text) || (!previousHadAddress && isVideoLabelLine(previousText))
+        const provider = videoProvider(finding.address, finding.sipUri || introduced, context)
         if (provider) context.list.addSip(finding.address, provider, source)
       }
       return !context.list.full
     })
-    if (text.trim() !== '') armed = onLabel && !sawAddress
+    previousText = text
+    previousHadAddress = sawAddress
   }
+}
+
+function isBlank(text: string): boolean {
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (code !== 0x20 && code !== 0x09 && code !== 0xa0 && code !== 0x0d && code !== 0x0c && code !== 0x0b) return false
+  }
+  return true
 }
 
 interface FoundUrl {

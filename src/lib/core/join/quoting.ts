@@ -47,8 +47,8 @@ function compact(text: string): string {
 }
 
 function isSeparator(line: string): boolean {
-  if (line.length > MAX_MARKER_LINE) return false
   const trimmed = line.trim()
+  if (trimmed.charCodeAt(0) !== 0x2d && trimmed.charCodeAt(0) !== 0x5f) return false
   if (!/^[-_]{2}/.test(trimmed) || !/[-_]{2}$/.test(trimmed)) return false
   return SEPARATORS.has(compact(trimmed))
 }
@@ -99,7 +99,7 @@ function startsQuotedMessage(texts: string[], index: number, previousText: strin
   if (!FROM_LINE.test(text)) return false
   for (let next = index + 1, seen = 0; next < texts.length && seen < HEADER_WINDOW; next++) {
     const nextText = texts[next] ?? ''
-    if (nextText.trim() === '') continue
+    if (!/\S/.test(nextText)) continue
     seen++
     if (nextText.length <= MAX_MARKER_LINE && SENT_LINE.test(nextText)) return true
   }
