@@ -80,9 +80,17 @@ function runEnd(line: string, from: number, accept: (code: number) => boolean): 
   return end
 }
 
+/**
+ * Where a URL ends inside a run of URL characters: before an HTML-escaped delimiter left in a text body
+ * (`&lt;https://...&gt;`) and before a Markdown link's `](`, which no real link contains.
+ */
+const EMBEDDED_END = /&(?:gt|lt|quot|nbsp|#39|#34);|\]\(/i
+
 function readUrl(line: string, start: number, findings: Finding[]): number {
-  const end = runEnd(line, start, isUrlChar)
+  let end = runEnd(line, start, isUrlChar)
   if (end - start <= MAX_URL_LENGTH) {
+    const cut = EMBEDDED_END.exec(line.slice(start, end))
+    if (cut) end = start + cut.index + (cut[0] === '](' ? 1 : 0)
     const url = trimTrailing(line.slice(start, end))
     if (url.length > url.indexOf('://') + 3) findings.push({kind: 'url', url})
   }
