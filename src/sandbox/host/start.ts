@@ -195,7 +195,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
     await app.ready()
     startupMs.register = lap()
     const now = options.now ?? Date.now()
-    for (const emulator of emulators) {
+    // All data first, then the emulators: generating while the heap is still small is cheaper.
+    const seeded = emulators.map((emulator) => {
       const data = generateSeed({
         seed,
         users: options.users ?? SANDBOX_DEFAULTS.users,
@@ -206,6 +207,9 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Runnin
       })
       seedData[emulator.provider] = data
       startupMs.generate[emulator.provider] = lap()
+      return {emulator, data}
+    })
+    for (const {emulator, data} of seeded) {
       emulator.seed(data)
       startupMs.seed[emulator.provider] = lap()
     }
