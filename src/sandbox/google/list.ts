@@ -3,14 +3,24 @@
  * ordering, paging, and sync tokens (nextSyncToken only on the last page; an incremental call returns what
  * changed after the token, deletions included; invalidated tokens -> 410 fullSyncRequired).
  */
-import {createHash} from 'node:crypto'
-
 import {apiErrors, GoogleApiError} from './errors.js'
+import {
+  bool,
+  decode,
+  encode,
+  instant,
+  many,
+  maxResults,
+  one,
+  ownerTag,
+  type PageState,
+  type Query,
+  querySignature,
+  type SyncState,
+} from './list-query.js'
 import type {Calendar, CalendarEntry} from './model.js'
 import {occurrences, type Occurrence} from './recurrence.js'
 import {renderCancelled, renderEvent, renderOccurrence} from './render.js'
-
-export type Query = Record<string, string | string[] | undefined>
 
 const FORBIDDEN_WITH_SYNC_TOKEN = [
   'iCalUID',
@@ -22,87 +32,6 @@ const FORBIDDEN_WITH_SYNC_TOKEN = [
   'timeMax',
   'updatedMin',
 ]
-const DEFAULT_MAX_RESULTS = 250
-const MAX_MAX_RESULTS = 2500
-
-function one(query: Query, name: string): string | undefined {
-  const value = query[name]
-  return Array.isArray(value) ? value[value.length - 1] : value
-}
-
-function many(query: Query, name: string): string[] {
-  const value = query[name]
-  if (value === undefined) return []
-  return Array.isArray(value) ? value : [value]
-}
-
-function bool(query: Query, name: string): boolean | undefined {
-  const value = one(query, name)
-  if (value === undefined) return undefined
-  if (value !== 'true' && value !== 'false') throw apiErrors.invalid(`Invalid value for: ${name}`)
-  return value === 'true'
-}
-
-function instant(query: Query, name: string): number | undefined {
-  const value = one(query, name)
-  if (value === undefined) return undefined
-  const ms = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) ? Date.parse(value) : Number.NaN
-  if (Number.isNaN(ms)) throw apiErrors.badRequest('Bad Request')
-  return ms
-}
-
-function maxResults(query: Query): number {
-  const value = one(query, 'maxResults')
-  if (value === undefined) return DEFAULT_MAX_RESULTS
-  const n = Number(value)
-  if (!Number.isInteger(n) || n < 1 || n > MAX_MAX_RESULTS) throw apiErrors.invalid(`Invalid value for: maxResults`)
-  return n
-}
-
-// ---------------------------------------------------------------------------------------------------
-// Tokens: opaque to clients; the page token pins the query, the sync token the calendar's change point.
-// ---------------------------------------------------------------------------------------------------
-
-interface PageState {
-  offset: number
-  /** Calendar sequence when the listing started: the next sync token resumes from here. */
-  seq: number
-  query: string
-}
-
-interface SyncState {
-  owner: string
-  epoch: number
-  seq: number
-}
-
-function encode(value: unknown): string {
-  return `C${Buffer.from(JSON.stringify(value)).toString('base64url')}`
-}
-
-function decode<T>(token: string): T | undefined {
-  try {
-    return token.startsWith('C') ? (JSON.parse(Buffer.from(token.slice(1), 'base64url').toString()) as T) : undefined
-  } catch {
-    return undefined
-  }
-}
-
-function ownerTag(owner: string): string {
-  return createHash('sha256').update(owner).digest('base64url').slice(0, 10)
-}
-
-function querySignature(query: Query): string {
-  const relevant = Object.keys(query)
-    .filter(
-      (key) =>
-        key !== 'pageToken' && key !== 'maxResults' && key !== 'quotaUser' && key !== 'alt' && key !== 'prettyPrint',
-    )
-    .sort()
-    .map((key) => `${key}=${many(query, key).join(',')}`)
-  return createHash('sha256').update(relevant.join('&')).digest('base64url').slice(0, 12)
-}
-
 // ---------------------------------------------------------------------------------------------------
 
 interface Selection {
