@@ -2,7 +2,7 @@ import type {JoinCandidate, JoinProvider, JoinTarget} from './types.js'
 import {splitUrl} from './url-parts.js'
 
 /** A real invitation has a handful of join links; past this many the rest of the input is not read. */
-export const MAX_CANDIDATES = 64
+const MAX_CANDIDATES = 64
 
 /**
  * The identity of a URL for de-duplication: https, lower-case host, no fragment, no trailing slash, upper-case

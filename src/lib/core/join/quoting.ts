@@ -1,8 +1,8 @@
 import type {Lines} from './types.js'
 
 /**
- * Separator lines mail clients put above a quoted earlier message or invitation, compared after removing dashes,
- * underscores and spaces and lower-casing: Outlook in English, German, French, Spanish, Polish and Japanese, plus
+ * Separator lines mail clients put above a quoted earlier message or invitation, compared with runs of dashes,
+ * underscores and spaces collapsed and lower-cased: Outlook in English, German, French, Spanish, Polish and Japanese, plus
  * Gmail's forward header.
  */
 const SEPARATORS = new Set(

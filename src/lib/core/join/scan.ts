@@ -2,7 +2,7 @@
 export type Finding = {kind: 'url'; url: string} | {kind: 'address'; address: string; sipUri: boolean}
 
 /** Longer URLs are not meeting links (even nested wrappers stay far below this); skipping them bounds all later work. */
-export const MAX_URL_LENGTH = 8192
+const MAX_URL_LENGTH = 8192
 const MAX_LOCAL_PART = 64
 const MAX_DOMAIN = 253
 
@@ -136,7 +136,10 @@ function hasInnerDot(line: string, from: number, to: number): boolean {
 }
 
 function toAddress(rawLocal: string, rawDomain: string): string | null {
-  const local = trimDots(rawLocal)
+  // A local part starts with a letter or digit: drops quotes and `=` of `'room@x'` or `id=room@x`.
+  let localStart = 0
+  while (localStart < rawLocal.length && !/[A-Za-z0-9]/.test(rawLocal[localStart] ?? '')) localStart++
+  const local = trimDots(rawLocal.slice(localStart))
   const domain = trimDots(rawDomain).toLowerCase()
   if (local === '' || local.length > MAX_LOCAL_PART || domain.length > MAX_DOMAIN) return null
   const lastDot = domain.lastIndexOf('.')

@@ -12,7 +12,7 @@ export interface UrlParts {
 }
 
 /** A DNS host name: labels of letters, digits and inner hyphens (checked in one pass, no regex backtracking). */
-export function isHostName(host: string): boolean {
+function isHostName(host: string): boolean {
   if (host.length === 0 || host.length > 253) return false
   let labelLength = 0
   for (let index = 0; index < host.length; index++) {

@@ -51,6 +51,10 @@ describe('join detection: line scanner', () => {
   it('reads addresses but not the inside of words or URLs', () => {
     assert.deepEqual(scan('mail jane.doe+x@Acme.Example.'), [address('jane.doe+x@acme.example')])
     assert.deepEqual(scan('gossip:jane@acme.example'), [address('jane@acme.example')])
+    assert.deepEqual(scan("dial 'room@vc.example' or id=desk@vc.example"), [
+      address('room@vc.example'),
+      address('desk@vc.example'),
+    ])
     assert.deepEqual(scan('https://x.example/?u=jane@acme.example'), [url('https://x.example/?u=jane@acme.example')])
     assert.deepEqual(scan('a@b @acme.example jane@localhost x@y.z1'), [])
   })
