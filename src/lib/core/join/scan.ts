@@ -61,7 +61,7 @@ function isUrlChar(code: number): boolean {
 }
 
 function isLocalChar(code: number): boolean {
-  return isDomainChar(code) || code === 0x5f || code === 0x2b || code === 0x25 || code === 0x27 || code === 0x3d
+  return isDomainChar(code) || code === 0x5f || code === 0x2b || code === 0x25 || code === 0x27
 }
 
 function isDomainChar(code: number): boolean {
@@ -136,7 +136,7 @@ function hasInnerDot(line: string, from: number, to: number): boolean {
 }
 
 function toAddress(rawLocal: string, rawDomain: string): string | null {
-  // A local part starts with a letter or digit: drops quotes and `=` of `'room@x'` or `id=room@x`.
+  // A local part starts with a letter or digit: drops the opening quote of `'room@x'`.
   let localStart = 0
   while (localStart < rawLocal.length && !/[A-Za-z0-9]/.test(rawLocal[localStart] ?? '')) localStart++
   const local = trimDots(rawLocal.slice(localStart))
