@@ -10,7 +10,7 @@ import {applyEventBody, GraphInputError} from './event-input.js'
 import {newEvent} from './events-routes.js'
 import type {GraphGate} from './graph-auth.js'
 import {applyMailboxSettings} from './mailbox-settings-routes.js'
-import type {Mailbox} from './model.js'
+import {assignEdit, cloneEvent, type Mailbox} from './model.js'
 import {renderEvent} from './render.js'
 import type {MicrosoftStore} from './store.js'
 import type {LifecycleEvent, SubscriptionHub} from './subscriptions.js'
@@ -34,7 +34,7 @@ function groundTruth(mailbox: Mailbox): Record<string, unknown>[] {
     .sort((a, b) => a.start - b.start || a.id.localeCompare(b.id))
     .map((event) => ({
       ...renderEvent(event),
-      singleValueExtendedProperties: [...event.extended.values()].map((p) => ({id: p.id, value: p.value})),
+      singleValueExtendedProperties: [...(event.extended?.values() ?? [])].map((p) => ({id: p.id, value: p.value})),
     }))
 }
 
@@ -77,9 +77,9 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     const event = mailbox.events.get(request.params.id)
     if (!event) return fail(reply, 404, `No event '${request.params.id}'.`)
     return asEndUser(reply, () => {
-      const draft = {...event, attendees: [...event.attendees], extended: new Map(event.extended)}
+      const draft = cloneEvent(event)
       applyEventBody(draft, request.body, {endUser: true})
-      store.update(mailbox, event, (target) => Object.assign(target, draft, {id: target.id, seq: target.seq}))
+      store.update(mailbox, event, (target) => assignEdit(target, draft))
       return renderEvent(event)
     })
   })

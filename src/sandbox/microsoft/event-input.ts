@@ -110,8 +110,9 @@ function extendedProperties(event: StoredEvent, value: unknown): void {
     ) {
       throw new GraphInputError('ErrorInvalidProperty', `The property id '${String(id)}' is not valid.`)
     }
-    if (propertyValue === null) event.extended.delete(id.toLowerCase())
-    else event.extended.set(id.toLowerCase(), {id, value: String(propertyValue)})
+    const properties = (event.extended ??= new Map())
+    if (propertyValue === null) properties.delete(id.toLowerCase())
+    else properties.set(id.toLowerCase(), {id, value: String(propertyValue)})
   }
 }
 

@@ -5,7 +5,7 @@ import {applyEventBody, GraphInputError} from './event-input.js'
 import type {GraphGate} from './graph-auth.js'
 import {sendGraphError} from './graph-errors.js'
 import {linkWith, nonNegativeInt, preferredPageSize, renderOptions, type Query} from './graph-query.js'
-import type {Mailbox, StoredEvent} from './model.js'
+import {assignEdit, cloneEvent, type Mailbox, type StoredEvent} from './model.js'
 import {shapeEvent} from './render.js'
 import {setOperation} from './request-log.js'
 import {viewItems, type MicrosoftStore} from './store.js'
@@ -134,13 +134,13 @@ export function registerEventRoutes(
     if (!event) return notFound(request, reply)
     if (ifMatchFails(request, event)) return sendConflict(request, reply)
     // Validate on a copy first so a rejected body changes nothing.
-    const draft: StoredEvent = {...event, attendees: [...event.attendees], extended: new Map(event.extended)}
+    const draft = cloneEvent(event)
     try {
       applyEventBody(draft, request.body)
     } catch (error) {
       return handleInputError(request, reply, error)
     }
-    store.update(mailbox, event, (target) => Object.assign(target, draft, {id: target.id, seq: target.seq}))
+    store.update(mailbox, event, (target) => assignEdit(target, draft))
     return shapeEvent(event, {})
   }
 
@@ -196,7 +196,7 @@ export function registerEventRoutes(
 }
 
 export function newEvent(id: string, mailbox: Mailbox, now: number): StoredEvent {
-  return {
+  return cloneEvent({
     id,
     iCalUId: `040000008200E00074C5B7101A82E008${id.slice(4, 36).replace(/[^0-9A-Za-z]/g, '0')}`,
     changeKey: '',
@@ -220,6 +220,5 @@ export function newEvent(id: string, mailbox: Mailbox, now: number): StoredEvent
     responseStatus: 'organizer',
     isOnlineMeeting: false,
     onlineMeetingProvider: 'unknown',
-    extended: new Map(),
-  }
+  })
 }

@@ -20,9 +20,19 @@ export function randomItemId(): string {
   return `AAMk${randomBytes(32).toString('base64url')}`
 }
 
-/** A fresh change key (Outlook's are opaque base64 strings that change on every write). */
+const CHANGE_KEY_SALT = randomBytes(6)
+let changeCounter = 0
+
+/**
+ * A fresh change key (Outlook's are opaque base64 strings that change on every write): a per-process
+ * random salt plus a counter, so keys never repeat and seeding a million items stays cheap.
+ */
 export function newChangeKey(): string {
-  return randomBytes(12).toString('base64')
+  changeCounter += 1
+  const key = Buffer.allocUnsafe(12)
+  CHANGE_KEY_SALT.copy(key, 0)
+  key.writeUIntBE(changeCounter, 6, 6)
+  return key.toString('base64')
 }
 
 export function randomGuid(): string {

@@ -1,4 +1,5 @@
 /** The emulator's internal shape of an Outlook calendar item and mailbox (rendered to Graph JSON on read). */
+import type {SeedMeeting} from '../types.js'
 
 export type GraphResponseType = 'none' | 'organizer' | 'tentativelyAccepted' | 'accepted' | 'declined' | 'notResponded'
 export type EventType = 'singleInstance' | 'occurrence' | 'exception' | 'seriesMaster'
@@ -51,8 +52,8 @@ export interface StoredEvent {
   isOnlineMeeting: boolean
   onlineMeetingProvider: 'teamsForBusiness' | 'skypeForBusiness' | 'skypeForConsumer' | 'unknown'
   joinUrl?: string
-  /** singleValueExtendedProperties keyed by lower-cased property id. */
-  extended: Map<string, {id: string; value: string}>
+  /** singleValueExtendedProperties keyed by lower-cased property id; absent until one is set (saves memory). */
+  extended?: Map<string, {id: string; value: string}>
 }
 
 export interface AutomaticRepliesSetting {
@@ -82,6 +83,74 @@ export interface Mailbox {
   events: Map<string, StoredEvent>
   seq: number
   tombstones: Tombstone[]
+  /** Seeded meetings not yet turned into items (done on first access; see MicrosoftStore.resolve). */
+  unseeded?: SeedMeeting[]
 }
 
 export type ChangeType = 'created' | 'updated' | 'deleted'
+
+/**
+ * A field-by-field copy. Listing every field in one literal gives all items the same V8 shape, which keeps
+ * a million seeded items compact and fast (object spread with overrides does not).
+ */
+export function cloneEvent(e: StoredEvent): StoredEvent {
+  return {
+    id: e.id,
+    iCalUId: e.iCalUId,
+    changeKey: e.changeKey,
+    createdAt: e.createdAt,
+    modifiedAt: e.modifiedAt,
+    seq: e.seq,
+    type: e.type,
+    seriesMasterId: e.seriesMasterId,
+    recurrence: e.recurrence,
+    originalStart: e.originalStart,
+    subject: e.subject,
+    bodyType: e.bodyType,
+    body: e.body,
+    location: e.location,
+    start: e.start,
+    end: e.end,
+    isAllDay: e.isAllDay,
+    isCancelled: e.isCancelled,
+    sensitivity: e.sensitivity,
+    showAs: e.showAs,
+    organizer: e.organizer,
+    attendees: e.attendees,
+    isOrganizer: e.isOrganizer,
+    responseStatus: e.responseStatus,
+    isOnlineMeeting: e.isOnlineMeeting,
+    onlineMeetingProvider: e.onlineMeetingProvider,
+    joinUrl: e.joinUrl,
+    extended: e.extended && new Map(e.extended),
+  }
+}
+
+/** Copies the user-visible content of `from` onto `to`, keeping `to`'s identity, series position and version. */
+export function assignContent(to: StoredEvent, from: StoredEvent): void {
+  to.subject = from.subject
+  to.bodyType = from.bodyType
+  to.body = from.body
+  to.location = from.location
+  to.isAllDay = from.isAllDay
+  to.isCancelled = from.isCancelled
+  to.sensitivity = from.sensitivity
+  to.showAs = from.showAs
+  to.organizer = from.organizer
+  to.attendees = from.attendees
+  to.isOrganizer = from.isOrganizer
+  to.responseStatus = from.responseStatus
+  to.isOnlineMeeting = from.isOnlineMeeting
+  to.onlineMeetingProvider = from.onlineMeetingProvider
+  to.joinUrl = from.joinUrl
+  to.extended = from.extended && new Map(from.extended)
+}
+
+/** Applies an edited copy (see cloneEvent) back onto the stored item: content, times and recurrence. */
+export function assignEdit(to: StoredEvent, edited: StoredEvent): void {
+  assignContent(to, edited)
+  to.start = edited.start
+  to.end = edited.end
+  to.type = edited.type
+  to.recurrence = edited.recurrence
+}

@@ -107,7 +107,7 @@ export function shapeEvent(event: StoredEvent, options: RenderOptions): Record<s
   }
   if (options.expandExtended) {
     const matches = options.expandExtended.flatMap((id) => {
-      const property = event.extended.get(id)
+      const property = event.extended?.get(id)
       return property ? [{id: property.id, value: property.value}] : []
     })
     // Graph omits the navigation property when the filter matches nothing.

@@ -1,7 +1,14 @@
 /** Loads provider-neutral seed data as Exchange Online mailboxes: one copy of each meeting per mailbox. */
 import type {SeedData, SeedMeeting, SeedOutOfOffice, SeedResponse} from '../types.js'
 import {stableGuid, stableItemId} from './ids.js'
-import type {AutomaticRepliesSetting, GraphResponseType, Mailbox, Recurrence, StoredEvent} from './model.js'
+import {
+  cloneEvent,
+  type AutomaticRepliesSetting,
+  type GraphResponseType,
+  type Mailbox,
+  type Recurrence,
+  type StoredEvent,
+} from './model.js'
 import type {MicrosoftStore} from './store.js'
 import {formatGraphDateTime} from './time.js'
 
@@ -60,15 +67,14 @@ function recurrenceOf(meeting: SeedMeeting, start: number): Recurrence | undefin
   }
 }
 
-function copyFor(meeting: SeedMeeting, owner: Mailbox, names: Map<string, string>): StoredEvent {
+/** The parts of a meeting every copy shares (attendees, organizer, recurrence are shared, never mutated). */
+function templateOf(meeting: SeedMeeting, names: Map<string, string>): StoredEvent {
   const start = Date.parse(meeting.start)
-  const isOrganizer = meeting.organizer.toLowerCase() === owner.address
-  const own = meeting.attendees.find((a) => a.email.toLowerCase() === owner.address)
   const recurrence = recurrenceOf(meeting, start)
   const teams = meeting.conference?.solution === 'teamsForBusiness' ? meeting.conference.url : undefined
-  const cancelled = meeting.status === 'cancelled'
-  return {
-    id: stableItemId(owner.address, meeting.uid),
+  const organizer = meeting.organizer.toLowerCase()
+  return cloneEvent({
+    id: '',
     iCalUId: `040000008200E00074C5B7101A82E008${Buffer.from(meeting.uid).toString('hex').toUpperCase()}`,
     changeKey: '',
     createdAt: start - 7 * 86_400_000,
@@ -76,36 +82,48 @@ function copyFor(meeting: SeedMeeting, owner: Mailbox, names: Map<string, string
     seq: 0,
     type: recurrence ? 'seriesMaster' : 'singleInstance',
     recurrence,
-    subject: cancelled && !isOrganizer ? `Canceled: ${meeting.title}` : meeting.title,
+    subject: meeting.title,
     bodyType: meeting.bodyType,
     body: meeting.body,
     location: meeting.location,
     start,
     end: Date.parse(meeting.end),
     isAllDay: meeting.allDay,
-    isCancelled: cancelled,
+    isCancelled: meeting.status === 'cancelled',
     sensitivity: meeting.sensitivity === 'private' ? 'private' : 'normal',
-    showAs: meeting.status === 'tentative' || own?.response === 'tentative' ? 'tentative' : 'busy',
-    organizer: {address: meeting.organizer.toLowerCase(), name: names.get(meeting.organizer.toLowerCase()) ?? ''},
+    showAs: meeting.status === 'tentative' ? 'tentative' : 'busy',
+    organizer: {address: organizer, name: names.get(organizer) ?? ''},
     attendees: meeting.attendees.map((a) => ({
       address: a.email.toLowerCase(),
       name: a.name ?? names.get(a.email.toLowerCase()) ?? '',
       type: a.isRoom ? 'resource' : 'required',
       response: a.response === 'needsAction' ? 'none' : graphResponse(a.response),
     })),
-    isOrganizer,
-    responseStatus: isOrganizer ? 'organizer' : graphResponse(own?.response ?? 'needsAction'),
+    isOrganizer: true,
+    responseStatus: 'organizer',
     isOnlineMeeting: teams !== undefined,
     onlineMeetingProvider: teams ? 'teamsForBusiness' : 'unknown',
     joinUrl: teams,
-    extended: new Map(),
-  }
+  })
 }
 
-function applyExceptions(store: MicrosoftStore, mailbox: Mailbox, master: StoredEvent, meeting: SeedMeeting): void {
+/** One mailbox's copy: its own id, and the owner's view (organizer or attendee with a response). */
+function copyFor(template: StoredEvent, meeting: SeedMeeting, owner: Mailbox): StoredEvent {
+  const copy = cloneEvent(template)
+  copy.id = stableItemId(owner.address, meeting.uid)
+  copy.isOrganizer = template.organizer.address === owner.address
+  if (!copy.isOrganizer) {
+    const own = meeting.attendees.find((a) => a.email.toLowerCase() === owner.address)
+    copy.responseStatus = graphResponse(own?.response ?? 'needsAction')
+    if (own?.response === 'tentative') copy.showAs = 'tentative'
+    if (copy.isCancelled) copy.subject = `Canceled: ${meeting.title}`
+  }
+  return copy
+}
+
+function applyExceptions(mailbox: Mailbox, instances: StoredEvent[], meeting: SeedMeeting): void {
   const exceptions = meeting.recurrence?.exceptions
   if (!exceptions?.length) return
-  const instances = store.instancesOf(mailbox, master.id)
   for (const exception of exceptions) {
     const instance = instances[exception.index]
     if (!instance) continue
@@ -138,12 +156,27 @@ export function seedStore(store: MicrosoftStore, data: SeedData): void {
     names.set(room.email.toLowerCase(), room.displayName)
   }
   for (const meeting of data.meetings) {
-    const owners = new Set([meeting.organizer, ...meeting.attendees.map((a) => a.email)].map((a) => a.toLowerCase()))
-    for (const owner of owners) {
-      const mailbox = store.resolve(owner)
-      if (!mailbox) continue
-      const event = store.insert(mailbox, copyFor(meeting, mailbox, names), true)
-      if (event.type === 'seriesMaster') applyExceptions(store, mailbox, event, meeting)
+    const organizer = store.mailboxes.get(meeting.organizer.toLowerCase())
+    if (organizer) (organizer.unseeded ??= []).push(meeting)
+    for (const attendee of meeting.attendees) {
+      const mailbox = store.mailboxes.get(attendee.email.toLowerCase())
+      if (mailbox && mailbox !== organizer && mailbox.unseeded?.at(-1) !== meeting)
+        (mailbox.unseeded ??= []).push(meeting)
+    }
+  }
+  // One template per meeting, shared by its copies, built when the first of its mailboxes is used.
+  const templates = new WeakMap<SeedMeeting, StoredEvent>()
+  store.seedLoader = (mailbox) => {
+    const unseeded = mailbox.unseeded ?? []
+    mailbox.unseeded = undefined
+    for (const meeting of unseeded) {
+      let template = templates.get(meeting)
+      if (!template) {
+        template = templateOf(meeting, names)
+        templates.set(meeting, template)
+      }
+      const instances = store.insert(mailbox, copyFor(template, meeting, mailbox), true)
+      applyExceptions(mailbox, instances, meeting)
     }
   }
 }

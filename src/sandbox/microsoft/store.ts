@@ -3,7 +3,7 @@
  * change sequence (which delta queries and subscriptions follow); deletions leave tombstones for delta.
  */
 import {newChangeKey, randomItemId} from './ids.js'
-import type {ChangeType, Mailbox, StoredEvent} from './model.js'
+import {assignContent, cloneEvent, type ChangeType, type Mailbox, type StoredEvent} from './model.js'
 import {expandStarts} from './recurrence.js'
 
 export type ChangeListener = (mailbox: Mailbox, event: StoredEvent, change: ChangeType) => void
@@ -23,10 +23,19 @@ export class MicrosoftStore {
     this.byId.clear()
   }
 
-  /** Looks a mailbox up by UPN/SMTP address or by object id, case-insensitively. */
+  /** Turns a mailbox's seeded meetings into items; set by seeding. */
+  seedLoader: ((mailbox: Mailbox) => void) | undefined
+
+  /**
+   * Looks a mailbox up by UPN/SMTP address or by object id, case-insensitively. Seeding only files each
+   * meeting under its mailboxes; the first lookup builds the items, so seeding thousands of mailboxes
+   * stays fast and memory follows the mailboxes actually used.
+   */
   resolve(idOrUpn: string): Mailbox | undefined {
     const key = idOrUpn.toLowerCase()
-    return this.mailboxes.get(key) ?? this.byId.get(key)
+    const mailbox = this.mailboxes.get(key) ?? this.byId.get(key)
+    if (mailbox?.unseeded && this.seedLoader) this.seedLoader(mailbox)
+    return mailbox
   }
 
   onChange(listener: ChangeListener): void {
@@ -44,31 +53,33 @@ export class MicrosoftStore {
     event.modifiedAt = now
   }
 
-  /** Adds an item; a series master also gets its occurrences. Seeding passes `quiet` (no notifications). */
-  insert(mailbox: Mailbox, event: StoredEvent, quiet = false): StoredEvent {
+  /**
+   * Adds an item; a series master also gets its occurrences, which are returned (oldest first). Seeding
+   * passes `quiet` (no notifications).
+   */
+  insert(mailbox: Mailbox, event: StoredEvent, quiet = false): StoredEvent[] {
     this.stamp(mailbox, event, event.modifiedAt || Date.now())
     mailbox.events.set(event.id, event)
     if (!quiet) this.emit(mailbox, event, 'created')
+    const occurrences: StoredEvent[] = []
     if (event.type === 'seriesMaster' && event.recurrence) {
       const duration = event.end - event.start
       for (const start of expandStarts(event.recurrence, event.start)) {
-        const occurrence: StoredEvent = {
-          ...event,
-          id: `${event.id}_${start.toString(36)}`,
-          type: 'occurrence',
-          seriesMasterId: event.id,
-          recurrence: undefined,
-          originalStart: start,
-          start,
-          end: start + duration,
-          attendees: event.attendees.map((a) => ({...a})),
-          extended: new Map(event.extended),
-        }
+        // Attendees stay shared with the master until an edit replaces the array (writes never mutate it).
+        const occurrence = cloneEvent(event)
+        occurrence.id = `${event.id}_${start.toString(36)}`
+        occurrence.type = 'occurrence'
+        occurrence.seriesMasterId = event.id
+        occurrence.recurrence = undefined
+        occurrence.originalStart = start
+        occurrence.start = start
+        occurrence.end = start + duration
         this.stamp(mailbox, occurrence, occurrence.modifiedAt)
         mailbox.events.set(occurrence.id, occurrence)
+        occurrences.push(occurrence)
       }
     }
-    return event
+    return occurrences
   }
 
   /**
@@ -86,13 +97,9 @@ export class MicrosoftStore {
       const duration = event.end - event.start
       for (const occurrence of this.instancesOf(mailbox, event.id)) {
         if (occurrence.type !== 'occurrence') continue
-        const {id, type, seriesMasterId, originalStart, seq, changeKey, createdAt, modifiedAt} = occurrence
-        const start = occurrence.start + shift
-        Object.assign(occurrence, {...event, recurrence: undefined, extended: new Map(event.extended)})
-        Object.assign(occurrence, {id, type, seriesMasterId, originalStart, seq, changeKey, createdAt, modifiedAt})
-        occurrence.start = start
-        occurrence.end = start + duration
-        occurrence.attendees = event.attendees.map((a) => ({...a}))
+        assignContent(occurrence, event)
+        occurrence.start += shift
+        occurrence.end = occurrence.start + duration
         this.stamp(mailbox, occurrence, Date.now())
       }
     }
