@@ -7,6 +7,7 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
 import type {SandboxContext} from '../types.js'
 import {apiErrors, GoogleApiError, OAuthError, sendApiError, sendOAuthError} from './errors.js'
+import {parseFields, selectFields} from './fields.js'
 import type {AccessGrant, AccessTokens} from './identity.js'
 import type {AclRule, Calendar} from './model.js'
 import type {QuotaMeter} from './quota.js'
@@ -49,6 +50,11 @@ export class ApiScope {
   /** Installs error mapping and request logging on a route scope. */
   install(app: FastifyInstance): void {
     app.setErrorHandler((error, _request, reply) => sendError(reply, error))
+    app.addHook('preSerialization', async (request, reply, payload) => {
+      const fields = (request.query as Record<string, unknown>).fields
+      if (typeof fields !== 'string' || fields === '' || reply.statusCode >= 300) return payload
+      return selectFields(payload, parseFields(fields))
+    })
     app.addHook('onResponse', async (request, reply) => {
       const entry = logged.get(request)
       this.deps.ctx().log.record({

@@ -231,4 +231,19 @@ describe('Google emulator: Calendar events (through @googleapis/calendar)', () =
     assert.equal(failure.status, 400)
     assert.equal((failure.data as {error: {errors: {reason: string}[]}}).error.errors[0]?.reason, 'timeRangeEmpty')
   })
+
+  it('returns partial responses for the fields parameter', async () => {
+    const {calendar} = google.clients(alice)
+    await insert(alice, {summary: 'Fields', start: {dateTime: inHours(80)}, end: {dateTime: inHours(81)}})
+    const list = await calendar.events.list({
+      calendarId: 'primary',
+      q: 'Fields',
+      fields: 'items(id,start/dateTime),nextSyncToken',
+    })
+    assert.deepEqual(Object.keys(list.data).sort(), ['items', 'nextSyncToken'])
+    assert.deepEqual(Object.keys(list.data.items?.[0] ?? {}).sort(), ['id', 'start'])
+    assert.deepEqual(Object.keys(list.data.items?.[0]?.start ?? {}), ['dateTime'])
+    const bad = await httpFailure(() => calendar.events.list({calendarId: 'primary', fields: 'items(id'}))
+    assert.equal(bad.status, 400)
+  })
 })
