@@ -48,6 +48,17 @@ const WANTED_ATTRIBUTES = new Set(['href', 'id', 'class'])
 
 const NO_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({})
 
+/**
+ * The URL a browser opens for an href: surrounding spaces trimmed, tabs and line breaks removed (mail encoders wrap
+ * long attribute values), inner spaces percent-encoded.
+ */
+function browserHref(href: string): string {
+  return href
+    .trim()
+    .replace(/[\t\r\n]/g, '')
+    .replace(/ /g, '%20')
+}
+
 function hasClass(classList: string, name: string): boolean {
   return classList.split(/\s+/).includes(name)
 }
@@ -108,7 +119,10 @@ export function htmlLines(html: string): Lines {
       restQuoted = true
     }
     const href = attrs['href']
-    if ((name === 'a' || name === 'area') && href !== undefined && href.trim() !== '') append(` ${href.trim()} `)
+    if ((name === 'a' || name === 'area') && href !== undefined) {
+      const target = browserHref(href)
+      if (target !== '') append(` ${target} `)
+    }
   }
   const closeTag = (name: string): void => {
     if (HIDDEN_TAGS.has(name)) {
