@@ -51,6 +51,27 @@ function checkIfMatch(request: FastifyRequest, entry: CalendarEntry): void {
     throw apiErrors.conditionNotMet()
 }
 
+/** `timeZone` on list: dateTimes are written in that zone instead of the calendar's. */
+function viewIn(calendar: Calendar, timeZone: Query[string]): Calendar {
+  if (typeof timeZone !== 'string' || timeZone === calendar.timeZone) return calendar
+  try {
+    new Intl.DateTimeFormat('en-US', {timeZone})
+  } catch {
+    throw apiErrors.invalid('Invalid time zone definition.')
+  }
+  return {...calendar, timeZone}
+}
+
+const SEND_UPDATES: ReadonlySet<string> = new Set(['all', 'externalOnly', 'none'])
+
+/** Guest notifications are not emulated, but the parameter is validated as Google does. */
+function checkSendUpdates(query: Query): void {
+  const value = query.sendUpdates
+  if (value !== undefined && (typeof value !== 'string' || !SEND_UPDATES.has(value))) {
+    throw apiErrors.invalid('Invalid value for: sendUpdates')
+  }
+}
+
 function conferenceVersion(query: Query): number {
   const value = query.conferenceDataVersion
   if (value === undefined) return 0
@@ -79,7 +100,7 @@ export function registerEventRoutes(
   app.get(base, async (request: Request) => {
     const caller = api.authorize(request, meta('events.list', 'List', METHOD_SCOPES.calendarRead))
     const calendar = api.calendar(request, caller, request.params.calendarId, 'read')
-    const page = listEvents(calendar, request.query, deps.origin())
+    const page = listEvents(viewIn(calendar, request.query.timeZone), request.query, deps.origin())
     return {
       kind: 'calendar#events',
       etag: etagString(calendar.seq),
@@ -157,6 +178,7 @@ export function registerEventRoutes(
 
   app.post(base, async (request: Request, response) => {
     const caller = api.authorize(request, meta('events.insert', 'Insert', METHOD_SCOPES.calendarWrite))
+    checkSendUpdates(request.query)
     const calendar = api.calendar(request, caller, request.params.calendarId, 'write')
     const entry = insert(calendar, request.body ?? {}, request.query)
     return reply(response, entry, renderEvent(calendar, entry, deps.origin()))
@@ -189,6 +211,7 @@ export function registerEventRoutes(
   const write = (mode: 'update' | 'patch') => async (request: Request, response: FastifyReply) => {
     const rpc = mode === 'patch' ? 'Patch' : 'Update'
     const caller: Caller = api.authorize(request, meta(`events.${mode}`, rpc, METHOD_SCOPES.calendarWrite))
+    checkSendUpdates(request.query)
     const calendar = api.calendar(request, caller, request.params.calendarId, 'write')
     const found = locate(calendar, request.params.eventId)
     const located = {...found, entry: store.own(calendar, found.entry)}
@@ -218,6 +241,7 @@ export function registerEventRoutes(
 
   app.delete(`${base}/:eventId`, async (request: Request, response) => {
     const caller = api.authorize(request, meta('events.delete', 'Delete', METHOD_SCOPES.calendarWrite))
+    checkSendUpdates(request.query)
     const calendar = api.calendar(request, caller, request.params.calendarId, 'write')
     const {entry, originalStartMs} = locate(calendar, request.params.eventId)
     const meeting = entry.meeting

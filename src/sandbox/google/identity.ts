@@ -19,7 +19,7 @@ export class ServiceAccount {
   readonly projectId = 'hcal-sandbox'
   readonly clientEmail = `hcal-sync@${this.projectId}.iam.gserviceaccount.com`
   /** Google client IDs are 21-digit numbers. */
-  readonly clientId = `1${String(randomInt(1e9, 1e10 - 1))}${String(randomInt(1e9, 1e10 - 1))}0`
+  readonly clientId = `1${String(randomInt(1e9, 1e10 - 1))}${String(randomInt(1e9, 1e10 - 1))}`
   readonly privateKeyId = randomBytes(20).toString('hex')
   readonly publicKey: KeyObject
   private readonly privateKeyPem: string

@@ -246,4 +246,26 @@ describe('Google emulator: Calendar events (through @googleapis/calendar)', () =
     const bad = await httpFailure(() => calendar.events.list({calendarId: 'primary', fields: 'items(id'}))
     assert.equal(bad.status, 400)
   })
+
+  it('writes list dateTimes in the requested timeZone and validates sendUpdates', async () => {
+    const {calendar} = google.clients(alice)
+    const created = await insert(alice, {
+      summary: 'Zoned',
+      start: {dateTime: '2027-01-15T09:00:00Z'},
+      end: {dateTime: '2027-01-15T10:00:00Z'},
+    })
+    const tokyo = await calendar.events.list({calendarId: 'primary', q: 'Zoned', timeZone: 'Asia/Tokyo'})
+    assert.equal(tokyo.data.items?.[0]?.start?.dateTime, '2027-01-15T18:00:00+09:00')
+    const badZone = await httpFailure(() => calendar.events.list({calendarId: 'primary', timeZone: 'Mars/Olympus'}))
+    assert.equal(badZone.status, 400)
+    const badUpdates = await httpFailure(() =>
+      calendar.events.patch({
+        calendarId: 'primary',
+        eventId: created.id ?? '',
+        sendUpdates: 'everyone',
+        requestBody: {summary: 'x'},
+      }),
+    )
+    assert.equal(badUpdates.status, 400)
+  })
 })
