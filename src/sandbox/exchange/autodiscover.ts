@@ -68,7 +68,13 @@ export function registerAutodiscover(app: FastifyInstance, store: ExchangeStore,
         `${protocol('EXCH')}${protocol('EXPR')}</Account></Response></Autodiscover>`,
     )
   }
-  for (const path of ['/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml']) app.post(path, pox)
+  for (const path of ['/autodiscover/autodiscover.xml', '/Autodiscover/Autodiscover.xml']) {
+    app.post(path, pox)
+    // IIS answers an authenticated GET (e.g. an NTLM client's first leg) with the POX "Invalid Request" error.
+    app.get(path, async (_request, reply) =>
+      reply.type('text/xml; charset=utf-8').send(poxError(600, 'Invalid Request')),
+    )
+  }
 
   const soap = async (request: {body: unknown; url: string}, reply: import('fastify').FastifyReply) => {
     const env = child(parseXml(String(request.body ?? '')), 'Envelope')
@@ -118,5 +124,10 @@ export function registerAutodiscover(app: FastifyInstance, store: ExchangeStore,
           `<ErrorCode>NoError</ErrorCode><ErrorMessage/><UserResponses>${responses.join('')}</UserResponses></Response></GetUserSettingsResponseMessage></s:Body></s:Envelope>`,
       )
   }
-  for (const path of ['/autodiscover/autodiscover.svc', '/Autodiscover/Autodiscover.svc']) app.post(path, soap)
+  for (const path of ['/autodiscover/autodiscover.svc', '/Autodiscover/Autodiscover.svc']) {
+    app.post(path, soap)
+    app.get(path, async (_request, reply) =>
+      reply.type('text/html').send('<html><body>You have created a service.</body></html>'),
+    )
+  }
 }

@@ -73,13 +73,17 @@ export function readItem(node: XmlNode): ItemInput {
 }
 
 /** The item or occurrence an ItemId / OccurrenceItemId names, in the mailbox being acted on. */
-export function resolveView(
-  store: ExchangeStore,
-  ref: XmlNode,
-  kind: 'ItemId' | 'OccurrenceItemId',
-): {view: ItemView; mailbox: string} {
+export type ItemRefKind = 'ItemId' | 'OccurrenceItemId' | 'RecurringMasterItemId'
+
+export function resolveView(store: ExchangeStore, ref: XmlNode, kind: ItemRefKind): {view: ItemView; mailbox: string} {
   let id = attr(ref, 'Id') ?? ''
   let index: number | undefined
+  if (kind === 'RecurringMasterItemId') {
+    const found = store.find(attr(ref, 'OccurrenceId') ?? '')
+    if (!found) throw EWS_ERRORS.invalidIdMalformed()
+    if (!found.item.recurrence) throw EWS_ERRORS.itemNotFound()
+    return {view: {item: found.item}, mailbox: found.mailbox.email}
+  }
   if (kind === 'OccurrenceItemId') {
     id = attr(ref, 'RecurringMasterId') ?? ''
     const instance = Number(attr(ref, 'InstanceIndex') ?? 'NaN')

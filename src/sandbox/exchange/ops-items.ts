@@ -1,5 +1,5 @@
 /** GetItem, UpdateItem (ChangeKey + ConflictResolution) and CreateItem on calendar items. */
-import {type ItemInput, readItem, resolveView} from './item-input.js'
+import {type ItemInput, type ItemRefKind, readItem, resolveView} from './item-input.js'
 import {extendedKey, type ExItem, type ExMailbox, type OccurrenceOverride} from './model.js'
 import {folderMailbox, itemMailbox, type OperationContext, type OperationHandler, requireCalendar} from './operation.js'
 import {renderCalendarItem, viewFields, type ItemView} from './render.js'
@@ -17,11 +17,10 @@ function perItem(operation: string, after: string, run: () => string): string {
   }
 }
 
-function itemRefs(node: XmlNode | undefined): {ref: XmlNode; kind: 'ItemId' | 'OccurrenceItemId'}[] {
-  return [
-    ...children(node, 'ItemId').map((ref) => ({ref, kind: 'ItemId' as const})),
-    ...children(node, 'OccurrenceItemId').map((ref) => ({ref, kind: 'OccurrenceItemId' as const})),
-  ]
+function itemRefs(node: XmlNode | undefined): {ref: XmlNode; kind: ItemRefKind}[] {
+  return (['ItemId', 'OccurrenceItemId', 'RecurringMasterItemId'] as const).flatMap((kind) =>
+    children(node, kind).map((ref) => ({ref, kind})),
+  )
 }
 
 export const getItem: OperationHandler = (body, op) => {

@@ -24,6 +24,7 @@ const REPEATED = new Set([
   'AppendToItemField',
   'ItemId',
   'OccurrenceItemId',
+  'RecurringMasterItemId',
   'FolderId',
   'DistinguishedFolderId',
   'FieldURI',

@@ -305,6 +305,43 @@ for (const auth of ['basic', 'ntlm'] as const) {
       assert.equal(quiet.Count, 0)
     })
 
+    it('GetItem binds a recurring master, its occurrences and exceptions; UpdateItem on an occurrence makes an exception', async () => {
+      const series = h.seed.meetings.find(
+        (m) => m.recurrence && m.recurrence.count >= 3 && m.organizer.endsWith(h.seed.domain),
+      )
+      assert.ok(series?.recurrence)
+      const organiser = series.organizer
+      const service = h.service(auth, organiser)
+      const master = (await groundTruth(organiser)).find((i) => i.uid === series.uid)
+      assert.ok(master)
+      const bound = await Appointment.Bind(
+        service,
+        new ItemId(master.id),
+        new PropertySet(BasePropertySet.FirstClassProperties),
+      )
+      assert.equal(bound.AppointmentType, AppointmentType.RecurringMaster)
+      assert.equal(bound.Recurrence.NumberOfOccurrences, series.recurrence.count)
+      const index = [1, 2, 3].find((i) => !(series.recurrence?.exceptions ?? []).some((e) => e.index === i - 1)) ?? 1
+      const occurrence = await Appointment.BindToOccurrence(service, new ItemId(master.id), index)
+      assert.equal(occurrence.AppointmentType, AppointmentType.Occurrence)
+      const step = (series.recurrence.freq === 'DAILY' ? 1 : 7) * (series.recurrence.interval ?? 1) * 86_400_000
+      assert.equal(occurrence.Start.TotalMilliSeconds, Date.parse(series.start) + (index - 1) * step)
+      occurrence.Location = 'Moved to @webex'
+      await occurrence.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
+      const view = await service.FindAppointments(
+        calendar(organiser),
+        new CalendarView(
+          new DateTime(occurrence.Start.TotalMilliSeconds - 1000),
+          new DateTime(occurrence.End.TotalMilliSeconds + 1000),
+        ),
+      )
+      const changed = view.Items.find((a) => a.ICalUid === series.uid)
+      assert.equal(changed?.AppointmentType, AppointmentType.Exception)
+      assert.equal(changed?.Location, 'Moved to @webex')
+      const back = await Appointment.BindToRecurringMaster(service, occurrence.Id)
+      assert.equal(back.Id.UniqueId, master.id)
+    })
+
     it('GetUserOofSettings reads the state and reply the end user set', async () => {
       await h.control('PUT', `/_sandbox/exchange/mailboxes/${user}/oof`, {
         state: 'Enabled',
