@@ -37,10 +37,14 @@ export interface GraphCaller {
 }
 
 const callers = new WeakMap<FastifyRequest, GraphCaller>()
+/** Accepted tokens are remembered (until they expire) so each call does not pay for an RSA verification. */
+const VERIFIED_CACHE_SIZE = 512
+const CLOCK_SKEW_SECONDS = 300
 
 export class GraphGate {
   readonly limits: MailboxLimits
   private readonly publicKey: KeyObject
+  private readonly verified = new Map<string, {caller: GraphCaller; expiresAt: number}>()
 
   constructor(
     private readonly directory: Directory,
@@ -83,13 +87,18 @@ export class GraphGate {
       return undefined
     }
     if (!token) return deny('InvalidAuthenticationToken', 'Access token is empty.')
+    const remembered = this.verified.get(token)
+    if (remembered && remembered.expiresAt > Date.now()) {
+      callers.set(request, remembered.caller)
+      return remembered.caller
+    }
     let payload: Record<string, unknown>
     try {
       ;({payload} = await jwtVerify(token, this.publicKey, {
         algorithms: ['RS256'],
         issuer: `https://sts.windows.net/${this.directory.tenantId}/`,
         audience: GRAPH_AUDIENCES,
-        clockTolerance: 300,
+        clockTolerance: CLOCK_SKEW_SECONDS,
       }))
     } catch (error) {
       if (error instanceof joseErrors.JWTExpired)
@@ -110,6 +119,11 @@ export class GraphGate {
       )
     const caller = {appId: String(payload.appid ?? ''), roles: new Set(roles)}
     callers.set(request, caller)
+    this.verified.set(token, {caller, expiresAt: (Number(payload.exp) + CLOCK_SKEW_SECONDS) * 1000})
+    if (this.verified.size > VERIFIED_CACHE_SIZE) {
+      const oldest = this.verified.keys().next().value
+      if (oldest !== undefined) this.verified.delete(oldest)
+    }
     return caller
   }
 

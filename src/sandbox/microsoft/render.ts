@@ -10,64 +10,76 @@ function iso(instant: number): string {
   return new Date(instant).toISOString().replace(/\.\d{3}Z$/, 'Z')
 }
 
-export function renderEvent(event: StoredEvent): Record<string, unknown> {
-  return {
-    '@odata.etag': etagOf(event),
-    id: event.id,
-    createdDateTime: new Date(event.createdAt).toISOString(),
-    lastModifiedDateTime: new Date(event.modifiedAt).toISOString(),
-    changeKey: event.changeKey,
-    categories: [],
-    transactionId: null,
-    originalStartTimeZone: 'UTC',
-    originalEndTimeZone: 'UTC',
-    iCalUId: event.iCalUId,
-    uid: event.iCalUId,
-    reminderMinutesBeforeStart: 15,
-    isReminderOn: !event.isAllDay,
-    hasAttachments: false,
-    subject: event.subject,
-    bodyPreview: (event.bodyType === 'html' ? event.body.replace(/<[^>]*>/g, ' ') : event.body)
+/**
+ * Every property of Graph's event resource, each computed from the stored item only when rendered, so
+ * `$select` costs only the selected fields.
+ */
+const FIELDS: Record<string, (event: StoredEvent) => unknown> = {
+  '@odata.etag': (event) => etagOf(event),
+  id: (event) => event.id,
+  createdDateTime: (event) => new Date(event.createdAt).toISOString(),
+  lastModifiedDateTime: (event) => new Date(event.modifiedAt).toISOString(),
+  changeKey: (event) => event.changeKey,
+  categories: () => [],
+  transactionId: () => null,
+  originalStartTimeZone: () => 'UTC',
+  originalEndTimeZone: () => 'UTC',
+  iCalUId: (event) => event.iCalUId,
+  uid: (event) => event.iCalUId,
+  reminderMinutesBeforeStart: () => 15,
+  isReminderOn: (event) => !event.isAllDay,
+  hasAttachments: () => false,
+  subject: (event) => event.subject,
+  bodyPreview: (event) =>
+    (event.bodyType === 'html' ? event.body.replace(/<[^>]*>/g, ' ') : event.body)
       .replace(/\s+/g, ' ')
       .trim()
       .slice(0, 255),
-    importance: 'normal',
-    sensitivity: event.sensitivity,
-    isAllDay: event.isAllDay,
-    isCancelled: event.isCancelled,
-    isOrganizer: event.isOrganizer,
-    responseRequested: true,
-    seriesMasterId: event.seriesMasterId ?? null,
-    showAs: event.showAs,
-    type: event.type,
-    webLink: `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(event.id)}&exvsurl=1&path=/calendar/item`,
-    onlineMeetingUrl: null,
-    isOnlineMeeting: event.isOnlineMeeting,
-    onlineMeetingProvider: event.onlineMeetingProvider,
-    allowNewTimeProposals: true,
-    isDraft: false,
-    hideAttendees: false,
-    responseStatus: {response: event.responseStatus, time: '0001-01-01T00:00:00Z'},
-    body: {contentType: event.bodyType, content: event.body},
-    start: formatGraphDateTime(event.start),
-    end: formatGraphDateTime(event.end),
-    location: {
-      displayName: event.location,
-      locationType: 'default',
-      uniqueIdType: event.location ? 'private' : 'unknown',
-      address: {},
-      coordinates: {},
-    },
-    locations: event.location ? [{displayName: event.location, locationType: 'default', uniqueIdType: 'private'}] : [],
-    recurrence: event.recurrence ?? null,
-    attendees: event.attendees.map((a) => ({
+  importance: () => 'normal',
+  sensitivity: (event) => event.sensitivity,
+  isAllDay: (event) => event.isAllDay,
+  isCancelled: (event) => event.isCancelled,
+  isOrganizer: (event) => event.isOrganizer,
+  responseRequested: () => true,
+  seriesMasterId: (event) => event.seriesMasterId ?? null,
+  showAs: (event) => event.showAs,
+  type: (event) => event.type,
+  webLink: (event) =>
+    `https://outlook.office365.com/owa/?itemid=${encodeURIComponent(event.id)}&exvsurl=1&path=/calendar/item`,
+  onlineMeetingUrl: () => null,
+  isOnlineMeeting: (event) => event.isOnlineMeeting,
+  onlineMeetingProvider: (event) => event.onlineMeetingProvider,
+  allowNewTimeProposals: () => true,
+  isDraft: () => false,
+  hideAttendees: () => false,
+  responseStatus: (event) => ({response: event.responseStatus, time: '0001-01-01T00:00:00Z'}),
+  body: (event) => ({contentType: event.bodyType, content: event.body}),
+  start: (event) => formatGraphDateTime(event.start),
+  end: (event) => formatGraphDateTime(event.end),
+  location: (event) => ({
+    displayName: event.location,
+    locationType: 'default',
+    uniqueIdType: event.location ? 'private' : 'unknown',
+    address: {},
+    coordinates: {},
+  }),
+  locations: (event) =>
+    event.location ? [{displayName: event.location, locationType: 'default', uniqueIdType: 'private'}] : [],
+  recurrence: (event) => event.recurrence ?? null,
+  attendees: (event) =>
+    event.attendees.map((a) => ({
       type: a.type,
       status: {response: a.response, time: iso(event.modifiedAt)},
       emailAddress: {name: a.name, address: a.address},
     })),
-    organizer: {emailAddress: {name: event.organizer.name, address: event.organizer.address}},
-    onlineMeeting: event.joinUrl ? {joinUrl: event.joinUrl} : null,
-  }
+  organizer: (event) => ({emailAddress: {name: event.organizer.name, address: event.organizer.address}}),
+  onlineMeeting: (event) => (event.joinUrl ? {joinUrl: event.joinUrl} : null),
+}
+
+export function renderEvent(event: StoredEvent): Record<string, unknown> {
+  const rendered: Record<string, unknown> = {}
+  for (const name in FIELDS) rendered[name] = FIELDS[name]?.(event)
+  return rendered
 }
 
 /** Parses `$select=a,b` into a set; undefined when absent. */
@@ -99,11 +111,15 @@ export interface RenderOptions {
 }
 
 export function shapeEvent(event: StoredEvent, options: RenderOptions): Record<string, unknown> {
-  const full = renderEvent(event)
-  let shaped: Record<string, unknown> = full
+  let shaped: Record<string, unknown>
   if (options.select) {
-    shaped = {'@odata.etag': full['@odata.etag'], id: full.id}
-    for (const key of options.select) if (key in full) shaped[key] = full[key]
+    shaped = {'@odata.etag': etagOf(event), id: event.id}
+    for (const key of options.select) {
+      const field = FIELDS[key]
+      if (field) shaped[key] = field(event)
+    }
+  } else {
+    shaped = renderEvent(event)
   }
   if (options.expandExtended) {
     const matches = options.expandExtended.flatMap((id) => {
