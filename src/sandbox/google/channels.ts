@@ -36,6 +36,8 @@ export interface WatchRequest {
 
 export class ChannelRegistry {
   private readonly channels = new Map<string, Channel>()
+  /** Channels by watched calendar, so a change only looks at that calendar's channels. */
+  private readonly byCalendar = new Map<string, Set<Channel>>()
   private readonly timers = new Set<NodeJS.Timeout>()
   private closed = false
 
@@ -80,7 +82,7 @@ export class ChannelRegistry {
       messageNumber: 0,
       pending: false,
     }
-    this.channels.set(channel.id, channel)
+    this.add(channel)
     // Like Google, the sync message may race the watch response; it is sent right after it.
     this.later(() => this.deliver(channel, 'sync'))
     return channel
@@ -89,13 +91,13 @@ export class ChannelRegistry {
   stop(id: unknown, resourceId: unknown): void {
     const channel = typeof id === 'string' ? this.channels.get(id) : undefined
     if (!channel || channel.resourceId !== resourceId) throw apiErrors.channelNotFound(String(id), this.projectId)
-    this.channels.delete(channel.id)
+    this.remove(channel)
   }
 
   /** A change to `calendar`: coalesced into one `exists` per channel per tick. */
   changed(calendar: string): void {
-    for (const channel of this.channels.values()) {
-      if (channel.calendar !== calendar || channel.pending) continue
+    for (const channel of this.byCalendar.get(calendar) ?? []) {
+      if (channel.pending) continue
       channel.pending = true
       this.later(() => {
         channel.pending = false
@@ -106,10 +108,9 @@ export class ChannelRegistry {
 
   /** The calendar was removed: its channels get `not_exists` and end. */
   gone(calendar: string): void {
-    for (const channel of [...this.channels.values()]) {
-      if (channel.calendar !== calendar) continue
+    for (const channel of [...(this.byCalendar.get(calendar) ?? [])]) {
       this.deliver(channel, 'not_exists')
-      this.channels.delete(channel.id)
+      this.remove(channel)
     }
   }
 
@@ -133,6 +134,24 @@ export class ChannelRegistry {
     for (const timer of this.timers) clearTimeout(timer)
     this.timers.clear()
     this.channels.clear()
+    this.byCalendar.clear()
+  }
+
+  private add(channel: Channel): void {
+    this.channels.set(channel.id, channel)
+    let set = this.byCalendar.get(channel.calendar)
+    if (!set) {
+      set = new Set()
+      this.byCalendar.set(channel.calendar, set)
+    }
+    set.add(channel)
+  }
+
+  private remove(channel: Channel): void {
+    this.channels.delete(channel.id)
+    const set = this.byCalendar.get(channel.calendar)
+    set?.delete(channel)
+    if (set?.size === 0) this.byCalendar.delete(channel.calendar)
   }
 
   private later(task: () => void): void {
@@ -147,7 +166,7 @@ export class ChannelRegistry {
   private deliver(channel: Channel, state: 'sync' | 'exists' | 'not_exists'): void {
     if (this.closed) return
     if (channel.expiration <= Date.now()) {
-      this.channels.delete(channel.id)
+      this.remove(channel)
       return
     }
     channel.messageNumber += state === 'sync' ? 1 : 1 + Math.floor(Math.random() * 3)
