@@ -7,6 +7,9 @@ import type {Emulator, GoogleSandboxCredentials, SandboxContext, SeedData} from 
  * request log, the generic fault hook answering injected statuses in its own shape, and a webhook
  * target for delivery tests.
  */
+// The fake never signs anything; the secret store only checks that a key file has this shape.
+const FAKE_PRIVATE_KEY_PEM = '-----BEGIN PRIVATE KEY-----\nZmFrZQ==\n-----END PRIVATE KEY-----\n'
+
 export interface FakeEmulator extends Emulator<GoogleSandboxCredentials> {
   seeded: SeedData | undefined
   closed: boolean
@@ -41,7 +44,11 @@ export function createFakeEmulator(): FakeEmulator {
     },
     credentials() {
       return {
-        serviceAccountJson: '{}',
+        serviceAccountJson: JSON.stringify({
+          type: 'service_account',
+          client_email: 'fake@fake-project.iam.gserviceaccount.com',
+          private_key: FAKE_PRIVATE_KEY_PEM,
+        }),
         clientId: 'fake',
         domain: fake.seeded?.domain ?? '',
         tokenUrl: 'https://127.0.0.1/token',
