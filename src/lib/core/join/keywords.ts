@@ -9,17 +9,11 @@ export interface KeywordHit {
 
 const VARIANTS: readonly KeywordVariant[] = ['space', 'myroom']
 
-/** Characters that glue a keyword into a larger token (an address such as `jane@webex.com`, or `x@webex`). */
-function isGlueBefore(code: number): boolean {
-  return (
-    isAsciiAlnum(code) ||
-    code === 0x2e ||
-    code === 0x5f ||
-    code === 0x2d ||
-    code === 0x2b ||
-    code === 0x25 ||
-    code === 0x40
-  )
+/** Characters that glue a keyword into a larger token: an address (`jane@webex.com`), a word, a URL (`/@webex`). */
+const GLUE_BEFORE = new Set(['.', '_', '-', '+', '%', '@', '/', '=', '?', '&', '#'])
+
+function isGlueBefore(char: string): boolean {
+  return isAsciiAlnum(char.charCodeAt(0)) || GLUE_BEFORE.has(char)
 }
 
 function isAsciiAlnum(code: number): boolean {
@@ -54,7 +48,7 @@ export function findKeyword(location: string, keywords: readonly string[] = DEFA
       const index = haystack.indexOf(keyword, from)
       if (index === -1 || (best !== null && index >= best.index)) break
       from = index + 1
-      if (index > 0 && isGlueBefore(haystack.charCodeAt(index - 1))) continue
+      if (index > 0 && isGlueBefore(haystack[index - 1] ?? '')) continue
       const end = index + keyword.length
       const hit = matchSuffix(haystack, end, keyword)
       if (hit) {

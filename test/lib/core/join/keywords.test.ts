@@ -28,6 +28,8 @@ describe('join detection: location keywords', () => {
     ['@webex:teams', null],
     ['@webex:spaces', null],
     ['@meeting', null],
+    ['https://intranet.example/@webex', null],
+    ['https://intranet.example/?q=@meet', null],
     ['@spark', null],
     ['webex', null],
     ['', null],
