@@ -31,7 +31,9 @@ keychain. Runs until Ctrl-C or SIGTERM, then stops cleanly and exits 0: stopping
 
 Seed sizes are per provider: --users users, each organising --events meetings, and --rooms rooms.
 The control API under /_sandbox/ needs a bearer token, generated per start and never printed; set
-HCAL_SANDBOX_CONTROL_TOKEN to choose it when a script drives the control API.`
+HCAL_SANDBOX_CONTROL_TOKEN to choose it when a script drives the control API. Under --json the result
+envelope is printed when the sandbox stops; a script that needs the origin while it runs waits for
+--ready-file instead.`
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 8443 --users 200 --events 20 --latency 20-80',
