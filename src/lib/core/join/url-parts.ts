@@ -40,7 +40,8 @@ export function splitUrl(url: string): UrlParts | null {
   let authorityEnd = url.length
   for (let index = authorityStart; index < url.length; index++) {
     const code = url.charCodeAt(index)
-    if (code === 0x2f || code === 0x3f || code === 0x23) {
+    // Browsers end the authority at `\` too, so `https://evil.example\@zoom.us/` opens evil.example.
+    if (code === 0x2f || code === 0x3f || code === 0x23 || code === 0x5c) {
       authorityEnd = index
       break
     }
