@@ -39,6 +39,13 @@ export function sendAadsts(
 }
 
 export const aadsts = {
+  /** What an injected fault looks like on the identity endpoints. */
+  transient: (status: number): AadstsError => ({
+    status,
+    error: 'temporarily_unavailable',
+    code: 90033,
+    description: 'A transient error has occurred. Please try again.',
+  }),
   unknownTenant: (tenant: string): AadstsError => ({
     status: 400,
     error: 'invalid_request',

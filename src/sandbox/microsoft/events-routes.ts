@@ -62,7 +62,7 @@ export function registerEventRoutes(
   gate: GraphGate,
   store: MicrosoftStore,
 ): void {
-  const page = (request: UserRequest, reply: FastifyReply, mailbox: Mailbox, items: StoredEvent[], context: string) => {
+  const page = (request: UserRequest | ItemRequest, reply: FastifyReply, items: StoredEvent[], context: string) => {
     const options = renderOptions(request.query)
     const preferred = preferredPageSize(request)
     const top = Math.min(nonNegativeInt(request.query.$top, '$top', preferred ?? DEFAULT_PAGE), MAX_PAGE)
@@ -92,7 +92,7 @@ export function registerEventRoutes(
       const items = [...mailbox.events.values()]
         .filter((e) => e.type === 'singleInstance' || e.type === 'seriesMaster')
         .sort((a, b) => b.createdAt - a.createdAt || a.id.localeCompare(b.id))
-      return page(request, reply, mailbox, items, 'events')
+      return page(request, reply, items, 'events')
     } catch (error) {
       return handleInputError(request, reply, error)
     }
@@ -161,7 +161,7 @@ export function registerEventRoutes(
     if (!mailbox || rejectFilter(request, reply)) return reply
     try {
       const {start, end} = requireWindow(request.query)
-      return page(request, reply, mailbox, viewItems(mailbox, start, end), 'calendarView')
+      return page(request, reply, viewItems(mailbox, start, end), 'calendarView')
     } catch (error) {
       return handleInputError(request, reply, error)
     }
@@ -177,7 +177,7 @@ export function registerEventRoutes(
       const {start, end} = requireWindow(request.query)
       const items = master.type === 'seriesMaster' ? store.instancesOf(mailbox, master.id) : []
       const inWindow = items.filter((e) => e.start < end && e.end > start)
-      return page(request as unknown as UserRequest, reply, mailbox, inWindow, 'events')
+      return page(request, reply, inWindow, 'events')
     } catch (error) {
       return handleInputError(request, reply, error)
     }

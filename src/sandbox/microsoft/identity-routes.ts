@@ -9,7 +9,8 @@ import {SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify} from 'j
 
 import type {SandboxContext} from '../types.js'
 import {aadsts, sendAadsts, type AadstsError} from './aadsts.js'
-import {REQUIRED_ROLES, type Directory} from './directory.js'
+import {registerAdminConsentRoutes} from './admin-consent.js'
+import type {Directory} from './directory.js'
 import {setOperation} from './request-log.js'
 
 export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
@@ -135,12 +136,6 @@ function formField(body: unknown, name: string): string | undefined {
   return typeof value === 'string' ? value : undefined
 }
 
-function redirectWith(target: string, params: Record<string, string>): string {
-  const url = new URL(target)
-  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value)
-  return url.toString()
-}
-
 export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext, directory: Directory): void {
   const origin = ctx.origin
   const tenantOf = (request: FastifyRequest<TenantParams>): boolean => directory.isTenant(request.params.tenant)
@@ -209,58 +204,5 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext
     })
   })
 
-  const adminConsent = async (
-    request: FastifyRequest<{Params: {tenant: string}; Querystring: Record<string, string | undefined>}>,
-    version: 'v1' | 'v2',
-  ) => {
-    setOperation(request, 'identity.adminConsent')
-    const {client_id: clientId, redirect_uri: redirectUri, state, scope} = request.query
-    if (!tenantOf(request)) return {status: 400, failure: aadsts.unknownTenant(request.params.tenant)}
-    if (!clientId || clientId.toLowerCase() !== directory.clientId) {
-      return {status: 400, failure: aadsts.unknownApp(clientId ?? '', request.params.tenant)}
-    }
-    if (!redirectUri || !/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1)(:\d+)?\/)/.test(redirectUri)) {
-      return {status: 400, failure: redirectMismatch(redirectUri ?? '', directory.clientId)}
-    }
-    const common: Record<string, string> = state === undefined ? {} : {state}
-    if (directory.consent.adminConsentOutcome === 'deny') {
-      return {
-        status: 302,
-        location: redirectWith(redirectUri, {
-          error: 'access_denied',
-          error_subcode: 'cancel',
-          error_description: 'AADSTS65004: User declined to consent to access the app.',
-          ...common,
-        }),
-      }
-    }
-    directory.consent.servicePrincipal = true
-    directory.consent.roles = [...new Set([...directory.consent.roles, ...REQUIRED_ROLES])]
-    const granted: Record<string, string> = {admin_consent: 'True', tenant: directory.tenantId, ...common}
-    if (version === 'v2') granted.scope = scope ?? `${GRAPH_RESOURCE}/.default`
-    return {status: 302, location: redirectWith(redirectUri, granted)}
-  }
-
-  for (const [path, version] of [
-    ['/:tenant/adminconsent', 'v1'],
-    ['/:tenant/v2.0/adminconsent', 'v2'],
-  ] as const) {
-    app.get<{Params: {tenant: string}; Querystring: Record<string, string | undefined>}>(
-      path,
-      async (request, reply) => {
-        const outcome = await adminConsent(request, version)
-        if ('failure' in outcome && outcome.failure) return sendAadsts(reply, origin, outcome.failure)
-        return reply.redirect(outcome.location ?? '/', 302)
-      },
-    )
-  }
-}
-
-function redirectMismatch(redirectUri: string, clientId: string): AadstsError {
-  return {
-    status: 400,
-    error: 'invalid_request',
-    code: 50011,
-    description: `The redirect URI '${redirectUri}' specified in the request does not match the redirect URIs configured for the application '${clientId}'.`,
-  }
+  registerAdminConsentRoutes(app, origin, directory)
 }

@@ -6,7 +6,7 @@ import formbody from '@fastify/formbody'
 import type {FastifyError, FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
 import type {Emulator, MicrosoftSandboxCredentials, SandboxContext, SeedData} from '../types.js'
-import {sendAadsts} from './aadsts.js'
+import {aadsts, sendAadsts} from './aadsts.js'
 import {registerBatchRoute} from './batch.js'
 import {registerControlRoutes} from './control-routes.js'
 import {DeltaStates, registerDeltaRoutes} from './delta.js'
@@ -81,15 +81,9 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
 
       await app.register(async (identity) => {
         if (!identity.hasContentTypeParser('application/x-www-form-urlencoded')) await identity.register(formbody)
-        ctx.useFaults(identity, 'microsoft', (status, request, reply) => {
-          sendAadsts(reply, ctx.origin, {
-            status,
-            error: 'temporarily_unavailable',
-            code: 90033,
-            description: 'A transient error has occurred. Please try again.',
-          })
-          void request
-        })
+        ctx.useFaults(identity, 'microsoft', (status, _request, reply) =>
+          sendAadsts(reply, ctx.origin, aadsts.transient(status)),
+        )
         registerIdentityRoutes(identity, ctx, directory)
       })
 

@@ -72,8 +72,8 @@ export class SubscriptionHub {
   }
 
   /**
-   * Graph's handshake: POST `url?validationToken=...` (text/plain) and expect 200 with the token as the
-   * plain-text body within 10 s. Needs the body, so it uses its own CA-trusting client, not ctx.deliver.
+   * Graph's handshake: POST `url?validationToken=...` (text/plain) and expect 200, Content-Type text/plain
+   * and the decoded token as the body, within 10 s. Needs the body, so it uses its own CA-trusting client, not ctx.deliver.
    */
   async validate(url: string): Promise<boolean> {
     const token = `Validation: Testing client application reachability for subscription Request-Id: ${randomUUID()}`
@@ -88,7 +88,8 @@ export class SubscriptionHub {
         signal: AbortSignal.timeout(VALIDATION_TIMEOUT_MS),
       })
       const text = await response.text()
-      return response.status === 200 && text === token
+      const plain = (response.headers.get('content-type') ?? '').toLowerCase().startsWith('text/plain')
+      return response.status === 200 && plain && text === token
     } catch {
       return false
     }

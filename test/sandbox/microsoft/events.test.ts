@@ -261,6 +261,9 @@ describe('sandbox microsoft: Graph calendar through the Graph client 3', () => {
         automaticRepliesSetting: {status: string}
       }
       assert.equal(settings.timeZone, seeded.timeZone)
+      const truth = (await ms.control('GET', `/_sandbox/microsoft/mailboxes/${alice}/events`)).body as {id: string}
+      const byObjectId = (await graph.api(`/users/${truth.id}/mailboxSettings`).get()) as {timeZone: string}
+      assert.equal(byObjectId.timeZone, seeded.timeZone)
       assert.equal(settings.language.locale, seeded.locale)
       assert.ok(settings.language.displayName.length > 0)
       assert.equal(
