@@ -1,14 +1,12 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {loadProfile} from '../../lib/config/profiles.js'
 import {
   buildMeetingsList,
   defaultWindow,
   parseInstantFlag,
   type MeetingsListEntry,
 } from '../../lib/core/meetings/index.js'
-import {parseMeetingSettings} from '../../lib/core/settings.js'
 import {UsageError} from '../../lib/errors.js'
 
 export interface MeetingsListResult {
@@ -41,10 +39,7 @@ export default class MeetingsList extends BaseCommand<typeof MeetingsList> {
         suggestions: ['Pass a --from earlier than --to.'],
       })
     }
-    const settings = parseMeetingSettings(
-      (await loadProfile(this.profileName))?.meetings,
-      `profile "${this.profileName}"`,
-    )
+    const settings = await this.meetingSettings()
     const store = await this.store()
     const user = this.flags.user?.trim().toLowerCase() ?? null
     const events = user ? store.meetings.listForMailbox(user, from, to) : store.meetings.listAll(from, to)

@@ -3,10 +3,8 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {loadProfile} from '../../lib/config/profiles.js'
 import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
 import {parseOptions} from '../../lib/core/meetings/index.js'
-import {parseMeetingSettings} from '../../lib/core/settings.js'
 import {UsageError} from '../../lib/errors.js'
 
 export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
@@ -26,10 +24,7 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
 
   async run(): Promise<JoinDecision> {
     const body = await this.readBody()
-    const settings = parseMeetingSettings(
-      (await loadProfile(this.profileName))?.meetings,
-      `profile "${this.profileName}"`,
-    )
+    const settings = await this.meetingSettings()
     const decision = parseJoin(
       {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
       parseOptions(settings),

@@ -1,10 +1,8 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {loadProfile} from '../../lib/config/profiles.js'
 import {defaultWindow, parseInstantFlag} from '../../lib/core/meetings/index.js'
 import {obtpContextFromUsers, planObtp, type ObtpPlanEntry} from '../../lib/core/obtp/index.js'
-import {parseMeetingSettings} from '../../lib/core/settings.js'
 
 export interface ObtpDryRunResult {
   at: string | null
@@ -35,10 +33,7 @@ export default class ObtpDryRun extends BaseCommand<typeof ObtpDryRun> {
 
   async run(): Promise<ObtpDryRunResult> {
     const at = this.flags.at === undefined ? undefined : parseInstantFlag(this.flags.at, 'at')
-    const settings = parseMeetingSettings(
-      (await loadProfile(this.profileName))?.meetings,
-      `profile "${this.profileName}"`,
-    )
+    const settings = await this.meetingSettings()
     const store = await this.store()
     const window = defaultWindow(at === undefined ? new Date() : new Date(at))
     const context = obtpContextFromUsers(store.users.list(), settings, {

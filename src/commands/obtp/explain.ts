@@ -1,10 +1,8 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {loadProfile} from '../../lib/config/profiles.js'
 import {defaultWindow, parseInstantFlag} from '../../lib/core/meetings/index.js'
 import {explainObtp, obtpContextFromUsers, type ObtpExplanation} from '../../lib/core/obtp/index.js'
-import {parseMeetingSettings} from '../../lib/core/settings.js'
 import {NotFoundError} from '../../lib/errors.js'
 import type {StateStore, StoredMeeting} from '../../lib/store/index.js'
 
@@ -27,10 +25,7 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
 
   async run(): Promise<ObtpExplanation> {
     const at = this.flags.at === undefined ? undefined : parseInstantFlag(this.flags.at, 'at')
-    const settings = parseMeetingSettings(
-      (await loadProfile(this.profileName))?.meetings,
-      `profile "${this.profileName}"`,
-    )
+    const settings = await this.meetingSettings()
     const store = await this.store()
     const target = this.flags.user ?? this.flags.room
     const event = this.findMeeting(store, this.args.eventId, target, at)

@@ -2,6 +2,7 @@ import {Command, Flags, type Interfaces} from '@oclif/core'
 
 import {ExitCode, type ExitCodeValue, UsageError} from '../errors.js'
 import {createLogger, LOG_LEVELS, type Logger} from '../log/logger.js'
+import type {MeetingSettings} from '../core/settings.js'
 import type {SecretStore} from '../secrets/index.js'
 import type {StateStore} from '../store/index.js'
 import {toHcalError} from './error-mapping.js'
@@ -130,6 +131,15 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
       this.stateStore = await openStateStore({profile: this.profileName, secrets: await this.secrets()})
     }
     return this.stateStore
+  }
+
+  /** The profile's keyword, join-template, language and OBTP settings over the defaults. */
+  protected async meetingSettings(): Promise<MeetingSettings> {
+    const [{loadProfile}, {parseMeetingSettings}] = await Promise.all([
+      import('../config/profiles.js'),
+      import('../core/settings.js'),
+    ])
+    return parseMeetingSettings((await loadProfile(this.profileName))?.meetings, `profile "${this.profileName}"`)
   }
 
   /** First signal: abort running work and give it 5 s to stop; a second signal ends the process at once. */
