@@ -2,8 +2,8 @@ import type {Lines} from './types.js'
 
 /**
  * Separator lines mail clients put above a quoted earlier message or invitation, compared with runs of dashes,
- * underscores and spaces collapsed and lower-cased: Outlook in English, German, French, Spanish, Polish and Japanese, plus
- * Gmail's forward header.
+ * underscores and spaces collapsed and lower-cased: Outlook in English, German, French, Spanish, Polish and Japanese.
+ * Gmail's "Forwarded message" is not one: an invitation forwarded to a room calendar is the meeting to join.
  */
 const SEPARATORS = new Set(
   [
@@ -21,14 +21,15 @@ const SEPARATORS = new Set(
     'oryginalna wiadomość',
     '元の予定',
     '元のメッセージ',
-    'forwarded message',
   ].map(compact),
 )
 
-/** A quoted message's header: a "From" line, then within a few lines a "Sent"/"Date" line (Outlook, all languages). */
+/**
+ * Outlook's header of a quoted message: a "From" line, then within a few lines a "Sent" line, in each language.
+ * "Date:" headers are left alone: Gmail and Thunderbird write them above forwarded invitations, which count.
+ */
 const FROM_LINE = /^[\s*]*(?:from|von|de|od|差出人)[\s*]*[:：]/i
-const SENT_LINE =
-  /^[\s*]*(?:sent|date|gesendet|datum|envoyé|enviado|enviado el|wysłano|wysłane|data|送信日時)[\s*]*[:：]/i
+const SENT_LINE = /^[\s*]*(?:sent|gesendet|envoyé|enviado|enviado el|wysłano|wysłane|送信日時)[\s*]*[:：]/i
 
 /** Gmail-style attribution lines: "On <date> Jane <jane@x> wrote:", "Am ... schrieb Max <max@x>:" and translations. */
 const ATTRIBUTION_OPENING = /^(?:on|am|le|el|w dniu)\s/

@@ -21,7 +21,6 @@ describe('join detection: quoted earlier messages', () => {
     '-----Wiadomość oryginalna-----',
     '-----元の予定-----',
     '-----元のメッセージ-----',
-    '---------- Forwarded message ---------',
   ]
   for (const separator of separators) {
     it(`quotes everything from "${separator}" on`, () => {
@@ -71,6 +70,13 @@ describe('join detection: quoted earlier messages', () => {
       'ancien',
     ])
     assert.deepEqual(quotedTexts('On the agenda:\nitems'), [])
+  })
+
+  it('reads a forwarded invitation: forwarding one to a room calendar is how rooms join other platforms', () => {
+    assert.deepEqual(
+      quotedTexts('FYI\n---------- Forwarded message ---------\nJoin Zoom Meeting\nhttps://zoom.us/j/1'),
+      [],
+    )
   })
 
   it('quotes only the > lines themselves', () => {
