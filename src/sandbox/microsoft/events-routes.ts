@@ -26,7 +26,12 @@ function notFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
   return sendGraphError(request, reply, 404, 'ErrorItemNotFound', 'The specified object was not found in the store.')
 }
 
-/** If-Match against the item's current change key; Graph answers a stale one with 412 ErrorIrresolvableConflict. */
+/**
+ * If-Match against the item's current change key. Graph's event PATCH reference documents no If-Match, but
+ * Outlook compares the change key and answers a stale one with 412 ErrorIrresolvableConflict (observed in
+ * the field, see perf-reliability-anchors §4); the emulator does exactly that, and `*` or no header always
+ * writes. DELETE honours it the same way.
+ */
 export function ifMatchFails(request: FastifyRequest, event: StoredEvent): boolean {
   const header = request.headers['if-match']
   if (header === undefined || header === '*') return false

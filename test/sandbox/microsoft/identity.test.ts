@@ -256,6 +256,18 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
       assert.equal(location.searchParams.get('admin_consent'), null)
     })
 
+    it('answers the v2.0 endpoint with the granted scope as well', async () => {
+      const response = await ms.raw(
+        'GET',
+        `/${ms.credentials.tenantId}/v2.0/adminconsent?client_id=${ms.credentials.clientId}&scope=${encodeURIComponent(GRAPH_SCOPE)}&redirect_uri=${encodeURIComponent('http://localhost:8400/cb')}&state=v2`,
+      )
+      assert.equal(response.status, 302)
+      const location = new URL(String(response.headers.location))
+      assert.equal(location.searchParams.get('admin_consent'), 'True')
+      assert.equal(location.searchParams.get('scope'), GRAPH_SCOPE)
+      assert.equal(location.searchParams.get('state'), 'v2')
+    })
+
     it('shows an error instead of redirecting for an unknown app', async () => {
       const response = await ms.raw('GET', consentPath(ms.credentials.tenantId, '11111111-2222-4333-a444-555555555555'))
       assert.equal(response.status, 400)

@@ -89,6 +89,30 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     await graph.api(`/subscriptions/${subscription.id}`).delete()
   })
 
+  it('drops notifications at the configured fault rate (and only then)', async () => {
+    const subscription = await subscribe({changeType: 'created'})
+    const create = (subject: string) =>
+      ms.control('POST', `/_sandbox/microsoft/mailboxes/${user}/events`, {
+        subject,
+        start: {dateTime: '2030-03-01T10:00:00', timeZone: 'UTC'},
+        end: {dateTime: '2030-03-01T11:00:00', timeZone: 'UTC'},
+      }) as Promise<{body: {id: string}}>
+    const seen = receiver.received.length
+    await ms.control('PUT', '/_sandbox/faults', {dropNotificationRate: 1, providers: ['microsoft']})
+    await create('Dropped')
+    await ms.control('PUT', '/_sandbox/faults', {})
+    const delivered = await create('Delivered')
+    await receiver.waitFor(seen + 1)
+    const ids = receiver.received
+      .slice(seen)
+      .map((p) => (JSON.parse(p.body) as NotificationBody).value[0]?.resourceData)
+    assert.deepEqual(
+      ids.map((d) => (d as {id: string}).id),
+      [delivered.body.id],
+    )
+    await graph.api(`/subscriptions/${subscription.id}`).delete()
+  })
+
   it('renews with PATCH and stops notifying after DELETE', async () => {
     const subscription = await subscribe({changeType: 'created'})
     const renewed = (await graph
