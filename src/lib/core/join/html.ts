@@ -41,8 +41,8 @@ const BLOCK_TAGS = new Set([
   'tr',
   'ul',
 ])
-/** Elements whose content is never shown: styles, scripts, the document head. */
-const HIDDEN_TAGS = new Set(['style', 'script', 'head', 'template', 'noscript', 'title'])
+/** Elements whose content is never shown: styles, scripts, the document head (mail runs no scripts, so noscript shows). */
+const HIDDEN_TAGS = new Set(['style', 'script', 'head', 'template', 'title'])
 /** Attributes hcal reads; others are skipped without building strings. */
 const WANTED_ATTRIBUTES = new Set(['href', 'id', 'class'])
 

@@ -100,6 +100,13 @@ describe('join detection: HTML rendering', () => {
     assert.deepEqual(lines.texts, ['A&B  https://x.example/?a=1&b=2 go', 'café\u00a0😀'])
   })
 
+  it('shows noscript content, since mail clients run no scripts, and a body without a closed head', () => {
+    assert.deepEqual(htmlLines('<noscript>https://meet.google.com/abc-defg-hij</noscript>').texts, [
+      'https://meet.google.com/abc-defg-hij',
+    ])
+    assert.deepEqual(htmlLines('<head><meta charset="utf-8"><body><p>shown</p>').texts, ['shown'])
+  })
+
   it('ends lines at block elements and line breaks, keeps inline elements together', () => {
     const lines = htmlLines(
       '<div>a<br>b<span>c</span><b>d</b></div><p>e</p><table><tr><td>f</td><td>g</td></tr></table>',
