@@ -16,7 +16,7 @@ const HEAVY = [
   /better-sqlite3/,
   /@napi-rs\/keyring/,
   /\/fastify\//,
-  /\/sandbox\//,
+  /\/src\/sandbox\//,
 ]
 
 describe('hcal --help (cold start)', () => {

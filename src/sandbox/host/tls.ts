@@ -2,7 +2,8 @@ import {webcrypto} from 'node:crypto'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import './reflect-metadata-shim.js'
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
+import 'reflect-metadata'
 
 import * as x509 from '@peculiar/x509'
 
