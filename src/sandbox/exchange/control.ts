@@ -52,7 +52,7 @@ function groundTruth(item: ExItem) {
       count: item.recurrence.count,
       overrides: Object.fromEntries(item.recurrence.overrides),
     },
-    extendedProperties: [...item.extended.values()],
+    extendedProperties: [...(item.extended?.values() ?? [])],
   }
 }
 
@@ -119,7 +119,6 @@ export function registerControl(
           })),
           optional: [],
           resources: [],
-          extended: new Map(),
         }),
       )
     }

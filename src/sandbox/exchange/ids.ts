@@ -2,8 +2,6 @@
  * Opaque EWS identifiers. Item, occurrence and folder ids are base64 like Exchange's and carry the owning
  * mailbox (so ConvertId and GetItem can route them); change keys are base64 of the item's version.
  */
-import {createHash} from 'node:crypto'
-
 export type DecodedId =
   | {kind: 'item'; mailbox: string; serial: string}
   | {kind: 'occurrence'; mailbox: string; serial: string; index: number}
@@ -46,7 +44,17 @@ export function serialOf(id: string): string {
   return decoded && decoded.kind !== 'folder' ? decoded.serial : id
 }
 
+/** Exchange-looking change key: a fixed header, a digest of the id, and the version (changes on every write). */
 export function changeKey(id: string, version: number): string {
-  const digest = createHash('sha1').update(`${id}:${version}`).digest()
-  return Buffer.concat([Buffer.from([0x0f, 0, 0, 0, 0x16, 0, 0, 0]), digest]).toString('base64')
+  const key = Buffer.alloc(16)
+  key.write('\x0f\0\0\0\x16\0\0\0', 0, 'latin1')
+  key.writeUInt32LE(hashId(id), 8)
+  key.writeUInt32LE(version, 12)
+  return key.toString('base64')
+}
+
+function hashId(id: string): number {
+  let hash = 0x811c9dc5
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193)
+  return hash >>> 0
 }

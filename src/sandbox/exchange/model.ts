@@ -55,8 +55,8 @@ export interface ExItem {
   optional: ExAttendee[]
   resources: ExAttendee[]
   recurrence?: ExRecurrence
-  /** Keyed by `${propertySetId}/${name}` (lower-case set id). */
-  extended: Map<string, ExtendedValue>
+  /** Keyed by `${propertySetId}/${name}` (lower-case set id); created on the first write. */
+  extended?: Map<string, ExtendedValue>
   created: number
   modified: number
   /** Position in the mailbox change sequence at creation and at the last write. */

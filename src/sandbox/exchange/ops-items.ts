@@ -75,10 +75,11 @@ function applyToMaster(item: ExItem, change: Change): void {
     const ref = change.extended
     if (!ref) throw EWS_ERRORS.invalidPropertySet('ExtendedFieldURI')
     const key = extendedKey(ref.propertySetId, ref.name)
-    if (change.remove) item.extended.delete(key)
+    if (change.remove) item.extended?.delete(key)
     else {
       const value = v?.extended[0]
       if (!value) throw EWS_ERRORS.invalidPropertySet('ExtendedProperty')
+      item.extended ??= new Map()
       item.extended.set(key, value)
     }
     return
@@ -203,7 +204,9 @@ function newItem(
     required,
     optional,
     resources,
-    extended: new Map(input.extended.map((e) => [extendedKey(e.propertySetId, e.name), e])),
+    extended: input.extended.length
+      ? new Map(input.extended.map((e) => [extendedKey(e.propertySetId, e.name), e]))
+      : undefined,
   }
 }
 
@@ -218,7 +221,7 @@ function sendInvitations(op: OperationContext, organizer: ExItem): void {
       ...organizer,
       myResponse: response,
       freeBusy: mailbox.isRoom ? 'Busy' : 'Tentative',
-      extended: new Map(),
+      extended: undefined,
       required: organizer.required.map((a) => ({...a})),
     })
   }

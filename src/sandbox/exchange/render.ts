@@ -140,7 +140,7 @@ export function renderCalendarItem(view: ItemView, shape: ItemShape, context: Re
   if (want('item:DateTimeCreated')) parts.push(el('t:DateTimeCreated', ewsDate(item.created)))
   if (want('item:HasAttachments')) parts.push('<t:HasAttachments>false</t:HasAttachments>')
   for (const ref of shape.extended) {
-    const value = item.extended.get(extendedKey(ref.propertySetId, ref.name))
+    const value = item.extended?.get(extendedKey(ref.propertySetId, ref.name))
     if (!value) continue
     parts.push(
       `<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="${escapeXml(value.propertySetId)}" PropertyName="${escapeXml(value.name)}" PropertyType="${escapeXml(value.type)}"/>${el('t:Value', value.value)}</t:ExtendedProperty>`,

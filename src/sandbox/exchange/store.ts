@@ -24,14 +24,19 @@ export type NewItem = Omit<
 export class ExchangeStore {
   readonly mailboxes = new Map<string, ExMailbox>()
   private readonly listeners: ChangeListener[] = []
+  private readonly pending = new Map<string, {meeting: SeedMeeting; response: ResponseType}[]>()
+  private readonly names = new Map<string, string>()
   private serial = 0
 
   clear(): void {
     this.mailboxes.clear()
   }
 
+  /** A mailbox by SMTP address (case-insensitive), with its seeded items built on first use. */
   mailbox(email: string): ExMailbox | undefined {
-    return this.mailboxes.get(email.toLowerCase())
+    const mailbox = this.mailboxes.get(email.toLowerCase())
+    if (mailbox && this.pending.has(mailbox.email)) this.materialize(mailbox)
+    return mailbox
   }
 
   addMailbox(email: string, displayName: string, isRoom: boolean, timeZone = 'UTC'): ExMailbox {
@@ -72,12 +77,30 @@ export class ExchangeStore {
     this.serial += 1
     const id = itemId(mailbox.email, this.serial.toString(36))
     mailbox.seq += 1
+    // One literal shape for every item (spreading the input made seeding GC-bound).
     const item: ExItem = {
-      ...fields,
       id,
       version: 1,
       changeKey: changeKey(id, 1),
       mailbox: mailbox.email,
+      uid: fields.uid,
+      subject: fields.subject,
+      location: fields.location,
+      body: fields.body,
+      bodyType: fields.bodyType,
+      start: fields.start,
+      end: fields.end,
+      isAllDay: fields.isAllDay,
+      isCancelled: fields.isCancelled,
+      sensitivity: fields.sensitivity,
+      freeBusy: fields.freeBusy,
+      myResponse: fields.myResponse,
+      organizer: fields.organizer,
+      required: fields.required,
+      optional: fields.optional,
+      resources: fields.resources,
+      recurrence: fields.recurrence,
+      extended: fields.extended,
       created: now,
       modified: now,
       createdSeq: mailbox.seq,
@@ -118,10 +141,17 @@ export class ExchangeStore {
     return copies
   }
 
+  /**
+   * Loads seed data. Mailboxes exist at once; each mailbox's copies of its meetings are built on first use
+   * (5,000 users x 40 meetings is ~10^6 items, most of which a test or demo never reads).
+   */
   seed(data: SeedData): void {
     this.clear()
+    this.pending.clear()
+    this.names.clear()
     for (const user of data.users) {
       const mailbox = this.addMailbox(user.email, user.displayName, false, user.timeZone)
+      this.names.set(mailbox.email, user.displayName)
       if (user.oof) {
         mailbox.oof = {
           state: !user.oof.enabled ? 'Disabled' : user.oof.start || user.oof.end ? 'Scheduled' : 'Enabled',
@@ -132,22 +162,47 @@ export class ExchangeStore {
         }
       }
     }
-    for (const room of data.rooms) this.addMailbox(room.email, room.displayName, true)
-    const names = new Map<string, string>()
-    for (const user of data.users) names.set(user.email.toLowerCase(), user.displayName)
-    for (const room of data.rooms) names.set(room.email.toLowerCase(), room.displayName)
-    for (const meeting of data.meetings) this.seedMeeting(meeting, names)
+    for (const room of data.rooms)
+      this.names.set(this.addMailbox(room.email, room.displayName, true).email, room.displayName)
+    for (const meeting of data.meetings) {
+      const organizer = meeting.organizer.toLowerCase()
+      this.queue(organizer, meeting, 'Organizer')
+      for (const a of meeting.attendees) {
+        const email = a.email.toLowerCase()
+        if (email !== organizer) this.queue(email, meeting, RESPONSE[a.response])
+      }
+    }
   }
 
-  private seedMeeting(meeting: SeedMeeting, names: Map<string, string>): void {
+  private queue(email: string, meeting: SeedMeeting, response: ResponseType): void {
+    if (!this.mailboxes.has(email)) return
+    let list = this.pending.get(email)
+    if (!list) this.pending.set(email, (list = []))
+    list.push({meeting, response})
+  }
+
+  private materialize(mailbox: ExMailbox): void {
+    const list = this.pending.get(mailbox.email) ?? []
+    this.pending.delete(mailbox.email)
+    for (const {meeting, response} of list) this.create(mailbox, this.seedItem(meeting, response), {quiet: true})
+  }
+
+  private seedItem(meeting: SeedMeeting, response: ResponseType): NewItem {
     const organizerEmail = meeting.organizer.toLowerCase()
     const attendee = (a: SeedAttendee): ExAttendee => ({
       email: a.email.toLowerCase(),
-      name: a.name ?? names.get(a.email.toLowerCase()) ?? a.email,
+      name: a.name ?? this.names.get(a.email.toLowerCase()) ?? a.email,
       response: RESPONSE[a.response],
     })
     const others = meeting.attendees.filter((a) => a.email.toLowerCase() !== organizerEmail)
-    const base: NewItem = {
+    const recurrence = meeting.recurrence
+    const freeBusy =
+      meeting.status === 'tentative' || response === 'Tentative'
+        ? 'Tentative'
+        : response === 'Decline'
+          ? 'Free'
+          : 'Busy'
+    return {
       uid: meeting.uid,
       subject: meeting.title,
       location: meeting.location,
@@ -158,45 +213,29 @@ export class ExchangeStore {
       isAllDay: meeting.allDay,
       isCancelled: meeting.status === 'cancelled',
       sensitivity: meeting.sensitivity === 'private' ? 'Private' : 'Normal',
-      freeBusy: meeting.status === 'tentative' ? 'Tentative' : 'Busy',
-      myResponse: 'Organizer',
-      organizer: {email: organizerEmail, name: names.get(organizerEmail) ?? organizerEmail},
+      freeBusy,
+      myResponse: response,
+      organizer: {email: organizerEmail, name: this.names.get(organizerEmail) ?? organizerEmail},
       required: others.filter((a) => !a.isRoom).map(attendee),
       optional: [],
       resources: others.filter((a) => a.isRoom).map(attendee),
-      extended: new Map(),
-    }
-    const copyFor = (response: ResponseType): NewItem => {
-      const recurrence = meeting.recurrence
-      return {
-        ...base,
-        myResponse: response,
-        freeBusy: response === 'Tentative' ? 'Tentative' : response === 'Decline' ? 'Free' : base.freeBusy,
-        extended: new Map(),
-        recurrence: recurrence && {
-          freq: recurrence.freq,
-          interval: recurrence.interval ?? 1,
-          count: recurrence.count,
-          overrides: new Map(
-            (recurrence.exceptions ?? []).map((e) => [
-              e.index,
-              {
-                cancelled: e.cancelled,
-                startShiftMinutes: e.startShiftMinutes,
-                subject: e.title,
-                location: e.location,
-                version: 1,
-              },
-            ]),
-          ),
-        },
-      }
-    }
-    const organizerMailbox = this.mailbox(organizerEmail)
-    if (organizerMailbox) this.create(organizerMailbox, copyFor('Organizer'), {quiet: true})
-    for (const a of others) {
-      const mailbox = this.mailbox(a.email)
-      if (mailbox) this.create(mailbox, copyFor(RESPONSE[a.response]), {quiet: true})
+      recurrence: recurrence && {
+        freq: recurrence.freq,
+        interval: recurrence.interval ?? 1,
+        count: recurrence.count,
+        overrides: new Map(
+          (recurrence.exceptions ?? []).map((e) => [
+            e.index,
+            {
+              cancelled: e.cancelled,
+              startShiftMinutes: e.startShiftMinutes,
+              subject: e.title,
+              location: e.location,
+              version: 1,
+            },
+          ]),
+        ),
+      },
     }
   }
 }
