@@ -127,7 +127,7 @@ async function runItem(app: FastifyInstance, request: FastifyRequest, item: Batc
 }
 
 export function registerBatchRoute(app: FastifyInstance, gate: GraphGate): void {
-  app.post('/v1.0/$batch', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.post('/$batch', async (request: FastifyRequest, reply: FastifyReply) => {
     setOperation(request, 'batch')
     if (!(await gate.authenticate(request, reply))) return reply
     let order: BatchItem[]

@@ -163,6 +163,6 @@ export function registerDeltaRoutes(app: FastifyInstance, origin: string, gate: 
     return {'@odata.context': `${origin}/v1.0/$metadata#Collection(event)`, ...link, value}
   }
 
-  app.get('/v1.0/users/:user/calendarView/delta', delta)
-  app.get('/v1.0/users/:user/calendar/calendarView/delta', delta)
+  app.get('/users/:user/calendarView/delta', delta)
+  app.get('/users/:user/calendar/calendarView/delta', delta)
 }

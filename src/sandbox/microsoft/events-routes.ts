@@ -188,7 +188,7 @@ export function registerEventRoutes(
     }
   }
 
-  for (const prefix of ['/v1.0/users/:user/events', '/v1.0/users/:user/calendar/events']) {
+  for (const prefix of ['/users/:user/events', '/users/:user/calendar/events']) {
     app.get(prefix, list)
     app.post(prefix, create)
     app.get(`${prefix}/:id`, get)
@@ -196,8 +196,8 @@ export function registerEventRoutes(
     app.delete(`${prefix}/:id`, remove)
     app.get(`${prefix}/:id/instances`, instances)
   }
-  app.get('/v1.0/users/:user/calendarView', view)
-  app.get('/v1.0/users/:user/calendar/calendarView', view)
+  app.get('/users/:user/calendarView', view)
+  app.get('/users/:user/calendar/calendarView', view)
 }
 
 export function newEvent(id: string, mailbox: Mailbox, now: number): StoredEvent {

@@ -58,6 +58,13 @@ function graphErrorHandler(error: FastifyError, request: FastifyRequest, reply: 
   )
 }
 
+/** Graph answers a path it cannot resolve with 400 naming the segment. */
+function graphNotFound(request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const path = request.url.split('?')[0] ?? ''
+  const segment = path.split('/').filter(Boolean).at(-1) ?? ''
+  return sendGraphError(request, reply, 400, 'BadRequest', `Resource not found for the segment '${segment}'.`)
+}
+
 export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials> {
   const store = new MicrosoftStore()
   let running: Running | undefined
@@ -87,17 +94,21 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
         registerIdentityRoutes(identity, ctx, directory)
       })
 
-      await app.register(async (graph) => {
-        // Limits first: injected latency then happens while the request holds its mailbox slot.
-        gate.install(graph)
-        ctx.useFaults(graph, 'microsoft', graphFaultResponder)
-        graph.setErrorHandler(graphErrorHandler)
-        registerEventRoutes(graph, ctx.origin, gate, store)
-        registerDeltaRoutes(graph, ctx.origin, gate, deltas)
-        registerMailboxSettingsRoutes(graph, ctx.origin, gate)
-        registerSubscriptionRoutes(graph, ctx.origin, gate, hub)
-        registerBatchRoute(graph, gate)
-      })
+      await app.register(
+        async (graph) => {
+          // Limits first: injected latency then happens while the request holds its mailbox slot.
+          gate.install(graph)
+          ctx.useFaults(graph, 'microsoft', graphFaultResponder)
+          graph.setErrorHandler(graphErrorHandler)
+          graph.setNotFoundHandler(graphNotFound)
+          registerEventRoutes(graph, ctx.origin, gate, store)
+          registerDeltaRoutes(graph, ctx.origin, gate, deltas)
+          registerMailboxSettingsRoutes(graph, ctx.origin, gate)
+          registerSubscriptionRoutes(graph, ctx.origin, gate, hub)
+          registerBatchRoute(graph, gate)
+        },
+        {prefix: '/v1.0'},
+      )
 
       await app.register(async (control) => registerControlRoutes(control, {store, directory, gate, deltas, hub}))
     },

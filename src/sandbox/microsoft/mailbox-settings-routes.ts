@@ -120,20 +120,17 @@ export function applyMailboxSettings(mailbox: Mailbox, rawBody: unknown): Record
 
 export function registerMailboxSettingsRoutes(app: FastifyInstance, origin: string, gate: GraphGate): void {
   type UserRequest = FastifyRequest<{Params: {user: string}}>
-  app.get('/v1.0/users/:user/mailboxSettings', async (request: UserRequest, reply: FastifyReply) => {
+  app.get('/users/:user/mailboxSettings', async (request: UserRequest, reply: FastifyReply) => {
     setOperation(request, 'mailboxSettings.get')
     const mailbox = await gate.mailbox(request, reply, request.params.user, 'MailboxSettings.Read')
     return mailbox ? renderMailboxSettings(mailbox, origin, request.params.user) : reply
   })
-  app.get(
-    '/v1.0/users/:user/mailboxSettings/automaticRepliesSetting',
-    async (request: UserRequest, reply: FastifyReply) => {
-      setOperation(request, 'mailboxSettings.get')
-      const mailbox = await gate.mailbox(request, reply, request.params.user, 'MailboxSettings.Read')
-      return mailbox ? {...mailbox.automaticReplies} : reply
-    },
-  )
-  app.patch('/v1.0/users/:user/mailboxSettings', async (request: UserRequest, reply: FastifyReply) => {
+  app.get('/users/:user/mailboxSettings/automaticRepliesSetting', async (request: UserRequest, reply: FastifyReply) => {
+    setOperation(request, 'mailboxSettings.get')
+    const mailbox = await gate.mailbox(request, reply, request.params.user, 'MailboxSettings.Read')
+    return mailbox ? {...mailbox.automaticReplies} : reply
+  })
+  app.patch('/users/:user/mailboxSettings', async (request: UserRequest, reply: FastifyReply) => {
     setOperation(request, 'mailboxSettings.update')
     const mailbox = await gate.mailbox(request, reply, request.params.user, 'MailboxSettings.ReadWrite')
     if (!mailbox) return reply

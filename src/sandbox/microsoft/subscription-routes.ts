@@ -31,7 +31,7 @@ export function registerSubscriptionRoutes(
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendGraphError(request, reply, 404, 'ResourceNotFound', 'The object was not found.')
 
-  app.post('/v1.0/subscriptions', async (request, reply) => {
+  app.post('/subscriptions', async (request, reply) => {
     setOperation(request, 'subscriptions.create')
     const caller = await gate.authenticate(request, reply)
     if (!caller) return reply
@@ -93,7 +93,7 @@ export function registerSubscriptionRoutes(
     return reply.code(201).send(renderSubscription(subscription, origin))
   })
 
-  app.get('/v1.0/subscriptions', async (request, reply) => {
+  app.get('/subscriptions', async (request, reply) => {
     setOperation(request, 'subscriptions.list')
     const caller = await gate.authenticate(request, reply)
     if (!caller) return reply
@@ -120,13 +120,13 @@ export function registerSubscriptionRoutes(
     return subscription
   }
 
-  app.get('/v1.0/subscriptions/:id', async (request: IdRequest, reply) => {
+  app.get('/subscriptions/:id', async (request: IdRequest, reply) => {
     setOperation(request, 'subscriptions.get')
     const subscription = await owned(request, reply)
     return subscription ? renderSubscription(subscription, origin) : reply
   })
 
-  app.patch('/v1.0/subscriptions/:id', async (request: IdRequest, reply) => {
+  app.patch('/subscriptions/:id', async (request: IdRequest, reply) => {
     setOperation(request, 'subscriptions.renew')
     const subscription = await owned(request, reply)
     if (!subscription) return reply
@@ -145,13 +145,13 @@ export function registerSubscriptionRoutes(
     return renderSubscription(subscription, origin)
   })
 
-  app.post('/v1.0/subscriptions/:id/reauthorize', async (request: IdRequest, reply) => {
+  app.post('/subscriptions/:id/reauthorize', async (request: IdRequest, reply) => {
     setOperation(request, 'subscriptions.reauthorize')
     const subscription = await owned(request, reply)
     return subscription ? reply.code(204).send() : reply
   })
 
-  app.delete('/v1.0/subscriptions/:id', async (request: IdRequest, reply) => {
+  app.delete('/subscriptions/:id', async (request: IdRequest, reply) => {
     setOperation(request, 'subscriptions.delete')
     const subscription = await owned(request, reply)
     if (!subscription) return reply

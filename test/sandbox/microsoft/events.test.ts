@@ -216,6 +216,13 @@ describe('sandbox microsoft: Graph calendar through the Graph client 3', () => {
     assert.equal(error.code, 'ErrorInvalidUser')
   })
 
+  it('answers an unknown Graph path with 400 BadRequest naming the segment', async () => {
+    const error = await graphFailure(() => graph.api(`/users/${alice}/calendarGroupsX`).get())
+    assert.equal(error.statusCode, 400)
+    assert.equal(error.code, 'BadRequest')
+    assert.equal(error.message, "Resource not found for the segment 'calendarGroupsX'.")
+  })
+
   it('rejects unknown event properties with 400 RequestBodyRead', async () => {
     const error = await graphFailure(() => createEvent(alice, {colour: 'red'}))
     assert.equal(error.statusCode, 400)
