@@ -62,12 +62,7 @@ export class ProviderError extends HcalError {
   readonly provider: string
   readonly status: number | undefined
 
-  constructor(
-    provider: string,
-    code: string,
-    message: string,
-    options: HcalErrorOptions & {status?: number} = {},
-  ) {
+  constructor(provider: string, code: string, message: string, options: HcalErrorOptions & {status?: number} = {}) {
     super(code, message, options)
     this.provider = provider
     this.status = options.status
