@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
+import {spawnSync} from 'node:child_process'
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import {runCli, tempHome} from '../../helpers/cli.js'
+import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
 import {lookupSecret, withSecretService} from '../../helpers/secret-service.js'
 
 interface ErrorEnvelope {
@@ -65,13 +66,19 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
     const canary = 'CANARY-9f2c7d1e-hunter2-b64'
     const args = ['secrets', 'set', 'exchange.password', '--stdin', '--log-level', 'debug']
     assert.ok(!args.some((arg) => arg.includes(canary)))
+    // Every child process any of these runs starts is recorded with its argv (test/helpers/exec-trace.ts).
+    const traceFile = join(home.dir, 'exec-trace.jsonl')
+    const traced = {
+      NODE_OPTIONS: `--import=${join(REPO_ROOT, 'dist/test/helpers/exec-trace.js')}`,
+      HCAL_EXEC_TRACE: traceFile,
+    }
     const runs = [
-      await cli(args, `${canary}\n`),
-      await cli(['secrets', 'list', '--log-level', 'debug']),
-      await cli(['secrets', 'list', '--json', '--log-level', 'debug']),
-      await cli(['doctor', '--log-level', 'debug']),
-      await cli(['keys', 'rotate', '--log-level', 'debug']),
-      await cli(['secrets', 'set', 'exchange.password', '--stdin', '--log-level', 'debug'], `${canary}\n`),
+      await cli(args, `${canary}\n`, traced),
+      await cli(['secrets', 'list', '--log-level', 'debug'], undefined, traced),
+      await cli(['secrets', 'list', '--json', '--log-level', 'debug'], undefined, traced),
+      await cli(['doctor', '--log-level', 'debug'], undefined, traced),
+      await cli(['keys', 'rotate', '--log-level', 'debug'], undefined, traced),
+      await cli(['secrets', 'set', 'exchange.password', '--stdin', '--log-level', 'debug'], `${canary}\n`, traced),
     ]
     assert.equal(runs[0]?.code, 0, runs[0]?.stderr)
     assert.ok(
@@ -81,10 +88,28 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
     for (const run of runs) {
       assert.ok(!run.stdout.includes(canary) && !run.stderr.includes(canary))
     }
-    const files = await filesUnder(home.dir)
+    const children = await readFile(traceFile, 'utf8').catch(() => '')
+    assert.ok(!children.includes(canary), 'a child process received the secret in its argv')
+    const files = (await filesUnder(home.dir)).filter((file) => file !== traceFile)
     assert.ok(files.some((file) => file.endsWith('state.db')) && files.some((f) => f.endsWith('secrets-index.json')))
     for (const file of files) assert.ok(!(await readFile(file)).includes(canary), file)
     assert.equal(lookupSecret(bus(), `hcal:${profile}`, 'exchange.password'), canary)
+  })
+
+  it('the exec trace used above does record child processes and their argv', async () => {
+    const traceFile = join(home.dir, 'probe-trace.jsonl')
+    const probe = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        join(REPO_ROOT, 'dist/test/helpers/exec-trace.js'),
+        '-e',
+        "import('node:child_process').then((c) => c.spawnSync('true', ['probe-arg']))",
+      ],
+      {env: {...process.env, HCAL_EXEC_TRACE: traceFile}},
+    )
+    assert.equal(probe.status, 0)
+    assert.match(await readFile(traceFile, 'utf8'), /"args":\["probe-arg"\]/)
   })
 
   it('lets the environment variable win, and refuses to change an environment-provided secret', async () => {
