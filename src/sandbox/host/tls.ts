@@ -2,12 +2,7 @@ import {webcrypto} from 'node:crypto'
 import {mkdir, readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
-// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata polyfill.
-import 'reflect-metadata'
-
-import * as x509 from '@peculiar/x509'
-
-x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0])
+import * as x509 from './x509.js'
 
 const RSA_SHA256: webcrypto.RsaHashedKeyGenParams = {
   name: 'RSASSA-PKCS1-v1_5',

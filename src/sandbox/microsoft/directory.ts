@@ -12,7 +12,7 @@ import {
   type KeyObject,
 } from 'node:crypto'
 
-import * as x509 from '@peculiar/x509'
+import * as x509 from '../host/x509.js'
 import {exportJWK, type JWK} from 'jose'
 
 import {stableGuid} from './ids.js'
