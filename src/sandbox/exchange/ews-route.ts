@@ -93,7 +93,7 @@ function impersonatedMailbox(header: XmlNode | undefined, state: EwsRouteState):
   return mailbox
 }
 
-function sendFault(reply: FastifyReply, error: EwsError, status = 500): FastifyReply {
+export function sendFault(reply: FastifyReply, error: EwsError, status = 500): FastifyReply {
   return reply
     .code(status)
     .type('text/xml; charset=utf-8')
@@ -151,5 +151,3 @@ export function registerEwsRoutes(app: FastifyInstance, state: EwsRouteState): v
     }
   })
 }
-
-export {sendFault}

@@ -56,7 +56,7 @@ function findIn(body: XmlNode, op: OperationContext): string {
   if (calendar) {
     const start = parseDate(attr(calendar, 'StartDate'), 'StartDate')
     const end = parseDate(attr(calendar, 'EndDate'), 'EndDate')
-    if (end < start) throw EWS_ERRORS.calendarInvalidDayForTime()
+    if (end < start) throw EWS_ERRORS.endBeforeStart()
     const max = positiveInt(attr(calendar, 'MaxEntriesReturned'), 'MaxEntriesReturned')
     const all = calendarView(mailbox, start, end)
     views = max === undefined ? all : all.slice(0, max)

@@ -181,7 +181,7 @@ function newItem(
   if (input.start === undefined || input.end === undefined) {
     throw new EwsError('ErrorMissingInformation', 'Start and End are required for a calendar item.')
   }
-  if (input.end < input.start) throw EWS_ERRORS.calendarInvalidDayForTime()
+  if (input.end < input.start) throw EWS_ERRORS.endBeforeStart()
   const required = input.required ?? []
   const optional = input.optional ?? []
   const resources = input.resources ?? []

@@ -30,7 +30,7 @@ export const subscribe: OperationHandler = (body, op) => {
     const ref = children(folders, 'DistinguishedFolderId')[0] ?? children(folders, 'FolderId')[0]
     const mailbox = folderMailbox(op, ref)
     requireCalendar(ref)
-    const subscription = op.hub.subscribe(mailbox.email, 'service', eventTypes)
+    const subscription = op.hub.subscribe(mailbox.email, eventTypes)
     return responseMessages('Subscribe', [
       successMessage('Subscribe', `<m:SubscriptionId>${subscription.id}</m:SubscriptionId>`),
     ])

@@ -128,9 +128,7 @@ export const EWS_ERRORS = {
   subscriptionNotFound: () => new EwsError('ErrorSubscriptionNotFound', 'The specified subscription was not found.'),
   invalidPropertySet: (field: string) =>
     new EwsError('ErrorInvalidPropertySet', `The property ${field} cannot be set or deleted by this operation.`),
-  invalidPropertyRequest: () => new EwsError('ErrorInvalidPropertyRequest', 'The property request is invalid.'),
-  calendarInvalidDayForTime: () =>
-    new EwsError('ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate'),
+  endBeforeStart: () => new EwsError('ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate'),
 } as const
 
 /** A SOAP fault as Exchange sends it (HTTP 500). Throttling faults carry no header, like Exchange's. */

@@ -44,7 +44,6 @@ interface PendingEvent {
 interface Subscription {
   id: string
   mailbox: string
-  account: string
   eventTypes: Set<string>
   queue: PendingEvent[]
   connection?: StreamConnection
@@ -89,9 +88,9 @@ export class StreamingHub {
 
   constructor(private readonly shouldDrop: () => boolean) {}
 
-  subscribe(mailbox: string, account: string, eventTypes: string[]): Subscription {
+  subscribe(mailbox: string, eventTypes: string[]): Subscription {
     const id = `Hw${randomBytes(30).toString('base64')}`
-    const subscription: Subscription = {id, mailbox, account, eventTypes: new Set(eventTypes), queue: [], watermark: 0}
+    const subscription: Subscription = {id, mailbox, eventTypes: new Set(eventTypes), queue: [], watermark: 0}
     this.subscriptions.set(id, subscription)
     return subscription
   }

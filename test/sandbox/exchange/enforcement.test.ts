@@ -17,6 +17,7 @@ import {
   type SoapFaultDetails,
 } from 'ews-javascript-api'
 
+import {backOffMilliseconds} from '../../../src/lib/providers/exchange/client.js'
 import {startExchange, type ExchangeHarness} from './harness.js'
 import {faultOf, postSoap, soapEnvelope} from './raw-soap.js'
 
@@ -231,6 +232,7 @@ describe('Exchange emulator enforcement (negative contract tests)', function () 
       for (const error of rejected) {
         assert.equal(error.HttpStatusCode, 500)
         assert.equal(error.ResponseCode, ServiceError.ErrorServerBusy)
+        assert.equal(backOffMilliseconds(error), 1500)
       }
       const [held, busy] = await Promise.all([
         postSoap(h, soapEnvelope({impersonate: user, body: folderRequest(user)})),

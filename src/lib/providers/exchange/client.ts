@@ -166,3 +166,10 @@ export async function discoverEwsUrl(options: DiscoverOptions): Promise<Discover
 export function ewsText(value: string): string {
   return escapeXml(value)
 }
+
+/** BackOffMilliseconds of an ErrorServerBusy fault as ews-javascript-api reports it (SoapFaultDetails.ErrorDetails). */
+export function backOffMilliseconds(error: unknown): number | undefined {
+  const details = (error as {ErrorDetails?: {get?(key: string): unknown}} | undefined)?.ErrorDetails
+  const value = Number(details?.get?.('BackOffMilliseconds'))
+  return Number.isFinite(value) && value >= 0 ? value : undefined
+}
