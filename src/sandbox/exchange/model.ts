@@ -19,6 +19,8 @@ export interface ExtendedValue {
 export interface OccurrenceOverride {
   cancelled?: boolean
   startShiftMinutes?: number
+  /** Length of this occurrence when it differs from the master's. */
+  durationMinutes?: number
   subject?: string
   location?: string
   body?: string

@@ -117,7 +117,9 @@ function applyToOccurrence(view: ItemView, change: Change): void {
   else if (change.field === 'calendar:Start' && v?.start !== undefined) {
     o.startShiftMinutes = Math.round((v.start - occurrence.originalStart) / 60_000)
   } else if (change.field === 'calendar:End' && v?.end !== undefined) {
-    // Duration edits of a single occurrence are kept on the master's duration (not modelled separately).
+    const start = occurrence.originalStart + (o.startShiftMinutes ?? 0) * 60_000
+    if (v.end < start) throw EWS_ERRORS.endBeforeStart()
+    o.durationMinutes = Math.round((v.end - start) / 60_000)
   } else if (change.field === 'extended') applyToMaster(item, change)
   else throw EWS_ERRORS.invalidPropertySet(change.field)
   o.version += 1

@@ -30,7 +30,8 @@ export function expand(master: ExItem): Occurrence[] {
     if (override?.cancelled) continue
     const originalStart = occurrenceStart(master, index)
     const start = originalStart + (override?.startShiftMinutes ?? 0) * 60_000
-    result.push({index, start, end: start + duration, originalStart, isException: override !== undefined})
+    const length = override?.durationMinutes === undefined ? duration : override.durationMinutes * 60_000
+    result.push({index, start, end: start + length, originalStart, isException: override !== undefined})
   }
   return result
 }

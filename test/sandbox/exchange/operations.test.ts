@@ -239,6 +239,38 @@ for (const auth of ['basic', 'ntlm'] as const) {
       for (const copy of copies) assert.ok(copy.some((i) => i.uid === mine?.uid))
     })
 
+    it('UpdateItem by the organiser reaches attendee copies only when invitations are sent', async () => {
+      const meeting = h.seed.meetings.find(
+        (m) =>
+          !m.recurrence &&
+          m.attendees.some((a) => a.email !== m.organizer && h.seed.users.some((u) => u.email === a.email)),
+      )
+      assert.ok(meeting)
+      const attendee =
+        meeting.attendees.find((a) => a.email !== meeting.organizer && h.seed.users.some((u) => u.email === a.email))
+          ?.email ?? ''
+      const service = h.service(auth, meeting.organizer)
+      const id = (await groundTruth(meeting.organizer)).find((i) => i.uid === meeting.uid)?.id ?? ''
+      const copyLocation = async () => (await groundTruth(attendee)).find((i) => i.uid === meeting.uid)?.location
+      const before = await copyLocation()
+      const quiet = await Appointment.Bind(
+        service,
+        new ItemId(id),
+        new PropertySet(BasePropertySet.FirstClassProperties),
+      )
+      quiet.Location = `${auth} quiet edit`
+      await quiet.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
+      assert.equal(await copyLocation(), before)
+      const sent = await Appointment.Bind(
+        service,
+        new ItemId(id),
+        new PropertySet(BasePropertySet.FirstClassProperties),
+      )
+      sent.Location = `${auth} sent edit`
+      await sent.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToAllAndSaveCopy)
+      assert.equal(await copyLocation(), `${auth} sent edit`)
+    })
+
     it('SyncFolderItems returns everything first, then only net changes, in pages', async () => {
       const service = h.service(auth, user)
       let state: string | null = null
@@ -327,6 +359,8 @@ for (const auth of ['basic', 'ntlm'] as const) {
       const step = (series.recurrence.freq === 'DAILY' ? 1 : 7) * (series.recurrence.interval ?? 1) * 86_400_000
       assert.equal(occurrence.Start.TotalMilliSeconds, Date.parse(series.start) + (index - 1) * step)
       occurrence.Location = 'Moved to @webex'
+      const longerEnd = occurrence.End.TotalMilliSeconds + 1_800_000
+      occurrence.End = new DateTime(longerEnd)
       await occurrence.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
       const view = await service.FindAppointments(
         calendar(organiser),
@@ -338,6 +372,7 @@ for (const auth of ['basic', 'ntlm'] as const) {
       const changed = view.Items.find((a) => a.ICalUid === series.uid)
       assert.equal(changed?.AppointmentType, AppointmentType.Exception)
       assert.equal(changed?.Location, 'Moved to @webex')
+      assert.equal(changed?.End.TotalMilliSeconds, longerEnd)
       const back = await Appointment.BindToRecurringMaster(service, occurrence.Id)
       assert.equal(back.Id.UniqueId, master.id)
     })
