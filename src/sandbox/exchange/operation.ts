@@ -24,13 +24,13 @@ export type OperationHandler = (body: XmlNode, op: OperationContext) => string |
  * The mailbox a folder reference acts on. The service account has no mailbox of its own: without
  * impersonation a distinguished folder needs a Mailbox (and then delegate rights the account lacks).
  */
+const DISTINGUISHED = new Set(['calendar', 'inbox', 'root', 'msgfolderroot', 'deleteditems', 'drafts', 'sentitems'])
+
 export function folderMailbox(op: OperationContext, folderRef: XmlNode | undefined): ExMailbox {
   const explicit = text(child(child(folderRef, 'Mailbox'), 'EmailAddress'), undefined)
   const id = attr(folderRef, 'Id')
-  const fromId = id && !['calendar', 'inbox', 'root', 'msgfolderroot'].includes(id) ? decodeId(id) : undefined
-  if (id && !['calendar', 'inbox', 'root', 'msgfolderroot'].includes(id) && fromId?.kind !== 'folder') {
-    throw EWS_ERRORS.invalidIdMalformed()
-  }
+  const fromId = id && !DISTINGUISHED.has(id) ? decodeId(id) : undefined
+  if (id && !DISTINGUISHED.has(id) && fromId?.kind !== 'folder') throw EWS_ERRORS.invalidIdMalformed()
   const named = explicit ?? fromId?.mailbox
   if (op.impersonated) {
     if (named && named.toLowerCase() !== op.impersonated.email) throw EWS_ERRORS.accessDenied()
@@ -47,7 +47,8 @@ export function requireCalendar(folderRef: XmlNode | undefined): void {
   const id = attr(folderRef, 'Id')
   if (!id) throw EWS_ERRORS.folderNotFound()
   const decoded = decodeId(id)
-  if (id !== 'calendar' && decoded?.kind !== 'folder') throw EWS_ERRORS.folderNotFound()
+  if (id !== 'calendar' && !(decoded?.kind === 'folder' && decoded.folder === 'calendar'))
+    throw EWS_ERRORS.folderNotFound()
 }
 
 /** The mailbox owning an item id must be the one being acted on. */
