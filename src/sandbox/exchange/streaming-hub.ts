@@ -138,11 +138,17 @@ export class StreamingHub {
       'x-powered-by': 'ASP.NET',
     })
     res.on('close', () => this.drop(connection))
-    connection.timers.push(setInterval(() => res.write(streamStatus('OK')), this.settings.keepAliveMs))
+    connection.timers.push(
+      setInterval(() => {
+        if (!res.writableEnded && !res.destroyed) res.write(streamStatus('OK'))
+      }, this.settings.keepAliveMs),
+    )
     connection.timers.push(
       setTimeout(() => {
         this.flush(connection)
-        res.end(streamStatus('Closed'))
+        // Stop the keep-alives now: 'close' comes only after the client has read the end.
+        this.drop(connection)
+        if (!res.destroyed) res.end(streamStatus('Closed'))
       }, timeoutMinutes * this.settings.minuteMs),
     )
     this.scheduleFlush(connection)
