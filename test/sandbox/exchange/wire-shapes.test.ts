@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
 
 import {
+  EventType,
   Folder,
   FolderId,
+  ItemEvent,
   Mailbox,
+  ServiceError,
+  StreamingSubscriptionConnection,
   WellKnownFolderName,
   type SoapFaultDetails,
-  ServiceError,
-  EventType,
 } from 'ews-javascript-api'
 import {Agent, request} from 'undici'
 
@@ -62,6 +64,51 @@ describe('Exchange wire shapes', function () {
     } finally {
       await agent.close()
     }
+  })
+
+  it('drops notifications while the dropNotificationRate fault is on, keeping later ones', async () => {
+    const subscription = await h
+      .service('basic', user)
+      .SubscribeToStreamingNotifications([calendar(user)], EventType.Created)
+    const create = async (subject: string) => {
+      const answer = await h.control('POST', `/_sandbox/exchange/mailboxes/${user}/items`, {
+        subject,
+        start: '2031-01-01T09:00:00Z',
+        end: '2031-01-01T09:30:00Z',
+      })
+      return (answer.body as {items: {id: string}[]}).items[0]?.id
+    }
+    await h.control('PUT', '/_sandbox/faults', {dropNotificationRate: 1, providers: ['exchange']})
+    await create('dropped')
+    await h.control('PUT', '/_sandbox/faults', {})
+    const kept = await create('kept')
+    await h.control('PUT', '/_sandbox/exchange/streaming', {keepAliveMs: 5000, minuteMs: 200})
+    const connection = new StreamingSubscriptionConnection(h.service('basic', user), 1)
+    connection.AddSubscription(subscription)
+    const ids: string[] = []
+    connection.OnNotificationEvent.push((_sender, args) => {
+      for (const event of args.Events) if (event instanceof ItemEvent) ids.push(event.ItemId.UniqueId)
+    })
+    const disconnected = new Promise((resolve) => connection.OnDisconnect.push(resolve))
+    void connection.Open().catch(() => undefined)
+    await disconnected
+    assert.deepEqual(ids, [kept])
+  })
+
+  it('resolves ExchangeImpersonation by PrimarySmtpAddress and PrincipalName, and rejects an unknown address', async () => {
+    const getFolder = `<m:GetFolder><m:FolderShape><t:BaseShape>IdOnly</t:BaseShape></m:FolderShape><m:FolderIds><t:DistinguishedFolderId Id="calendar"/></m:FolderIds></m:GetFolder>`
+    for (const element of ['PrimarySmtpAddress', 'PrincipalName']) {
+      const xml = soapEnvelope({body: getFolder}).replace(
+        '</soap:Header>',
+        `<t:ExchangeImpersonation><t:ConnectingSID><t:${element}>${user.toUpperCase()}</t:${element}></t:ConnectingSID></t:ExchangeImpersonation></soap:Header>`,
+      )
+      const answer = await postSoap(h, xml)
+      assert.equal(answer.status, 200)
+      assert.match(answer.text, /<m:GetFolderResponseMessage ResponseClass="Success">/)
+    }
+    const unknown = await postSoap(h, soapEnvelope({impersonate: `nobody@${h.seed.domain}`, body: getFolder}))
+    assert.equal(unknown.status, 500)
+    assert.equal(faultOf(unknown).responseCode, 'ErrorNonExistentMailbox')
   })
 
   it('answers injected 503/500 faults with ErrorServerBusy in the SOAP fault shape', async () => {
