@@ -27,6 +27,7 @@ const ENVELOPE_END = '</Envelope>'
 /** NTLM handshake (Type 1 GET -> 401 Type 2 -> Type 3 on the same kept-alive socket) over a CA-trusting agent. */
 class TrustedNtlmProvider implements AuthProvider {
   readonly providerName = 'ntlm'
+  // No client of its own: XhrApi falls back to its axios instance when this is null.
   readonly client = null as unknown as AuthProvider['client']
   private readonly user: string
   private readonly domain: string
