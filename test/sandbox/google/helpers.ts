@@ -4,11 +4,10 @@
  * CA (for an HTTPS push receiver the sandbox trusts).
  */
 import {mkdtemp, rm} from 'node:fs/promises'
-import {createServer, type Server} from 'node:https'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
+import {startHttpsReceiver} from '../../helpers/https-receiver.js'
 import {createGoogleClients, type GoogleClients} from '../../../src/lib/providers/google/client.js'
 import {startSandbox, type RunningSandbox, type SandboxOptions} from '../../../src/sandbox/host/start.js'
 import {prepareTls} from '../../../src/sandbox/host/tls.js'
@@ -86,54 +85,10 @@ export async function httpFailure(call: () => Promise<unknown>): Promise<{status
   throw new Error('expected the call to fail')
 }
 
-export interface Notification {
-  headers: Record<string, string | string[] | undefined>
-}
-
-/** An HTTPS push receiver (sandbox-CA leaf) that records notifications. */
+/** An HTTPS push receiver (sandbox-CA leaf) that records Google channel notifications. */
 export async function startReceiver(leaf: {certPem: string; keyPem: string}) {
-  const received: Notification[] = []
-  const waiters: {count: number; resolve: () => void}[] = []
-  const server: Server = createServer({cert: leaf.certPem, key: leaf.keyPem}, (request, response) => {
-    request.resume()
-    request.on('end', () => {
-      received.push({headers: request.headers})
-      response.writeHead(200).end()
-      for (const waiter of [...waiters]) {
-        if (received.length >= waiter.count) {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          waiter.resolve()
-        }
-      }
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {
-    url: `https://127.0.0.1:${port}/google/push`,
-    received,
-    waitFor(count: number, timeoutMs = 5000): Promise<void> {
-      if (received.length >= count) return Promise.resolve()
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`only ${received.length} of ${count} notifications arrived`)),
-          timeoutMs,
-        )
-        waiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer)
-            resolve()
-          },
-        })
-      })
-    },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  const receiver = await startHttpsReceiver(leaf, {status: 200})
+  return {...receiver, url: `${receiver.origin}/google/push`}
 }
 
 export function inHours(hours: number, from = Date.now()): string {

@@ -4,8 +4,6 @@
  * its own leaf certificate from the same CA for an HTTPS notification receiver the sandbox trusts.
  */
 import {mkdtemp, rm} from 'node:fs/promises'
-import {createServer, type Server} from 'node:https'
-import type {AddressInfo} from 'node:net'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -17,6 +15,7 @@ import {
   type MicrosoftClientOptions,
   type MicrosoftClients,
 } from '../../../src/lib/providers/microsoft/client.js'
+import {startHttpsReceiver} from '../../helpers/https-receiver.js'
 import {startSandbox, type RunningSandbox, type SandboxOptions} from '../../../src/sandbox/host/start.js'
 import {prepareTls} from '../../../src/sandbox/host/tls.js'
 import type {MicrosoftSandboxCredentials, SeedData} from '../../../src/sandbox/types.js'
@@ -127,70 +126,24 @@ export async function failure(call: () => Promise<unknown>): Promise<Error & Rec
   throw new Error('expected the call to fail')
 }
 
-export interface ReceivedPost {
-  url: string
-  headers: Record<string, string | string[] | undefined>
-  body: string
-}
-
 /**
  * An HTTPS receiver (leaf from the sandbox CA) that answers Graph's validationToken handshake like a
  * correct endpoint (200, text/plain, the decoded token) unless `handshake` says otherwise, and records
  * every other POST.
  */
 export async function startReceiver(leaf: {certPem: string; keyPem: string}, handshake: 'echo' | 'wrong' = 'echo') {
-  const received: ReceivedPost[] = []
   const handshakes: string[] = []
-  const waiters: {count: number; resolve: () => void}[] = []
-  const server: Server = createServer({cert: leaf.certPem, key: leaf.keyPem}, (req, res) => {
-    const chunks: Buffer[] = []
-    req.on('data', (chunk: Buffer) => chunks.push(chunk))
-    req.on('end', () => {
-      const url = new URL(req.url ?? '/', 'https://127.0.0.1')
-      const token = url.searchParams.get('validationToken')
-      if (token !== null) {
-        handshakes.push(token)
-        res.writeHead(200, {'content-type': 'text/plain'}).end(handshake === 'echo' ? token : 'not the token')
-        return
-      }
-      received.push({url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8')})
-      res.writeHead(202).end()
-      for (const waiter of [...waiters]) {
-        if (received.length >= waiter.count) {
-          waiters.splice(waiters.indexOf(waiter), 1)
-          waiter.resolve()
-        }
-      }
-    })
-  })
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const {port} = server.address() as AddressInfo
-  return {
-    origin: `https://127.0.0.1:${port}`,
-    received,
-    handshakes,
-    waitFor(count: number, timeoutMs = 5000): Promise<void> {
-      if (received.length >= count) return Promise.resolve()
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(
-          () => reject(new Error(`only ${received.length} of ${count} posts arrived`)),
-          timeoutMs,
-        )
-        waiters.push({
-          count,
-          resolve: () => {
-            clearTimeout(timer)
-            resolve()
-          },
-        })
-      })
+  const receiver = await startHttpsReceiver(leaf, {
+    status: 202,
+    intercept(request, response) {
+      const token = new URL(request.url, 'https://127.0.0.1').searchParams.get('validationToken')
+      if (token === null) return false
+      handshakes.push(token)
+      response.writeHead(200, {'content-type': 'text/plain'}).end(handshake === 'echo' ? token : 'not the token')
+      return true
     },
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections()
-        server.close(() => resolve())
-      }),
-  }
+  })
+  return {...receiver, handshakes}
 }
 
 export function isoIn(hours: number, from = Date.now()): string {
