@@ -9,7 +9,7 @@ import type {ChannelRegistry} from './channels.js'
 import {GoogleApiError} from './errors.js'
 import {applyEventBody, applyEventBodyAtomically} from './event-input.js'
 import type {DelegationRegistry, ServiceAccount} from './identity.js'
-import type {Calendar, Meeting} from './model.js'
+import {blankMeeting, type Calendar} from './model.js'
 import {renderEvent} from './render.js'
 import {KNOWN_SCOPES} from './scopes.js'
 import type {CalendarStore} from './store.js'
@@ -97,25 +97,7 @@ export function registerControlRoutes(
     return apply(reply, () => {
       const now = Date.now()
       const id = store.newEventId()
-      const meeting: Meeting = {
-        id,
-        iCalUID: `${id}@google.com`,
-        organizer: calendar.owner,
-        summary: '',
-        description: '',
-        location: '',
-        startMs: 0,
-        endMs: 0,
-        allDay: false,
-        timeZone: calendar.timeZone,
-        status: 'confirmed',
-        visibility: 'default',
-        transparency: 'opaque',
-        attendees: [],
-        sequence: 0,
-        createdMs: now,
-        updatedMs: now,
-      }
+      const meeting = blankMeeting(calendar, id, undefined, now)
       applyEventBody(meeting, undefined, neutralToEventBody(request.body ?? {}, calendar.timeZone), {
         mode: 'insert',
         conferenceDataVersion: 1,

@@ -8,6 +8,7 @@ import {randomBytes} from 'node:crypto'
 import {apiErrors, GoogleApiError} from './errors.js'
 import type {CalendarEntry, InstanceOverride, Meeting, ResponseStatus, StoredAttendee} from './model.js'
 import {parseRecurrence} from './recurrence.js'
+import {zoneOffsetMs} from './zones.js'
 
 export type WriteMode = 'insert' | 'update' | 'patch'
 
@@ -39,30 +40,6 @@ function timeRangeEmpty(): GoogleApiError {
       location: 'timeMax',
     },
   ])
-}
-
-function zoneOffsetMs(ms: number, timeZone: string): number {
-  const parts: Record<string, string> = {}
-  const format = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  })
-  for (const part of format.formatToParts(ms)) parts[part.type] = part.value
-  const wall = Date.UTC(
-    Number(parts.year),
-    Number(parts.month) - 1,
-    Number(parts.day),
-    Number(parts.hour),
-    Number(parts.minute),
-    Number(parts.second),
-  )
-  return wall - Math.floor(ms / 1000) * 1000
 }
 
 /** Parses an EventDateTime into an instant; local date-times need `timeZone`, as Calendar requires. */

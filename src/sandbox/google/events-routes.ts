@@ -7,7 +7,7 @@ import {apiErrors} from './errors.js'
 import {applyEventBody, applyEventBodyAtomically, applyOccurrenceBody, validateClientEventId} from './event-input.js'
 import {listEvents, listInstances} from './list.js'
 import type {Query} from './list-query.js'
-import type {Calendar, CalendarEntry, Meeting} from './model.js'
+import {blankMeeting, type Calendar, type CalendarEntry} from './model.js'
 import {isOccurrenceStart, occurrences, parseInstanceId} from './recurrence.js'
 import {etagString, renderEvent, renderOccurrence} from './render.js'
 import {METHOD_SCOPES} from './scopes.js'
@@ -148,25 +148,7 @@ export function registerEventRoutes(
     const id = validateClientEventId(body.id) ?? store.newEventId()
     if (calendar.entries.has(id)) throw apiErrors.duplicate()
     const now = Date.now()
-    const meeting: Meeting = {
-      id,
-      iCalUID: typeof body.iCalUID === 'string' ? body.iCalUID : `${id}@google.com`,
-      organizer: calendar.owner,
-      summary: '',
-      description: '',
-      location: '',
-      startMs: 0,
-      endMs: 0,
-      allDay: false,
-      timeZone: calendar.timeZone,
-      status: 'confirmed',
-      visibility: 'default',
-      transparency: 'opaque',
-      attendees: [],
-      sequence: 0,
-      createdMs: now,
-      updatedMs: now,
-    }
+    const meeting = blankMeeting(calendar, id, typeof body.iCalUID === 'string' ? body.iCalUID : undefined, now)
     const draftEntry: CalendarEntry = {meeting, changeSeq: 0, etag: 0, updatedMs: now, deleted: false, shared: false}
     applyEventBody(meeting, draftEntry, body, {mode: 'insert', conferenceDataVersion: conferenceVersion(query)})
     store.syncAttendeeCopies(meeting, [], now)

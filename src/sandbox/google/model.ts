@@ -109,3 +109,26 @@ export interface Calendar {
   acl: Map<string, AclRule>
   vacation: Vacation
 }
+
+/** An empty event owned by `calendar`, ready for a write body to fill in (insert through the API or the control API). */
+export function blankMeeting(calendar: Calendar, id: string, iCalUID = `${id}@google.com`, now = Date.now()): Meeting {
+  return {
+    id,
+    iCalUID,
+    organizer: calendar.owner,
+    summary: '',
+    description: '',
+    location: '',
+    startMs: 0,
+    endMs: 0,
+    allDay: false,
+    timeZone: calendar.timeZone,
+    status: 'confirmed',
+    visibility: 'default',
+    transparency: 'opaque',
+    attendees: [],
+    sequence: 0,
+    createdMs: now,
+    updatedMs: now,
+  }
+}

@@ -1,26 +1,7 @@
 /** Event resources as Calendar v3 returns them, seen from one calendar. */
 import type {Calendar, CalendarEntry, Meeting} from './model.js'
 import {formatRrule, instanceId, type Occurrence} from './recurrence.js'
-
-const formatters = new Map<string, Intl.DateTimeFormat>()
-
-function zoneFormatter(timeZone: string): Intl.DateTimeFormat {
-  let formatter = formatters.get(timeZone)
-  if (!formatter) {
-    formatter = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    })
-    formatters.set(timeZone, formatter)
-  }
-  return formatter
-}
+import {zoneOffsetMs} from './zones.js'
 
 const HOUR_MS = 3_600_000
 /** Zone offsets by zone, then UTC hour: offsets only change on hour boundaries in practice. */
@@ -35,18 +16,7 @@ function offsetMinutes(ms: number, timeZone: string): number {
   }
   let offset = byHour.get(hour)
   if (offset === undefined) {
-    const at = hour * HOUR_MS
-    const parts: Record<string, string> = {}
-    for (const part of zoneFormatter(timeZone).formatToParts(at)) parts[part.type] = part.value
-    const wall = Date.UTC(
-      Number(parts.year),
-      Number(parts.month) - 1,
-      Number(parts.day),
-      Number(parts.hour),
-      Number(parts.minute),
-      Number(parts.second),
-    )
-    offset = Math.round((wall - at) / 60_000)
+    offset = Math.round(zoneOffsetMs(hour * HOUR_MS, timeZone) / 60_000)
     if (byHour.size > 100_000) byHour.clear()
     byHour.set(hour, offset)
   }
