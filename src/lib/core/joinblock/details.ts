@@ -38,7 +38,7 @@ export function keywordJoinDetails(
   }
   if (!settings.site && `${urlTemplate}${sipTemplate}`.includes('{site}')) {
     throw new ConfigError('MEETING_SITE_MISSING', `The join templates for ${keyword} need a site, and none is set.`, {
-      suggestions: ['Set "meetings.site" in the profile to your site name (e.g. "acme" for acme.webex.com).'],
+      suggestions: ['Set your site with "hcal meetings settings --site acme" (for acme.webex.com).'],
     })
   }
   const values = templateValues(event, settings.site)
