@@ -3,14 +3,11 @@
  * against it. The CA is kept in a temp state dir so a test can get its own leaf certificate from the same
  * CA (for an HTTPS push receiver the sandbox trusts).
  */
-import {mkdtemp, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
 import {startHttpsReceiver} from '../../helpers/https-receiver.js'
+import {startProviderSandbox} from '../../helpers/provider-sandbox.js'
 import {createGoogleClients, type GoogleClients} from '../../../src/lib/providers/google/client.js'
-import {startSandbox, type RunningSandbox, type SandboxOptions} from '../../../src/sandbox/host/start.js'
-import {prepareTls} from '../../../src/sandbox/host/tls.js'
+import type {RunningSandbox, SandboxOptions} from '../../../src/sandbox/host/start.js'
 import type {GoogleSandboxCredentials, SeedData} from '../../../src/sandbox/types.js'
 
 export const SCOPES = {
@@ -36,20 +33,13 @@ export interface GoogleSandbox {
 }
 
 export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<GoogleSandbox> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'hcal-google-'))
-  const leaf = await prepareTls(stateDir)
-  const sandbox = await startSandbox({
-    providers: ['google'],
+  const {sandbox, credentials, seed, leaf, stop} = await startProviderSandbox('google', {
     users: 6,
     events: 3,
     rooms: 2,
     seed: 11,
-    stateDir,
     ...options,
   })
-  const credentials = sandbox.credentials.google
-  const seed = sandbox.seedData.google
-  if (!credentials || !seed) throw new Error('the sandbox did not start the Google emulator')
   return {
     sandbox,
     credentials,
@@ -66,10 +56,7 @@ export async function startGoogleSandbox(options: SandboxOptions = {}): Promise<
         caPem: sandbox.caPem,
         quotaUser: clientOptions.quotaUser ?? true,
       }),
-    async stop() {
-      await sandbox.stop()
-      await rm(stateDir, {recursive: true, force: true})
-    },
+    stop,
   }
 }
 

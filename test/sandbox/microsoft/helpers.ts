@@ -3,9 +3,6 @@
  * clients (msal-node + Graph client) against it. The CA is kept in a temp state dir so a test can issue
  * its own leaf certificate from the same CA for an HTTPS notification receiver the sandbox trusts.
  */
-import {mkdtemp, rm} from 'node:fs/promises'
-import {tmpdir} from 'node:os'
-import {join} from 'node:path'
 
 import {Client, GraphError} from '@microsoft/microsoft-graph-client'
 import {Agent, request} from 'undici'
@@ -16,8 +13,8 @@ import {
   type MicrosoftClients,
 } from '../../../src/lib/providers/microsoft/client.js'
 import {startHttpsReceiver} from '../../helpers/https-receiver.js'
-import {startSandbox, type RunningSandbox, type SandboxOptions} from '../../../src/sandbox/host/start.js'
-import {prepareTls} from '../../../src/sandbox/host/tls.js'
+import {startProviderSandbox} from '../../helpers/provider-sandbox.js'
+import type {RunningSandbox, SandboxOptions} from '../../../src/sandbox/host/start.js'
 import type {MicrosoftSandboxCredentials, SeedData} from '../../../src/sandbox/types.js'
 
 export interface MicrosoftSandbox {
@@ -43,20 +40,13 @@ export interface RawResponse {
 }
 
 export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promise<MicrosoftSandbox> {
-  const stateDir = await mkdtemp(join(tmpdir(), 'hcal-microsoft-'))
-  const leaf = await prepareTls(stateDir)
-  const sandbox = await startSandbox({
-    providers: ['microsoft'],
+  const {sandbox, credentials, seed, leaf, stop} = await startProviderSandbox('microsoft', {
     users: 6,
     events: 4,
     rooms: 2,
     seed: 7,
-    stateDir,
     ...options,
   })
-  const credentials = sandbox.credentials.microsoft
-  const seed = sandbox.seedData.microsoft
-  if (!credentials || !seed) throw new Error('the sandbox did not start the Microsoft emulator')
   const agent = new Agent({connect: {ca: sandbox.caPem}})
   const opened: MicrosoftClients[] = []
   return {
@@ -99,8 +89,7 @@ export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promi
     async stop() {
       await Promise.all(opened.map((clients) => clients.close()))
       await agent.close()
-      await sandbox.stop()
-      await rm(stateDir, {recursive: true, force: true})
+      await stop()
     },
   }
 }
