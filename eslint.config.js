@@ -3,6 +3,57 @@ import prettier from 'eslint-config-prettier'
 import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
+/**
+ * Import boundaries (DESIGN.md section 2), enforced rather than remembered. Each zone lists what its
+ * files may not import; a file in several zones gets the union (a later config object replaces
+ * `no-restricted-imports` as a whole, so every zone carries the rules of the zones around it).
+ */
+const SDK_PACKAGES = [
+  '@googleapis/*',
+  'google-auth-library',
+  '@azure/msal-node',
+  '@microsoft/microsoft-graph-client',
+  'ews-javascript-api',
+  '@ewsjs/*',
+  'better-sqlite3',
+  '@napi-rs/keyring',
+]
+const ZONES = {
+  lib: {
+    group: ['**/sandbox/**'],
+    message: 'src/lib never imports the sandbox (emulators are test beds and a product feature, not a dependency).',
+  },
+  commands: {group: SDK_PACKAGES, message: 'Commands import no SDK: call a function in src/lib that owns it.'},
+  core: {
+    group: [
+      'node:fs',
+      'node:fs/*',
+      'fs',
+      'fs/*',
+      'node:net',
+      'net',
+      'node:http',
+      'node:https',
+      'node:child_process',
+      'undici',
+      '**/store/**',
+      '**/providers/**',
+      '**/config/**',
+      '**/secrets/**',
+      '**/sync/**',
+      ...SDK_PACKAGES,
+    ],
+    message: 'src/lib/core is pure domain logic: no I/O, store, providers, config or secrets.',
+  },
+  engine: {
+    group: ['**/providers/**', ...SDK_PACKAGES],
+    message: 'The sync engine and watch service import ports and core, never a provider folder or an SDK.',
+  },
+}
+function restrict(...zones) {
+  return {'no-restricted-imports': ['error', {patterns: zones.map((zone) => ZONES[zone])}]}
+}
+
 export default tseslint.config(
   {ignores: ['dist/**', 'node_modules/**', 'coverage/**']},
   js.configs.recommended,
@@ -18,6 +69,21 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', {argsIgnorePattern: '^_', varsIgnorePattern: '^_'}],
     },
   },
+  {
+    // Type-aware rules for code that runs for weeks: no promise left unhandled, no union case forgotten.
+    files: ['**/*.ts'],
+    languageOptions: {parserOptions: {projectService: true, tsconfigRootDir: import.meta.dirname}},
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/await-thenable': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': ['error', {considerDefaultExhaustiveForUnions: true}],
+    },
+  },
+  {files: ['src/lib/**/*.ts'], rules: restrict('lib')},
+  {files: ['src/commands/**/*.ts'], rules: restrict('commands')},
+  {files: ['src/lib/core/**/*.ts'], rules: restrict('lib', 'core')},
+  {files: ['src/lib/sync/**/*.ts', 'src/lib/watch/**/*.ts'], rules: restrict('lib', 'engine')},
   {
     // Tests, scripts and the bin shims may print; the CLI itself writes through the output layer.
     files: ['test/**', 'scripts/**', 'bin/**'],

@@ -88,9 +88,9 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
 
       await app.register(async (identity) => {
         if (!identity.hasContentTypeParser('application/x-www-form-urlencoded')) await identity.register(formbody)
-        ctx.useFaults(identity, 'microsoft', (status, _request, reply) =>
-          sendAadsts(reply, ctx.origin, aadsts.transient(status)),
-        )
+        ctx.useFaults(identity, 'microsoft', (status, _request, reply) => {
+          sendAadsts(reply, ctx.origin, aadsts.transient(status))
+        })
         registerIdentityRoutes(identity, ctx, directory)
       })
 
