@@ -52,7 +52,7 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
       {field: 'Keyword', value: result.keyword ?? '-'},
       {field: 'Join URL', value: result.join?.url ?? '-'},
       {field: 'Video address', value: result.join?.sip ?? '-'},
-      {field: 'Provider', value: result.join?.provider ?? '-'},
+      {field: 'Service', value: result.join?.service ?? '-'},
     ]
     this.out.table(rows, [
       {key: 'field', header: 'Field'},
@@ -62,12 +62,12 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
       this.out.table(
         result.candidates.map((c) => ({
           address: c.url ?? `sip:${c.sip ?? ''}`,
-          provider: c.provider,
+          service: c.service,
           source: c.source,
         })),
         [
           {key: 'address', header: 'Candidate'},
-          {key: 'provider', header: 'Provider'},
+          {key: 'service', header: 'Service'},
           {key: 'source', header: 'Source'},
         ],
       )

@@ -22,7 +22,7 @@ interface MeetingRow {
   updated: string | null
   marker: string | null
   keyword: string | null
-  join_provider: string | null
+  join_service: string | null
   title: Buffer | null
   location: Buffer | null
   body: Buffer | null
@@ -51,11 +51,11 @@ export class MeetingRepository {
     this.statements = {
       upsert: db.prepare(`INSERT INTO meetings (
           mailbox, id, provider, series_id, original_start, start, "end", start_ms, end_ms, all_day, time_zone,
-          status, my_response, sensitivity, body_type, change_token, updated, marker, keyword, join_provider,
+          status, my_response, sensitivity, body_type, change_token, updated, marker, keyword, join_service,
           title, location, body, organizer, attendees, conference, join_url, join_sip, stored_at
         ) VALUES (
           @mailbox, @id, @provider, @series_id, @original_start, @start, @end, @start_ms, @end_ms, @all_day, @time_zone,
-          @status, @my_response, @sensitivity, @body_type, @change_token, @updated, @marker, @keyword, @join_provider,
+          @status, @my_response, @sensitivity, @body_type, @change_token, @updated, @marker, @keyword, @join_service,
           @title, @location, @body, @organizer, @attendees, @conference, @join_url, @join_sip, @stored_at
         )
         ON CONFLICT (mailbox, id) DO UPDATE SET
@@ -64,7 +64,7 @@ export class MeetingRepository {
           all_day = excluded.all_day, time_zone = excluded.time_zone, status = excluded.status,
           my_response = excluded.my_response, sensitivity = excluded.sensitivity, body_type = excluded.body_type,
           change_token = excluded.change_token, updated = excluded.updated, marker = excluded.marker,
-          keyword = excluded.keyword, join_provider = excluded.join_provider, title = excluded.title,
+          keyword = excluded.keyword, join_service = excluded.join_service, title = excluded.title,
           location = excluded.location, body = excluded.body, organizer = excluded.organizer,
           attendees = excluded.attendees, conference = excluded.conference, join_url = excluded.join_url,
           join_sip = excluded.join_sip, stored_at = excluded.stored_at`),
@@ -103,7 +103,7 @@ export class MeetingRepository {
       updated: meeting.updated ?? null,
       marker: meeting.marker ? JSON.stringify(meeting.marker) : null,
       keyword: meeting.keyword,
-      join_provider: meeting.join?.provider ?? null,
+      join_service: meeting.join?.service ?? null,
       title: seal('title', meeting.title),
       location: seal('location', meeting.location),
       body: seal('body', meeting.body),
@@ -169,7 +169,7 @@ export class MeetingRepository {
       ...(row.marker === null ? {} : {marker: JSON.parse(row.marker) as HcalMarker}),
       changeToken: row.change_token,
       ...(row.updated === null ? {} : {updated: row.updated}),
-      join: row.join_provider === null ? null : {url: joinUrl, sip: joinSip, provider: row.join_provider},
+      join: row.join_service === null ? null : {url: joinUrl, sip: joinSip, service: row.join_service},
       keyword: row.keyword,
     }
   }

@@ -75,6 +75,11 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'join service column named after the meeting service, not the calendar provider',
+    sql: `ALTER TABLE meetings RENAME COLUMN join_provider TO join_service;`,
+  },
 ]
 
 /** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */

@@ -4,7 +4,7 @@ import type {CalendarEvent, ProviderId} from '../core/model.js'
 export interface JoinDetails {
   url: string | null
   sip: string | null
-  provider: string
+  service: string
 }
 
 /** A meeting as the store keeps it: the neutral event plus hcal's join decision. */

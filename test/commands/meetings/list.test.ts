@@ -39,11 +39,11 @@ describe('hcal meetings list', () => {
     assert.deepEqual(
       result.meetings.map((m) => [m.id, m.title, m.join, m.source]),
       [
-        ['a', null, {url: ZOOM, sip: null, provider: 'zoom'}, 'location'],
+        ['a', null, {url: ZOOM, sip: null, service: 'zoom'}, 'location'],
         [
           'b',
           'Quarterly review',
-          {url: 'https://acme.webex.com/meet/jane', sip: 'jane@acme.webex.com', provider: 'webex'},
+          {url: 'https://acme.webex.com/meet/jane', sip: 'jane@acme.webex.com', service: 'webex'},
           'keyword',
         ],
       ],

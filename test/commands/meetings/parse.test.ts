@@ -31,8 +31,8 @@ describe('hcal meetings parse', () => {
     assert.equal(run.code, 0, run.stderr)
     assert.deepEqual((run.json as {result: unknown}).result, {
       keyword: null,
-      join: {url: TEAMS, sip: null, provider: 'teams'},
-      candidates: [{url: TEAMS, provider: 'teams', source: 'body'}],
+      join: {url: TEAMS, sip: null, service: 'teams'},
+      candidates: [{url: TEAMS, service: 'teams', source: 'body'}],
     })
   })
 
@@ -49,7 +49,7 @@ describe('hcal meetings parse', () => {
         'Keyword\t-',
         'Join URL\thttps://video.acme.test/room/42',
         'Video address\t-',
-        'Provider\tother',
+        'Service\tother',
         '',
       ].join('\n'),
     )

@@ -78,13 +78,13 @@ describe('hcal meetings settings', () => {
     assert.deepEqual(await joinOf(), {
       url: 'https://globex.webex.com/meet/jane',
       sip: 'jane@globex.webex.com',
-      provider: 'webex',
+      service: 'webex',
     })
     assert.equal((await runCli(['meetings', 'settings', '--site', 'initech'], {env})).code, 0)
     assert.deepEqual(await joinOf(), {
       url: 'https://initech.webex.com/meet/jane',
       sip: 'jane@initech.webex.com',
-      provider: 'webex',
+      service: 'webex',
     })
   })
 })

@@ -64,7 +64,7 @@ describe('hcal obtp dry-run / explain', () => {
           end: '2026-12-01T11:00:00.000Z',
           showFrom: '2026-12-01T09:55:00.000Z',
           showUntil: '2026-12-01T11:00:00.000Z',
-          join: {url: 'https://acme.webex.com/meet/jane', sip: 'jane@acme.webex.com', provider: 'webex'},
+          join: {url: 'https://acme.webex.com/meet/jane', sip: 'jane@acme.webex.com', service: 'webex'},
           source: 'keyword',
           targets: [
             {email: 'jane@acme.test', kind: 'user', response: 'organizer', address: 'https://acme.webex.com/meet/jane'},

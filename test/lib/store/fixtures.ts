@@ -21,7 +21,7 @@ export function meeting(overrides: Partial<StoredMeeting> = {}): StoredMeeting {
     sensitivity: 'normal',
     conference: [{solution: 'webex', url: 'https://acme.webex.com/meet/xk7q'}],
     changeToken: '"etag-1"',
-    join: {url: 'https://acme.webex.com/meet/xk7q', sip: 'xk7q@acme.webex.com', provider: 'webex'},
+    join: {url: 'https://acme.webex.com/meet/xk7q', sip: 'xk7q@acme.webex.com', service: 'webex'},
     keyword: '@webex',
     ...overrides,
   }

@@ -267,6 +267,21 @@ describe('state store', () => {
     db.close()
   })
 
+  it('upgrades a schema-1 store without losing the join service of stored meetings', async () => {
+    const first = await open()
+    first.meetings.upsert(meeting())
+    first.close()
+    const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
+    const db = new Database(path)
+    db.exec(
+      'ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DELETE FROM schema_migrations WHERE version > 1',
+    )
+    db.close()
+    const upgraded = await open()
+    assert.equal(upgraded.schemaVersion, MIGRATIONS.at(-1)?.version)
+    assert.deepEqual(upgraded.meetings.get('alice@example.com', 'evt-1')?.join, meeting().join)
+  })
+
   it('refuses a store written by a newer hcal', async () => {
     ;(await open()).close()
     const db = new Database(join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db'))

@@ -1,4 +1,4 @@
-import type {JoinCandidate, JoinProvider, JoinTarget} from './types.js'
+import type {JoinCandidate, MeetingService, JoinTarget} from './types.js'
 import {splitUrl} from './url-parts.js'
 
 /** A real invitation has a handful of join links; past this many the rest of the input is not read. */
@@ -26,12 +26,12 @@ export class CandidateList {
     return this.items.length >= MAX_CANDIDATES
   }
 
-  addUrl(url: string, provider: JoinProvider, source: JoinCandidate['source'], key = urlKey(url)): void {
-    this.add(`url:${key}`, {url, provider, source})
+  addUrl(url: string, service: MeetingService, source: JoinCandidate['source'], key = urlKey(url)): void {
+    this.add(`url:${key}`, {url, service, source})
   }
 
-  addSip(sip: string, provider: JoinProvider, source: JoinCandidate['source']): void {
-    this.add(`sip:${sip.toLowerCase()}`, {sip, provider, source})
+  addSip(sip: string, service: MeetingService, source: JoinCandidate['source']): void {
+    this.add(`sip:${sip.toLowerCase()}`, {sip, service, source})
   }
 
   private add(key: string, candidate: JoinCandidate): void {
@@ -49,12 +49,12 @@ function baseDomain(candidate: JoinCandidate): string {
 }
 
 /**
- * Whether two candidates belong to the same meeting: same known provider (every template of a provider lists its
+ * Whether two candidates belong to the same meeting: same known service (every template of a service lists its
  * URL and video address together), or, for `other` platforms, also the same base domain.
  */
 function sameMeeting(a: JoinCandidate, b: JoinCandidate): boolean {
-  if (a.provider !== b.provider) return false
-  return a.provider !== 'other' || baseDomain(a) === baseDomain(b)
+  if (a.service !== b.service) return false
+  return a.service !== 'other' || baseDomain(a) === baseDomain(b)
 }
 
 /** The join target: the first candidate, completed with the first video address (or URL) of the same meeting. */
@@ -65,6 +65,6 @@ export function chooseJoin(candidates: readonly JoinCandidate[]): JoinTarget | n
   return {
     url: first.url ?? related.find((candidate) => candidate.url !== undefined)?.url ?? null,
     sip: first.sip ?? related.find((candidate) => candidate.sip !== undefined)?.sip ?? null,
-    provider: first.provider,
+    service: first.service,
   }
 }

@@ -2,15 +2,15 @@ import type {StructuredConference} from '../model.js'
 import {CandidateList, chooseJoin, urlKey} from './candidates.js'
 import {htmlLines} from './html.js'
 import {DEFAULT_KEYWORDS, findKeyword} from './keywords.js'
-import {classifyJoinUrl, classifyParts} from './providers.js'
+import {classifyJoinUrl, classifyParts} from './services.js'
 import {markQuoted, textLines} from './quoting.js'
 import {scanLine} from './scan.js'
-import type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, JoinProvider, Lines} from './types.js'
+import type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, MeetingService, Lines} from './types.js'
 import {unwrapLink, unwrapToParts} from './unwrap.js'
 import {isHostOrSub, normaliseDomain} from './url-parts.js'
-import {isVideoLabelLine, knownVideoProvider} from './video.js'
+import {isVideoLabelLine, knownVideoService} from './video.js'
 
-export type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, JoinProvider, JoinTarget} from './types.js'
+export type {JoinCandidate, JoinDecision, JoinInput, JoinOptions, MeetingService, JoinTarget} from './types.js'
 export type {KeywordHit, KeywordVariant} from './keywords.js'
 export {DEFAULT_KEYWORDS, findKeyword, classifyJoinUrl, unwrapLink}
 
@@ -18,7 +18,7 @@ interface Context {
   list: CandidateList
   extraJoinDomains: string[]
   videoDomains: string[]
-  /** Raw URL -> unwrapped join URL and provider (or null): invitations repeat their links. */
+  /** Raw URL -> unwrapped join URL and service (or null): invitations repeat their links. */
   urlCache: Map<string, FoundUrl | null>
 }
 
@@ -47,32 +47,32 @@ export function parseJoin(input: JoinInput, options: JoinOptions = {}): JoinDeci
 }
 
 /** Conference solution names (Google conferenceSolution keys, Graph onlineMeetingProvider) hcal recognises. */
-function providerFromSolution(solution: string | undefined): JoinProvider | null {
+function serviceFromSolution(solution: string | undefined): MeetingService | null {
   const name = (solution ?? '').toLowerCase()
   if (name === 'hangoutsmeet') return 'meet'
   if (name.includes('teams') || name.startsWith('skypefor')) return 'teams'
-  for (const provider of ['webex', 'zoom', 'goto', 'jitsi', 'chime'] as const) {
-    if (name.includes(provider)) return provider
+  for (const service of ['webex', 'zoom', 'goto', 'jitsi', 'chime'] as const) {
+    if (name.includes(service)) return service
   }
   return null
 }
 
 /** Structured data is authoritative: its URL counts even on a host hcal does not know. */
 function addStructured(conference: StructuredConference, context: Context): void {
-  let urlProvider: JoinProvider | null = null
+  let urlService: MeetingService | null = null
   const rawUrl = conference.url?.trim() ?? ''
   if (/^https?:\/\//i.test(rawUrl)) {
     const {url, parts} = unwrapToParts(rawUrl)
-    urlProvider =
-      (parts && classifyParts(parts, context.extraJoinDomains)) ?? providerFromSolution(conference.solution) ?? 'other'
-    context.list.addUrl(url, urlProvider, 'structured')
+    urlService =
+      (parts && classifyParts(parts, context.extraJoinDomains)) ?? serviceFromSolution(conference.solution) ?? 'other'
+    context.list.addUrl(url, urlService, 'structured')
   }
   const sip = (conference.sip ?? '').trim().replace(/^sips?:/i, '')
   const at = sip.indexOf('@')
   if (at > 0 && at < sip.length - 1) {
-    const provider =
-      urlProvider ?? knownVideoProvider(sip.slice(at + 1).toLowerCase()) ?? providerFromSolution(conference.solution)
-    context.list.addSip(sip, provider ?? 'other', 'structured')
+    const service =
+      urlService ?? knownVideoService(sip.slice(at + 1).toLowerCase()) ?? serviceFromSolution(conference.solution)
+    context.list.addSip(sip, service ?? 'other', 'structured')
   }
 }
 
@@ -94,12 +94,12 @@ function collectLines(lines: Lines, source: JoinCandidate['source'], context: Co
     scanLine(text, (finding) => {
       if (finding.kind === 'url') {
         const found = joinUrl(finding.url, context)
-        if (found) context.list.addUrl(found.url, found.provider, source, found.key)
+        if (found) context.list.addUrl(found.url, found.service, source, found.key)
       } else {
         sawAddress = true
         introduced ??= isVideoLabelLine(text) || (!previousHadAddress && isVideoLabelLine(previousText))
-        const provider = videoProvider(finding.address, finding.sipUri || introduced, context)
-        if (provider) context.list.addSip(finding.address, provider, source)
+        const service = videoService(finding.address, finding.sipUri || introduced, context)
+        if (service) context.list.addSip(finding.address, service, source)
       }
       return !context.list.full
     })
@@ -118,7 +118,7 @@ function isBlank(text: string): boolean {
 
 interface FoundUrl {
   url: string
-  provider: JoinProvider
+  service: MeetingService
   key: string
 }
 
@@ -126,8 +126,8 @@ function joinUrl(rawUrl: string, context: Context): FoundUrl | null {
   const cached = context.urlCache.get(rawUrl)
   if (cached !== undefined) return cached
   const {url, parts} = unwrapToParts(rawUrl)
-  const provider = parts && classifyParts(parts, context.extraJoinDomains)
-  const found = provider ? {url, provider, key: urlKey(url)} : null
+  const service = parts && classifyParts(parts, context.extraJoinDomains)
+  const found = service ? {url, service, key: urlKey(url)} : null
   context.urlCache.set(rawUrl, found)
   return found
 }
@@ -136,9 +136,9 @@ function joinUrl(rawUrl: string, context: Context): FoundUrl | null {
  * The platform a found address joins, or null when it is an ordinary mail address. Known video domains and
  * profile video domains always count; other domains only as a `sip:` URI or on a video-system line.
  */
-function videoProvider(address: string, introducedAsVideo: boolean, context: Context): JoinProvider | null {
+function videoService(address: string, introducedAsVideo: boolean, context: Context): MeetingService | null {
   const domain = address.slice(address.lastIndexOf('@') + 1)
-  const known = knownVideoProvider(domain)
+  const known = knownVideoService(domain)
   if (known) return known
   if (introducedAsVideo || context.videoDomains.some((videoDomain) => isHostOrSub(domain, videoDomain))) return 'other'
   return null

@@ -1,19 +1,19 @@
 import type {StructuredConference} from '../model.js'
 
-export type JoinProvider = 'webex' | 'zoom' | 'teams' | 'meet' | 'goto' | 'jitsi' | 'chime' | 'other'
+export type MeetingService = 'webex' | 'zoom' | 'teams' | 'meet' | 'goto' | 'jitsi' | 'chime' | 'other'
 
 /** One way to join found in the invitation: a meeting URL or a video (SIP) address, never both. */
 export interface JoinCandidate {
   url?: string
   sip?: string
-  provider: JoinProvider
+  service: MeetingService
   source: 'structured' | 'location' | 'body'
 }
 
 export interface JoinTarget {
   url: string | null
   sip: string | null
-  provider: JoinProvider
+  service: MeetingService
 }
 
 export interface JoinDecision {
@@ -34,7 +34,7 @@ export interface JoinInput {
 export interface JoinOptions {
   /** Location keywords; default `['@webex', '@meet']`. */
   keywords?: string[]
-  /** Extra meeting domains (and their subdomains): any http(s) URL on them is a join link of provider `other`. */
+  /** Extra meeting domains (and their subdomains): any http(s) URL on them is a join link of service `other`. */
   extraJoinDomains?: string[]
   /** Extra video domains: any address on them (or their subdomains) is a video address. */
   videoDomains?: string[]

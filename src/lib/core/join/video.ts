@@ -1,4 +1,4 @@
-import type {JoinProvider} from './types.js'
+import type {MeetingService} from './types.js'
 import {isHostOrSub} from './url-parts.js'
 
 /**
@@ -17,23 +17,23 @@ export function isVideoLabelLine(line: string): boolean {
 }
 
 /** Video domains hcal knows, with the meeting platform whose meetings they join. */
-const KNOWN_VIDEO_DOMAINS: readonly {domain: string; provider: JoinProvider; subdomainsOnly?: boolean}[] = [
+const KNOWN_VIDEO_DOMAINS: readonly {domain: string; service: MeetingService; subdomainsOnly?: boolean}[] = [
   // Webex Video Integration for Microsoft Teams (Cloud Video Interop): dials into Teams meetings.
-  {domain: 'm.webex.com', provider: 'teams'},
+  {domain: 'm.webex.com', service: 'teams'},
   // Every Webex site has its own SIP domain: <meeting number>@<site>.webex.com; bare webex.com is mail.
-  {domain: 'webex.com', provider: 'webex', subdomainsOnly: true},
-  {domain: 'zoomcrc.com', provider: 'zoom'},
-  {domain: 'sip.zoomgov.com', provider: 'zoom'},
-  {domain: 'teams.bjn.vc', provider: 'teams'},
-  {domain: 't.plcm.vc', provider: 'teams'},
-  {domain: 'meet.chime.in', provider: 'chime'},
+  {domain: 'webex.com', service: 'webex', subdomainsOnly: true},
+  {domain: 'zoomcrc.com', service: 'zoom'},
+  {domain: 'sip.zoomgov.com', service: 'zoom'},
+  {domain: 'teams.bjn.vc', service: 'teams'},
+  {domain: 't.plcm.vc', service: 'teams'},
+  {domain: 'meet.chime.in', service: 'chime'},
 ]
 
 /** The platform a video address on a known video domain joins, or null for other domains. */
-export function knownVideoProvider(domain: string): JoinProvider | null {
+export function knownVideoService(domain: string): MeetingService | null {
   for (const known of KNOWN_VIDEO_DOMAINS) {
     const matches = isHostOrSub(domain, known.domain) && !(known.subdomainsOnly && domain === known.domain)
-    if (matches) return known.provider
+    if (matches) return known.service
   }
   return null
 }

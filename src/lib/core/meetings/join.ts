@@ -42,9 +42,9 @@ export function resolveJoin(event: CalendarEvent, settings: MeetingSettings): Re
     try {
       const variant = findKeyword(event.location, options.keywords)?.variant ?? null
       const details = keywordJoinDetails(event, keyword, variant, settings)
-      const provider = parseJoin({location: details.url, body: '', bodyType: 'text'}, options).join?.provider ?? 'other'
+      const service = parseJoin({location: details.url, body: '', bodyType: 'text'}, options).join?.service ?? 'other'
       return {
-        join: {url: details.url, sip: details.sip, provider},
+        join: {url: details.url, sip: details.sip, service},
         source: 'keyword',
         keyword,
         decision,

@@ -77,7 +77,7 @@ export function explainObtp(event: CalendarEvent, options: ExplainOptions): Obtp
   checks.push({
     check: 'join-address',
     passed: true,
-    detail: `${join.provider} meeting, ${address}, from ${resolved.source ? SOURCE_WORDS[resolved.source] : 'the invitation'}.`,
+    detail: `${join.service} meeting, ${address}, from ${resolved.source ? SOURCE_WORDS[resolved.source] : 'the invitation'}.`,
   })
 
   const window = joinWindow(event, options.leadMinutes ?? options.settings.obtp.leadMinutes)

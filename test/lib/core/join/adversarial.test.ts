@@ -33,7 +33,7 @@ describe('join detection: large adversarial inputs', () => {
       for (const candidate of decision.candidates) assert.match(candidate.sip ?? '', /@acme\.webex\.com$/)
     }
     const realAfterFlood = parseJoin({location: '', body: `${fill('a@')}\nDial 2550@acme.webex.com`, bodyType: 'text'})
-    assert.deepEqual(realAfterFlood.join, {url: null, sip: '2550@acme.webex.com', provider: 'webex'})
+    assert.deepEqual(realAfterFlood.join, {url: null, sip: '2550@acme.webex.com', service: 'webex'})
   })
 
   it('decodes nothing from percent floods and huge Proofpoint tokens, and still reads the next link', () => {

@@ -25,7 +25,7 @@ const fixtures: InvitationFixture[] = readdirSync(fixtureDir)
 describe('join detection: invitation corpus', () => {
   it('has at least 70 invitations covering every provider', () => {
     assert.ok(fixtures.length >= 70, `only ${fixtures.length} fixtures`)
-    const providers = new Set(fixtures.flatMap((fixture) => fixture.expected.candidates.map((c) => c.provider)))
+    const providers = new Set(fixtures.flatMap((fixture) => fixture.expected.candidates.map((c) => c.service)))
     for (const provider of ['webex', 'zoom', 'teams', 'meet', 'goto', 'jitsi', 'chime', 'other']) {
       assert.ok(providers.has(provider as never), `no fixture expects provider ${provider}`)
     }

@@ -14,38 +14,38 @@ describe('join detection: precedence and de-duplication', () => {
       conference: [{solution: 'hangoutsMeet', url: meet}],
     })
     assert.deepEqual(
-      decision.candidates.map((candidate) => [candidate.source, candidate.provider]),
+      decision.candidates.map((candidate) => [candidate.source, candidate.service]),
       [
         ['structured', 'meet'],
         ['location', 'zoom'],
         ['body', 'webex'],
       ],
     )
-    assert.deepEqual(decision.join, {url: meet, sip: null, provider: 'meet'})
+    assert.deepEqual(decision.join, {url: meet, sip: null, service: 'meet'})
   })
 
   it('keeps the first occurrence of a link, with its source, when it appears again later', () => {
     const variant = 'HTTPS://ACME.ZOOM.US/j/85012345678/?pwd=a.1#top'
     const decision = parseJoin({location: zoom, body: `${zoom}\n${variant}`, bodyType: 'text'})
-    assert.deepEqual(decision.candidates, [{url: zoom, provider: 'zoom', source: 'location'}])
+    assert.deepEqual(decision.candidates, [{url: zoom, service: 'zoom', source: 'location'}])
   })
 
   it('merges a wrapped link with its unwrapped form', () => {
     const wrapped = `https://nam02.safelinks.protection.outlook.com/?url=${encodeURIComponent(zoom)}&data=05`
     const decision = parseJoin({location: '', body: `${wrapped}\n${zoom}`, bodyType: 'text'})
-    assert.deepEqual(decision.candidates, [{url: zoom, provider: 'zoom', source: 'body'}])
+    assert.deepEqual(decision.candidates, [{url: zoom, service: 'zoom', source: 'body'}])
   })
 
   it('fills the join target from a video address of the same meeting, in either direction', () => {
     const urlFirst = parseJoin({location: '', body: `${webex}\nDial 2550@acme.webex.com`, bodyType: 'text'})
-    assert.deepEqual(urlFirst.join, {url: webex, sip: '2550@acme.webex.com', provider: 'webex'})
+    assert.deepEqual(urlFirst.join, {url: webex, sip: '2550@acme.webex.com', service: 'webex'})
     const sipFirst = parseJoin({location: 'sip:2550@acme.webex.com', body: webex, bodyType: 'text'})
-    assert.deepEqual(sipFirst.join, {url: webex, sip: '2550@acme.webex.com', provider: 'webex'})
+    assert.deepEqual(sipFirst.join, {url: webex, sip: '2550@acme.webex.com', service: 'webex'})
   })
 
   it('does not pair addresses of another provider, or of another domain for other platforms', () => {
     const mixed = parseJoin({location: '', body: `${zoom}\nDial 2550@acme.webex.com`, bodyType: 'text'})
-    assert.deepEqual(mixed.join, {url: zoom, sip: null, provider: 'zoom'})
+    assert.deepEqual(mixed.join, {url: zoom, sip: null, service: 'zoom'})
     const other = parseJoin(
       {
         location: '',
@@ -54,7 +54,7 @@ describe('join detection: precedence and de-duplication', () => {
       },
       {extraJoinDomains: ['one.example']},
     )
-    assert.deepEqual(other.join, {url: 'https://vc.one.example/r/1', sip: 'r1@vc.one.example', provider: 'other'})
+    assert.deepEqual(other.join, {url: 'https://vc.one.example/r/1', sip: 'r1@vc.one.example', service: 'other'})
   })
 
   it('keeps a structured URL on an unknown host, with the provider its solution names', () => {
@@ -68,8 +68,8 @@ describe('join detection: precedence and de-duplication', () => {
       ],
     })
     assert.deepEqual(decision.candidates, [
-      {url: 'https://zoom-partner.example/start/1', provider: 'zoom', source: 'structured'},
-      {sip: '1@zoomcrc.com', provider: 'zoom', source: 'structured'},
+      {url: 'https://zoom-partner.example/start/1', service: 'zoom', source: 'structured'},
+      {sip: '1@zoomcrc.com', service: 'zoom', source: 'structured'},
     ])
   })
 

@@ -4,7 +4,7 @@ import {parseJoin, type JoinOptions} from '../../../../src/lib/core/join/index.j
 function sips(body: string, options?: JoinOptions, bodyType: 'text' | 'html' = 'text') {
   return parseJoin({location: '', body, bodyType}, options)
     .candidates.filter((candidate) => candidate.sip !== undefined)
-    .map(({sip, provider}) => `${sip} ${provider}`)
+    .map(({sip, service}) => `${sip} ${service}`)
 }
 
 describe('join detection: SIP and video addresses', () => {

@@ -14,7 +14,7 @@ describe('resolveJoin', () => {
     assert.deepEqual(resolved.join, {
       url: 'https://acme.webex.com/meet/jane',
       sip: 'jane@acme.webex.com',
-      provider: 'webex',
+      service: 'webex',
     })
     assert.equal(resolved.source, 'keyword')
     assert.equal(resolved.keyword, '@webex')
@@ -30,7 +30,7 @@ describe('resolveJoin', () => {
 
   it('takes a link from the location with its source', () => {
     const resolved = resolveJoin(makeEvent({location: ZOOM}), settings)
-    assert.deepEqual(resolved.join, {url: ZOOM, sip: null, provider: 'zoom'})
+    assert.deepEqual(resolved.join, {url: ZOOM, sip: null, service: 'zoom'})
     assert.equal(resolved.source, 'location')
   })
 })
@@ -89,7 +89,7 @@ describe('buildMeetingsList', () => {
     ])
     assert.deepEqual(list[0]?.organizer, {email: 'jane@acme.test', name: 'Jane Doe'})
     assert.equal(list[0]?.join, null)
-    assert.deepEqual(list[3]?.join, {url: ZOOM, sip: null, provider: 'zoom'})
+    assert.deepEqual(list[3]?.join, {url: ZOOM, sip: null, service: 'zoom'})
     assert.equal(list[3]?.source, 'location')
   })
 

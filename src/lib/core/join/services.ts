@@ -1,13 +1,13 @@
-import type {JoinProvider} from './types.js'
+import type {MeetingService} from './types.js'
 import {isHostOrSub, normaliseDomain, queryParam, type UrlParts} from './url-parts.js'
 import {unwrapToParts} from './unwrap.js'
 
 /**
- * A provider's rule: `owns` says whether the host belongs to the provider at all; `joins` whether this URL on it is
+ * A meeting service's rule: `owns` says whether the host belongs to the service at all; `joins` whether this URL on it is
  * a meeting link (and not a home, download, help, dial-in or meeting-options page).
  */
-interface ProviderRule {
-  provider: Exclude<JoinProvider, 'other'>
+interface ServiceRule {
+  service: Exclude<MeetingService, 'other'>
   owns(host: string): boolean
   joins(parts: UrlParts): boolean
 }
@@ -28,9 +28,9 @@ function segments(path: string): string[] {
   return path.split('/').filter((segment) => segment !== '')
 }
 
-const RULES: readonly ProviderRule[] = [
+const RULES: readonly ServiceRule[] = [
   {
-    provider: 'webex',
+    service: 'webex',
     owns: (host) => isHostOrSub(host, 'webex.com'),
     joins: ({host, path, query}) => {
       if (host === 'help.webex.com' || host === 'www.webex.com' || host === 'webex.com') {
@@ -45,7 +45,7 @@ const RULES: readonly ProviderRule[] = [
     },
   },
   {
-    provider: 'zoom',
+    service: 'zoom',
     owns: (host) => ['zoom.us', 'zoom.com', 'zoomgov.com'].some((domain) => isHostOrSub(host, domain)),
     joins: ({host, path}) => {
       if (host.startsWith('support.') || host.startsWith('community.') || host.startsWith('explore.')) return false
@@ -58,7 +58,7 @@ const RULES: readonly ProviderRule[] = [
     },
   },
   {
-    provider: 'teams',
+    service: 'teams',
     owns: (host) =>
       [
         'teams.microsoft.com',
@@ -71,12 +71,12 @@ const RULES: readonly ProviderRule[] = [
     joins: ({path}) => /^\/l\/meetup-join\/[^/]/i.test(path) || /^\/meet\/[a-z0-9]+\/?$/i.test(path),
   },
   {
-    provider: 'meet',
+    service: 'meet',
     owns: (host) => host === 'meet.google.com',
     joins: ({path}) => /^\/[a-z]{3}-[a-z]{4}-[a-z]{3}\/?$/i.test(path) || /^\/lookup\/[^/]+\/?$/i.test(path),
   },
   {
-    provider: 'goto',
+    service: 'goto',
     owns: (host) =>
       ['meet.goto.com', 'global.gotomeeting.com', 'app.gotomeeting.com', 'gotomeet.me', 'www.gotomeet.me'].includes(
         host,
@@ -90,7 +90,7 @@ const RULES: readonly ProviderRule[] = [
     },
   },
   {
-    provider: 'jitsi',
+    service: 'jitsi',
     owns: (host) => host === 'meet.jit.si' || host === '8x8.vc',
     joins: ({host, path}) => {
       const parts = segments(path)
@@ -100,7 +100,7 @@ const RULES: readonly ProviderRule[] = [
     },
   },
   {
-    provider: 'chime',
+    service: 'chime',
     owns: (host) => host === 'chime.aws' || host === 'app.chime.aws',
     joins: ({host, path, query}) => {
       if (host === 'chime.aws') return /^\/\d{10}\/?$/.test(path)
@@ -112,16 +112,16 @@ const RULES: readonly ProviderRule[] = [
 ]
 
 /**
- * The provider of a meeting join link, or null when the URL is not one (another site, or a provider's home,
+ * The meeting service of a join link, or null when the URL is not one (another site, or a service's home,
  * download, help, dial-in or options page). Link-protection wrappers are removed first. URLs on `extraJoinDomains`
- * (or their subdomains) that no known provider owns are join links of provider `other`.
+ * (or their subdomains) that no known service owns are join links of service `other`.
  */
-export function classifyJoinUrl(url: string, extraJoinDomains: readonly string[] = []): JoinProvider | null {
+export function classifyJoinUrl(url: string, extraJoinDomains: readonly string[] = []): MeetingService | null {
   const {parts} = unwrapToParts(url)
   return parts ? classifyParts(parts, extraJoinDomains.map(normaliseDomain)) : null
 }
 
-/** The last two labels of every host a provider rule owns: a Set lookup rejects all other hosts at once. */
+/** The last two labels of every host a service rule owns: a Set lookup rejects all other hosts at once. */
 const PROVIDER_BASE_DOMAINS = new Set([
   'webex.com',
   'zoom.us',
@@ -147,10 +147,10 @@ function baseDomain(host: string): string {
 }
 
 /** As classifyJoinUrl, for an already unwrapped URL split into parts, with normalised extra domains. */
-export function classifyParts(parts: UrlParts, extraJoinDomains: readonly string[]): JoinProvider | null {
+export function classifyParts(parts: UrlParts, extraJoinDomains: readonly string[]): MeetingService | null {
   if (PROVIDER_BASE_DOMAINS.has(baseDomain(parts.host))) {
     for (const rule of RULES) {
-      if (rule.owns(parts.host)) return rule.joins(parts) ? rule.provider : null
+      if (rule.owns(parts.host)) return rule.joins(parts) ? rule.service : null
     }
   }
   return extraJoinDomains.some((domain) => domain !== '' && isHostOrSub(parts.host, domain)) ? 'other' : null

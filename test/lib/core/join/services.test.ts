@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import {classifyJoinUrl, type JoinProvider} from '../../../../src/lib/core/join/index.js'
+import {classifyJoinUrl, type MeetingService} from '../../../../src/lib/core/join/index.js'
 
-const joinLinks: [string, JoinProvider][] = [
+const joinLinks: [string, MeetingService][] = [
   ['https://acme.webex.com/acme/j.php?MTID=m1a2b3c4d5e6f708192a3b4c5d6e7f809', 'webex'],
   ['https://acme.webex.com/acme/k2/j.php?MTID=t0123', 'webex'],
   ['https://acme.webex.com/acme/e.php?MTID=e0123', 'webex'],
