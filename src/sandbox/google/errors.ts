@@ -100,8 +100,16 @@ export const apiErrors = {
   invalid: (message = 'Invalid Value') => simple(400, 'global', 'invalid', message),
   badRequest: (message = 'Bad Request') => simple(400, 'global', 'badRequest', message),
   required: (field: string) => simple(400, 'global', 'required', `Missing ${field}.`),
+  timeRangeEmpty: () =>
+    simple(400, 'calendar', 'timeRangeEmpty', 'The specified time range is empty.', {
+      locationType: 'parameter',
+      location: 'timeMax',
+    }),
   duplicate: () => simple(409, 'global', 'duplicate', 'The requested identifier already exists.'),
-  forbidden: (message = 'Forbidden') => simple(403, 'global', 'forbidden', message),
+  /** Changing a calendar's sharing needs owner access; readers and writers get this. */
+  ownerAccessRequired: () =>
+    simple(403, 'calendar', 'requiredAccessLevel', 'You need to have owner access to this calendar.'),
+  cannotChangeOwnAcl: () => simple(403, 'calendar', 'cannotChangeOwnAcl', 'Cannot change your own access level.'),
   userRateLimitExceeded: () => simple(403, 'usageLimits', 'userRateLimitExceeded', 'User Rate Limit Exceeded'),
   rateLimitExceeded: () => simple(429, 'usageLimits', 'rateLimitExceeded', 'Rate Limit Exceeded'),
   backendError: (code: number) => simple(code, 'global', 'backendError', 'Backend Error'),

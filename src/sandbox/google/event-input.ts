@@ -5,7 +5,7 @@
  */
 import {randomBytes} from 'node:crypto'
 
-import {apiErrors, GoogleApiError} from './errors.js'
+import {apiErrors} from './errors.js'
 import type {CalendarEntry, InstanceOverride, Meeting, ResponseStatus, StoredAttendee} from './model.js'
 import {parseRecurrence} from './recurrence.js'
 import {zoneOffsetMs} from './zones.js'
@@ -28,18 +28,6 @@ interface EventTimeInput {
   date?: string
   dateTime?: string
   timeZone?: string
-}
-
-function timeRangeEmpty(): GoogleApiError {
-  return new GoogleApiError(400, 'The specified time range is empty.', [
-    {
-      domain: 'calendar',
-      reason: 'timeRangeEmpty',
-      message: 'The specified time range is empty.',
-      locationType: 'parameter',
-      location: 'timeMax',
-    },
-  ])
 }
 
 /** Parses an EventDateTime into an instant; local date-times need `timeZone`, as Calendar requires. */
@@ -141,7 +129,7 @@ export function applyEventBody(
   if (replace || has('start') || has('end')) {
     const start = parseEventTime(body.start ?? (options.mode === 'patch' ? startInput(meeting) : undefined), 'start')
     const end = parseEventTime(body.end ?? (options.mode === 'patch' ? endInput(meeting) : undefined), 'end')
-    if (start.allDay !== end.allDay || end.ms <= start.ms) throw timeRangeEmpty()
+    if (start.allDay !== end.allDay || end.ms <= start.ms) throw apiErrors.timeRangeEmpty()
     if (options.mode !== 'insert' && (start.ms !== meeting.startMs || end.ms !== meeting.endMs)) meeting.sequence++
     meeting.startMs = start.ms
     meeting.endMs = end.ms
@@ -251,7 +239,7 @@ export function applyOccurrenceBody(
     const start =
       body.start !== undefined ? parseEventTime(body.start, 'start').ms : (override.startMs ?? originalStartMs)
     const end = body.end !== undefined ? parseEventTime(body.end, 'end').ms : start + durationMs
-    if (end <= start) throw timeRangeEmpty()
+    if (end <= start) throw apiErrors.timeRangeEmpty()
     override.startMs = start
     override.endMs = end
   }

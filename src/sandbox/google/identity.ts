@@ -100,6 +100,8 @@ export class AccessTokens {
   }
 }
 
+const invalidSignature = () => new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.')
+
 const shortLivedError = () =>
   new OAuthError(
     400,
@@ -113,7 +115,7 @@ export interface VerifiedAssertion {
 }
 
 /**
- * Checks a JWT-bearer assertion in the order Google reports problems: the issuer account, the signature,
+ * Checks a JWT-bearer assertion in the order Google reports problems: the issuer account, the key id and signature,
  * the timeframe, the audience, the scopes, the impersonated user, then domain-wide delegation.
  */
 export async function verifyAssertion(
@@ -124,8 +126,9 @@ export async function verifyAssertion(
   nowSeconds = Math.floor(Date.now() / 1000),
 ): Promise<VerifiedAssertion> {
   let claims: ReturnType<typeof decodeJwt>
+  let keyId: unknown
   try {
-    decodeProtectedHeader(assertion)
+    keyId = decodeProtectedHeader(assertion).kid
     claims = decodeJwt(assertion)
   } catch {
     throw new OAuthError(400, 'invalid_grant', 'Invalid JWT: Failed to parse the JWT.')
@@ -133,10 +136,12 @@ export async function verifyAssertion(
   if (claims.iss !== account.clientEmail) {
     throw new OAuthError(400, 'invalid_grant', 'Invalid grant: account not found')
   }
+  // A `kid` names one of the account's keys; Google answers an unknown (deleted, disabled) key as a bad signature.
+  if (keyId !== undefined && keyId !== account.privateKeyId) throw invalidSignature()
   try {
     await compactVerify(assertion, account.publicKey, {algorithms: ['RS256']})
   } catch {
-    throw new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.')
+    throw invalidSignature()
   }
   const {iat, exp} = claims
   if (typeof iat !== 'number' || typeof exp !== 'number') throw shortLivedError()

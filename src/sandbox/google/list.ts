@@ -189,15 +189,7 @@ export function listEvents(calendar: Calendar, query: Query, origin: string): Li
   const timeMin = instant(query, 'timeMin')
   const timeMax = instant(query, 'timeMax')
   if (timeMin !== undefined && timeMax !== undefined && timeMax <= timeMin) {
-    throw new GoogleApiError(400, 'The specified time range is empty.', [
-      {
-        domain: 'calendar',
-        reason: 'timeRangeEmpty',
-        message: 'The specified time range is empty.',
-        locationType: 'parameter',
-        location: 'timeMax',
-      },
-    ])
+    throw apiErrors.timeRangeEmpty()
   }
   const updatedMin = instant(query, 'updatedMin')
   const iCalUID = one(query, 'iCalUID')

@@ -3,7 +3,7 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 
 import type {ApiScope} from './api-scope.js'
 import type {ChannelRegistry} from './channels.js'
-import {apiErrors, GoogleApiError} from './errors.js'
+import {apiErrors} from './errors.js'
 import type {AclRule, Calendar} from './model.js'
 import {occurrences} from './recurrence.js'
 import {etagString} from './render.js'
@@ -85,7 +85,7 @@ export function registerMiscRoutes(
         api: 'calendar',
       })
       const calendar = api.calendar(request, caller, request.params.calendarId, 'read')
-      if (calendar.owner !== caller.subject) throw apiErrors.forbidden()
+      if (calendar.owner !== caller.subject) throw apiErrors.ownerAccessRequired()
       const body = request.body ?? {}
       const scope = (body.scope ?? {}) as {type?: unknown; value?: unknown}
       if (typeof body.role !== 'string') throw apiErrors.required('role')
@@ -93,10 +93,8 @@ export function registerMiscRoutes(
       if (typeof scope.type !== 'string' || !SCOPE_TYPES.has(scope.type))
         throw apiErrors.invalid('Invalid scope type value.')
       if (scope.type !== 'default' && typeof scope.value !== 'string') throw apiErrors.required('scope value')
-      if (scope.type === 'user' && scope.value === calendar.owner) {
-        throw new GoogleApiError(400, 'Cannot change your own access level.', [
-          {domain: 'calendar', reason: 'cannotChangeOwnAcl', message: 'Cannot change your own access level.'},
-        ])
+      if (scope.type === 'user' && typeof scope.value === 'string' && scope.value.toLowerCase() === calendar.owner) {
+        throw apiErrors.cannotChangeOwnAcl()
       }
       const value = typeof scope.value === 'string' ? scope.value.toLowerCase() : undefined
       const id = scope.type === 'default' ? 'default' : `${scope.type}:${value}`
@@ -121,7 +119,7 @@ export function registerMiscRoutes(
         api: 'calendar',
       })
       const calendar = api.calendar(request, caller, request.params.calendarId, 'read')
-      if (calendar.owner !== caller.subject) throw apiErrors.forbidden()
+      if (calendar.owner !== caller.subject) throw apiErrors.ownerAccessRequired()
       if (!calendar.acl.delete(request.params.ruleId)) throw apiErrors.notFound()
       return reply.code(204).send()
     },
@@ -141,15 +139,7 @@ export function registerMiscRoutes(
     if (Number.isNaN(from)) throw apiErrors.required('timeMin')
     if (Number.isNaN(to)) throw apiErrors.required('timeMax')
     if (to <= from) {
-      throw new GoogleApiError(400, 'The specified time range is empty.', [
-        {
-          domain: 'calendar',
-          reason: 'timeRangeEmpty',
-          message: 'The specified time range is empty.',
-          locationType: 'parameter',
-          location: 'timeMax',
-        },
-      ])
+      throw apiErrors.timeRangeEmpty()
     }
     const items = Array.isArray(body.items) ? (body.items as {id?: unknown}[]) : []
     const calendars: Record<string, unknown> = {}

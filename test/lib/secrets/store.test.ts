@@ -69,6 +69,9 @@ describe('secret store (memory backend, environment layer)', () => {
     const cases: [string, string][] = [
       ['google.serviceAccountKey', 'not-json-value-123'],
       ['google.serviceAccountKey', '{"type":"service_account"}'],
+      // Each of the two fields the SDK needs, alone, is not a key file.
+      ['google.serviceAccountKey', '{"type":"service_account","client_email":"sync@p.iam.gserviceaccount.com"}'],
+      ['google.serviceAccountKey', '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----"}'],
       ['microsoft.certificateKey', 'plain-text-key-123'],
       ['store.dataKey', Buffer.alloc(16).toString('base64')],
       ['exchange.password', '   '],
@@ -81,6 +84,9 @@ describe('secret store (memory backend, environment layer)', () => {
       })
     }
     await store.set('store.dataKey', `${DATA_KEY},${Buffer.alloc(32, 1).toString('base64')}`)
+    const keyFile = '{"type":"service_account","client_email":"s@p.iam.gserviceaccount.com","private_key":"k"}'
+    await store.set('google.serviceAccountKey', keyFile)
+    assert.equal(await store.get('google.serviceAccountKey'), keyFile)
   })
 
   it('masks every value with a fixed mask and a coarse length class only', async () => {

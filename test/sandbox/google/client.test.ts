@@ -45,16 +45,22 @@ describe('createGoogleClients (production factory) against the sandbox', () => {
     ])
   })
 
-  it('refuses a key file without client_email or private_key', () => {
-    assert.throws(
-      () =>
-        createGoogleClients({
-          serviceAccountJson: '{"type":"service_account"}',
-          subject: 'a@b.test',
-          scopes: HCAL_SCOPES,
-        }),
-      /no client_email or private_key/,
-    )
+  it('refuses a key file without client_email or without private_key', () => {
+    const key = JSON.parse(google.credentials.serviceAccountJson) as Record<string, string>
+    const {private_key: _key, ...withoutKey} = key
+    const {client_email: _email, ...withoutEmail} = key
+    for (const incomplete of [{type: 'service_account'}, withoutKey, withoutEmail]) {
+      assert.throws(
+        () =>
+          createGoogleClients({
+            serviceAccountJson: JSON.stringify(incomplete),
+            subject: 'a@b.test',
+            scopes: HCAL_SCOPES,
+          }),
+        /no client_email or private_key/,
+        Object.keys(incomplete).join(','),
+      )
+    }
     assert.throws(
       () => createGoogleClients({serviceAccountJson: 'not json', subject: 'a@b.test', scopes: HCAL_SCOPES}),
       /not valid JSON/,

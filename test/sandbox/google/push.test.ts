@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import {setTimeout as sleep} from 'node:timers/promises'
 
 import {httpFailure, inHours, startGoogleSandbox, startReceiver, type GoogleSandbox} from './helpers.js'
 
@@ -18,6 +17,31 @@ describe('Google emulator: push channels (events.watch, channels.stop)', () => {
     await google.stop()
   })
 
+  const fromChannel = (id: string, after = 0) =>
+    receiver.received.slice(after).filter((request) => request.headers['x-goog-channel-id'] === id)
+
+  /**
+   * Opens a sentinel channel on `owner`'s calendar, waits for its sync, makes an end-user edit and waits
+   * for the sentinel's `exists`: by then any channel that still listened to the calendar got its own
+   * notification too (deliveries for one change go out in channel order, the sentinel last).
+   */
+  const editAndWaitForSentinel = async (owner: string, sentinelId: string, title: string) => {
+    const {calendar} = google.clients(owner)
+    const start = receiver.received.length
+    await calendar.events.watch({
+      calendarId: 'primary',
+      requestBody: {id: sentinelId, type: 'web_hook', address: receiver.url},
+    })
+    await receiver.waitFor(start + 1)
+    assert.equal((await userEdit(owner, title)).status, 201)
+    await receiver.waitFor(start + 2)
+    assert.deepEqual(
+      fromChannel(sentinelId, start).map((request) => request.headers['x-goog-resource-state']),
+      ['sync', 'exists'],
+    )
+    return start
+  }
+
   const userEdit = (owner: string, title: string) =>
     google.sandbox.control('POST', `/_sandbox/google/calendars/${owner}/events`, {
       title,
@@ -27,14 +51,17 @@ describe('Google emulator: push channels (events.watch, channels.stop)', () => {
 
   it('sends sync, then exists after an end-user edit, and stops after channels.stop', async () => {
     const {calendar} = google.clients(alice)
+    const asked = Date.now()
     const watch = await calendar.events.watch({
       calendarId: 'primary',
       requestBody: {id: 'hcal-channel-1', type: 'web_hook', address: receiver.url, token: 'tenant=acme'},
     })
+    const answered = Date.now()
     assert.equal(watch.data.id, 'hcal-channel-1')
     assert.ok(watch.data.resourceId)
     const expiration = Number(watch.data.expiration)
-    assert.ok(Math.abs(expiration - (Date.now() + 7 * 86_400_000)) < 60_000, 'default TTL is 7 days')
+    const week = 7 * 86_400_000
+    assert.ok(expiration >= asked + week && expiration <= answered + week, 'the default TTL is 7 days')
 
     await receiver.waitFor(1)
     const sync = receiver.received[0]?.headers ?? {}
@@ -54,9 +81,8 @@ describe('Google emulator: push channels (events.watch, channels.stop)', () => {
 
     const stop = await calendar.channels.stop({requestBody: {id: 'hcal-channel-1', resourceId: watch.data.resourceId}})
     assert.equal(stop.status, 204)
-    await userEdit(alice, 'After stop')
-    await sleep(200)
-    assert.equal(receiver.received.length, 2)
+    const afterStop = await editAndWaitForSentinel(alice, 'sentinel-after-stop', 'After stop')
+    assert.deepEqual(fromChannel('hcal-channel-1', afterStop), [])
   })
 
   it('answers channels.stop for an unknown channel with 404', async () => {
@@ -91,9 +117,8 @@ describe('Google emulator: push channels (events.watch, channels.stop)', () => {
     await receiver.waitFor(before + 1)
     const expired = await google.sandbox.control('POST', '/_sandbox/google/channels/expire', {calendar: bob})
     assert.deepEqual(expired.body, {expired: 1})
-    await userEdit(bob, 'Nobody hears this')
-    await sleep(200)
-    assert.equal(receiver.received.length, before + 1)
+    const afterExpiry = await editAndWaitForSentinel(bob, 'sentinel-after-expiry', 'Only the sentinel hears this')
+    assert.deepEqual(fromChannel('expiring', afterExpiry), [])
   })
 
   it('sends not_exists when the watched calendar is gone', async () => {

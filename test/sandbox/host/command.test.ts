@@ -4,10 +4,11 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {Agent, request} from 'undici'
+import {request} from 'undici'
 
 import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
 import {lookupSecret, withSecretService} from '../../helpers/secret-service.js'
+import {trustingAgent} from '../../helpers/trusted-agent.js'
 
 interface Started {
   exit: Promise<number | null>
@@ -67,7 +68,7 @@ describe('hcal sandbox start (built CLI, private Secret Service)', function () {
       const origin = String(ready.origin)
       const caPem = await readFile(String(ready.caFile), 'utf8')
 
-      const agent = new Agent({connect: {ca: caPem}})
+      const agent = trustingAgent(caPem)
       const health = await request(`${origin}/_sandbox/health`, {dispatcher: agent})
       assert.equal(health.statusCode, 200)
       const {providers} = (await health.body.json()) as {providers: string[]}

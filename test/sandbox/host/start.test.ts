@@ -9,13 +9,10 @@ import {Agent, request} from 'undici'
 
 import {generateSeed} from '../../../src/sandbox/seed/generate.js'
 import {type RunningSandbox, startSandbox} from '../../../src/sandbox/host/start.js'
+import {trustingAgent} from '../../helpers/trusted-agent.js'
 import {createFakeEmulator, type FakeEmulator} from './fake-emulator.js'
 
 const NOW = Date.UTC(2026, 10, 22, 12)
-
-function trustingAgent(caPem: string): Agent {
-  return new Agent({connect: {ca: caPem}})
-}
 
 async function get(sandbox: RunningSandbox, agent: Agent, path: string, headers: Record<string, string> = {}) {
   const response = await request(new URL(path, sandbox.origin), {dispatcher: agent, headers})
@@ -154,13 +151,21 @@ describe('sandbox host: startSandbox', function () {
       assert.equal((await sandbox.control('GET', '/_sandbox/faults')).status, 200)
     })
 
-    it('adds latency within the configured range', async function () {
-      await sandbox.control('PUT', '/_sandbox/faults', {latency: {minMs: 150, maxMs: 200}})
-      const started = performance.now()
-      const response = await get(sandbox, agent, '/fake/users/a@acme-google.test/ping')
-      const elapsed = performance.now() - started
+    it('holds a request for the configured latency while other requests pass', async function () {
+      // A second's delay for mailbox a only: a request for c, sent after a's, comes back while a's is
+      // still held. Ordering, not elapsed time, is what is checked.
+      await sandbox.control('PUT', '/_sandbox/faults', {
+        latency: {minMs: 1000, maxMs: 1000},
+        mailboxes: ['a@acme-google.test'],
+      })
+      let delayedSettled = false
+      const delayed = get(sandbox, agent, '/fake/users/a@acme-google.test/ping').finally(() => (delayedSettled = true))
+      const other = await get(sandbox, agent, '/fake/users/c@acme-google.test/ping')
+      assert.equal(other.status, 200)
+      assert.equal(delayedSettled, false, 'the delayed request came back before the undelayed one')
+      const response = await delayed
       assert.equal(response.status, 200)
-      assert.ok(elapsed >= 145, `took ${elapsed} ms`)
+      assert.deepEqual(response.body, {pong: 'a@acme-google.test'})
     })
 
     it('resets the connection without an answer', async function () {

@@ -93,6 +93,28 @@ describe('buildMeetingsList', () => {
     assert.equal(list[3]?.source, 'location')
   })
 
+  it('leaves out meetings that only touch the window: ending as it opens or starting as it closes', () => {
+    const from = '2026-12-04T00:00:00.000Z'
+    const to = '2026-12-06T00:00:00.000Z'
+    const events = [
+      makeEvent({id: 'ends-at-from', start: '2026-12-03T23:00:00.000Z', end: from}),
+      makeEvent({id: 'ends-just-after-from', start: '2026-12-03T23:00:00.000Z', end: '2026-12-04T00:00:01.000Z'}),
+      makeEvent({id: 'starts-just-before-to', start: '2026-12-05T23:59:59.000Z', end: '2026-12-06T01:00:00.000Z'}),
+      makeEvent({id: 'starts-at-to', start: to, end: '2026-12-06T01:00:00.000Z'}),
+    ]
+    assert.deepEqual(
+      buildMeetingsList(events, {from, to, settings}).map((e) => e.id),
+      ['ends-just-after-from', 'starts-just-before-to'],
+    )
+    // The default window has the same edges: 7 days back and 31 days ahead of now.
+    const window = defaultWindow(NOW)
+    const edges = [
+      makeEvent({id: 'ends-at-default-from', start: '2026-11-24T08:00:00.000Z', end: window.from}),
+      makeEvent({id: 'starts-at-default-to', start: window.to, end: '2027-01-01T10:00:00.000Z'}),
+    ]
+    assert.deepEqual(buildMeetingsList(edges, {now: NOW, settings}), [])
+  })
+
   it('takes an explicit window', () => {
     const events = [
       makeEvent({id: 'a'}),
