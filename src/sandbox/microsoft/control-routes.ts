@@ -1,29 +1,37 @@
 /**
- * Control API under `/_sandbox/microsoft/` (the host checks the control token): act as an end user, read
- * ground truth, set consent and mailbox scope, invalidate delta state, trigger subscription lifecycle events.
+ * Control API under `/_sandbox/microsoft/` (the host checks the control token), the tenant's side: act as
+ * an end user, read ground truth, set consent and mailbox scope. Errors come in Graph's shape
+ * `{error: {code, message}}`. Service-side controls (tokens, limits, delta, subscriptions) are in
+ * control-service-routes.ts.
  */
-import type {FastifyInstance, FastifyReply} from 'fastify'
+import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
-import type {DeltaStates} from './delta.js'
 import type {Directory} from './directory.js'
 import {applyEventBody, GraphInputError} from './event-input.js'
 import {newEvent} from './events-routes.js'
-import type {GraphGate} from './graph-auth.js'
+import {sendGraphError} from './graph-errors.js'
 import {applyMailboxSettings} from './mailbox-settings-routes.js'
 import {assignEdit, cloneEvent, type Mailbox} from './model.js'
 import {renderEvent} from './render.js'
 import type {MicrosoftStore} from './store.js'
-import type {LifecycleEvent, SubscriptionHub} from './subscriptions.js'
 
-const PREFIX = '/_sandbox/microsoft'
-const LIFECYCLE_EVENTS = new Set<LifecycleEvent>(['reauthorizationRequired', 'missed', 'subscriptionRemoved'])
+export const CONTROL_PREFIX = '/_sandbox/microsoft'
+const PREFIX = CONTROL_PREFIX
 
 export interface ControlDeps {
   store: MicrosoftStore
   directory: Directory
-  gate: GraphGate
-  deltas: DeltaStates
-  hub: SubscriptionHub
+}
+
+/** A control-API refusal in Graph's error shape. */
+export function controlError(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  status: number,
+  code: string,
+  message: string,
+): FastifyReply {
+  return sendGraphError(request, reply, status, code, message)
 }
 
 type UserParams = {Params: {user: string}}
@@ -39,31 +47,32 @@ function groundTruth(mailbox: Mailbox): Record<string, unknown>[] {
 }
 
 export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): void {
-  const {store, directory, gate, deltas, hub} = deps
-  const fail = (reply: FastifyReply, status: number, message: string) => reply.code(status).send({error: message})
-  const mailboxOr404 = (user: string, reply: FastifyReply): Mailbox | undefined => {
+  const {store, directory} = deps
+  const mailboxOr404 = (request: FastifyRequest, user: string, reply: FastifyReply): Mailbox | undefined => {
     const mailbox = store.resolve(user)
-    if (!mailbox) fail(reply, 404, `No mailbox '${user}'.`)
+    if (!mailbox) controlError(request, reply, 404, 'ErrorInvalidUser', `No mailbox '${user}' in the sandbox.`)
     return mailbox
   }
-  const asEndUser = (reply: FastifyReply, action: () => unknown) => {
+  const itemNotFound = (request: FastifyRequest, reply: FastifyReply, id: string) =>
+    controlError(request, reply, 404, 'ErrorItemNotFound', `No event '${id}' in this mailbox.`)
+  const asEndUser = (request: FastifyRequest, reply: FastifyReply, action: () => unknown) => {
     try {
       return action()
     } catch (error) {
-      if (error instanceof GraphInputError) return fail(reply, 400, error.message)
+      if (error instanceof GraphInputError) return controlError(request, reply, 400, error.code, error.message)
       throw error
     }
   }
 
   app.get<UserParams>(`${PREFIX}/mailboxes/:user/events`, async (request, reply) => {
-    const mailbox = mailboxOr404(request.params.user, reply)
+    const mailbox = mailboxOr404(request, request.params.user, reply)
     return mailbox ? {mailbox: mailbox.address, id: mailbox.id, value: groundTruth(mailbox)} : reply
   })
 
   app.post<UserParams>(`${PREFIX}/mailboxes/:user/events`, async (request, reply) => {
-    const mailbox = mailboxOr404(request.params.user, reply)
+    const mailbox = mailboxOr404(request, request.params.user, reply)
     if (!mailbox) return reply
-    return asEndUser(reply, () => {
+    return asEndUser(request, reply, () => {
       const event = newEvent(store.newId(), mailbox, Date.now())
       applyEventBody(event, request.body, {endUser: true})
       store.insert(mailbox, event)
@@ -72,11 +81,11 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   })
 
   app.patch<ItemParams>(`${PREFIX}/mailboxes/:user/events/:id`, async (request, reply) => {
-    const mailbox = mailboxOr404(request.params.user, reply)
+    const mailbox = mailboxOr404(request, request.params.user, reply)
     if (!mailbox) return reply
     const event = mailbox.events.get(request.params.id)
-    if (!event) return fail(reply, 404, `No event '${request.params.id}'.`)
-    return asEndUser(reply, () => {
+    if (!event) return itemNotFound(request, reply, request.params.id)
+    return asEndUser(request, reply, () => {
       const draft = cloneEvent(event)
       applyEventBody(draft, request.body, {endUser: true})
       store.update(mailbox, event, (target) => assignEdit(target, draft))
@@ -85,18 +94,18 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   })
 
   app.delete<ItemParams>(`${PREFIX}/mailboxes/:user/events/:id`, async (request, reply) => {
-    const mailbox = mailboxOr404(request.params.user, reply)
+    const mailbox = mailboxOr404(request, request.params.user, reply)
     if (!mailbox) return reply
     const event = mailbox.events.get(request.params.id)
-    if (!event) return fail(reply, 404, `No event '${request.params.id}'.`)
+    if (!event) return itemNotFound(request, reply, request.params.id)
     store.remove(mailbox, event)
     return reply.code(204).send()
   })
 
   app.put<UserParams>(`${PREFIX}/mailboxes/:user/automatic-replies`, async (request, reply) => {
-    const mailbox = mailboxOr404(request.params.user, reply)
+    const mailbox = mailboxOr404(request, request.params.user, reply)
     if (!mailbox) return reply
-    return asEndUser(reply, () => {
+    return asEndUser(request, reply, () => {
       applyMailboxSettings(mailbox, {automaticRepliesSetting: request.body})
       return mailbox.automaticReplies
     })
@@ -111,14 +120,17 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   app.put(`${PREFIX}/consent`, async (request, reply) => {
     const body = (request.body ?? {}) as {roles?: unknown; servicePrincipal?: unknown; adminConsentOutcome?: unknown}
     if (body.roles !== undefined && !(Array.isArray(body.roles) && body.roles.every((r) => typeof r === 'string'))) {
-      return fail(reply, 400, 'roles must be an array of role names.')
+      return controlError(request, reply, 400, 'BadRequest', 'roles must be an array of role names.')
     }
     if (
       body.adminConsentOutcome !== undefined &&
       body.adminConsentOutcome !== 'grant' &&
       body.adminConsentOutcome !== 'deny'
     ) {
-      return fail(reply, 400, "adminConsentOutcome must be 'grant' or 'deny'.")
+      return controlError(request, reply, 400, 'BadRequest', "adminConsentOutcome must be 'grant' or 'deny'.")
+    }
+    if (body.servicePrincipal !== undefined && typeof body.servicePrincipal !== 'boolean') {
+      return controlError(request, reply, 400, 'BadRequest', 'servicePrincipal must be true or false.')
     }
     if (Array.isArray(body.roles)) directory.consent.roles = body.roles as string[]
     if (typeof body.servicePrincipal === 'boolean') directory.consent.servicePrincipal = body.servicePrincipal
@@ -134,45 +146,26 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
       body.mailboxes !== null &&
       !(Array.isArray(body.mailboxes) && body.mailboxes.every((m) => typeof m === 'string'))
     ) {
-      return fail(reply, 400, 'mailboxes must be an array of addresses, or null for the whole organisation.')
+      return controlError(
+        request,
+        reply,
+        400,
+        'BadRequest',
+        'mailboxes must be an array of addresses, or null for the whole organisation.',
+      )
     }
     if (body.kind !== undefined && body.kind !== 'rbacManagementScope' && body.kind !== 'applicationAccessPolicy') {
-      return fail(reply, 400, "kind must be 'rbacManagementScope' or 'applicationAccessPolicy'.")
+      return controlError(
+        request,
+        reply,
+        400,
+        'BadRequest',
+        "kind must be 'rbacManagementScope' or 'applicationAccessPolicy'.",
+      )
     }
     directory.mailboxScope =
       body.mailboxes === null ? null : new Set((body.mailboxes as string[]).map((m) => m.toLowerCase()))
     directory.scopeKind = body.kind ?? 'rbacManagementScope'
     return {mailboxes: directory.mailboxScope ? [...directory.mailboxScope] : null, kind: directory.scopeKind}
-  })
-
-  app.post(`${PREFIX}/delta/invalidate`, async (request) => {
-    const mailbox = (request.body as {mailbox?: unknown} | null)?.mailbox
-    const address = typeof mailbox === 'string' ? (store.resolve(mailbox)?.address ?? mailbox.toLowerCase()) : undefined
-    return {invalidated: deltas.invalidate(address)}
-  })
-
-  app.post(`${PREFIX}/limits/reset`, async () => {
-    gate.limits.reset()
-    return {reset: true}
-  })
-
-  app.get(`${PREFIX}/subscriptions`, async () => ({value: [...hub.subscriptions.values()]}))
-
-  app.post<{Params: {id: string}}>(`${PREFIX}/subscriptions/:id/lifecycle`, async (request, reply) => {
-    const subscription = hub.subscriptions.get(request.params.id)
-    if (!subscription) return fail(reply, 404, `No subscription '${request.params.id}'.`)
-    const event = (request.body as {event?: unknown} | null)?.event as LifecycleEvent
-    if (!LIFECYCLE_EVENTS.has(event))
-      return fail(reply, 400, 'event must be reauthorizationRequired, missed or subscriptionRemoved.')
-    if (event === 'subscriptionRemoved') hub.subscriptions.delete(subscription.id)
-    if (!hub.lifecycle(subscription, event))
-      return fail(reply, 409, 'The subscription has no lifecycleNotificationUrl.')
-    return {sent: event}
-  })
-
-  app.post(`${PREFIX}/subscriptions/expire`, async (request) => {
-    const mailbox = (request.body as {mailbox?: unknown} | null)?.mailbox
-    const address = typeof mailbox === 'string' ? (store.resolve(mailbox)?.address ?? mailbox.toLowerCase()) : undefined
-    return {removed: hub.expire(Date.now(), {mailbox: address})}
   })
 }

@@ -39,10 +39,13 @@ export class DeltaStates {
   private readonly states = new Map<string, SyncState>()
   private readonly pages = new Map<string, PendingPages>()
 
+  /** `maxStates` per kind (sync states, pending pages); the oldest is forgotten beyond it. */
+  constructor(private readonly maxStates = MAX_STATES) {}
+
   private remember<T>(map: Map<string, T>, value: T): string {
     const token = randomBytes(24).toString('base64url')
     map.set(token, value)
-    if (map.size > MAX_STATES) {
+    if (map.size > this.maxStates) {
       const oldest = map.keys().next().value
       if (oldest !== undefined) map.delete(oldest)
     }

@@ -1,7 +1,7 @@
 /** Validates Graph event request bodies (POST/PATCH) and applies them to stored items. */
-import type {GraphResponseType, Sensitivity, ShowAs, StoredAttendee, StoredEvent} from './model.js'
-import {isSupportedRecurrence} from './recurrence.js'
-import {parseDateTimeTimeZone} from './time.js'
+import type {GraphResponseType, Recurrence, Sensitivity, ShowAs, StoredAttendee, StoredEvent} from './model.js'
+import {recurrenceProblem} from './recurrence.js'
+import {ianaZone, parseDateTimeTimeZone} from './time.js'
 
 export class GraphInputError extends Error {
   constructor(
@@ -53,6 +53,11 @@ export interface ApplyOptions {
   endUser?: boolean
 }
 
+/** OData's answer to an enum member that does not exist. */
+export function enumValueNotFound(value: unknown): GraphInputError {
+  return new GraphInputError('RequestBodyRead', `Requested value '${String(value)}' was not found.`)
+}
+
 function requireObject(body: unknown): Record<string, unknown> {
   if (!body || typeof body !== 'object' || Array.isArray(body)) {
     throw new GraphInputError('BadRequest', 'Empty Payload. JSON content expected.')
@@ -60,7 +65,18 @@ function requireObject(body: unknown): Record<string, unknown> {
   return body as Record<string, unknown>
 }
 
-function instant(value: unknown, name: string): number {
+/**
+ * A dateTimeTimeZone value as an instant. An unknown zone is refused the way Outlook refuses it
+ * (TimeZoneNotSupportedException, naming the zone); a malformed dateTime as an unreadable literal.
+ */
+export function graphInstant(value: unknown, name: string): number {
+  const zone = (value as {timeZone?: unknown} | null)?.timeZone
+  if (typeof zone === 'string' && zone !== '' && !ianaZone(zone)) {
+    throw new GraphInputError(
+      'TimeZoneNotSupportedException',
+      `A valid TimeZone value must be specified. The following TimeZone value is not supported: '${zone}'.`,
+    )
+  }
   const parsed = parseDateTimeTimeZone(value)
   if (parsed === undefined) {
     throw new GraphInputError(
@@ -131,15 +147,15 @@ export function applyEventBody(event: StoredEvent, rawBody: unknown, options: Ap
   if (body.body !== undefined) {
     const {contentType, content} = (body.body ?? {}) as {contentType?: unknown; content?: unknown}
     const type = typeof contentType === 'string' ? contentType.toLowerCase() : 'text'
-    if (type !== 'html' && type !== 'text')
-      throw new GraphInputError('RequestBodyRead', `Invalid body contentType '${String(contentType)}'.`)
+    if (type !== 'html' && type !== 'text') throw enumValueNotFound(contentType)
     event.bodyType = type
     event.body = typeof content === 'string' ? content : ''
   }
-  if (body.start !== undefined) event.start = instant(body.start, 'start')
-  if (body.end !== undefined) event.end = instant(body.end, 'end')
+  if (body.start !== undefined) event.start = graphInstant(body.start, 'start')
+  if (body.end !== undefined) event.end = graphInstant(body.end, 'end')
+  // Outlook allows zero-length events but refuses one that ends before it starts, in its generic words.
   if (event.end < event.start) {
-    throw new GraphInputError('ErrorInvalidRequest', 'The end time of the event must be later than its start time.')
+    throw new GraphInputError('ErrorPropertyValidationFailure', 'At least one property failed validation.')
   }
   if (body.location !== undefined) {
     const displayName = (body.location as {displayName?: unknown} | null)?.displayName
@@ -154,12 +170,11 @@ export function applyEventBody(event: StoredEvent, rawBody: unknown, options: Ap
     )
   }
   if (body.sensitivity !== undefined) {
-    if (!SENSITIVITIES.has(body.sensitivity as Sensitivity))
-      throw new GraphInputError('RequestBodyRead', 'Invalid sensitivity.')
+    if (!SENSITIVITIES.has(body.sensitivity as Sensitivity)) throw enumValueNotFound(body.sensitivity)
     event.sensitivity = body.sensitivity as Sensitivity
   }
   if (body.showAs !== undefined) {
-    if (!SHOW_AS.has(body.showAs as ShowAs)) throw new GraphInputError('RequestBodyRead', 'Invalid showAs.')
+    if (!SHOW_AS.has(body.showAs as ShowAs)) throw enumValueNotFound(body.showAs)
     event.showAs = body.showAs as ShowAs
   }
   if (typeof body.isOnlineMeeting === 'boolean') {
@@ -176,10 +191,16 @@ export function applyEventBody(event: StoredEvent, rawBody: unknown, options: Ap
         'Recurrence can only be set on a single instance or a series master.',
       )
     }
-    if (!isSupportedRecurrence(body.recurrence)) {
-      throw new GraphInputError('ErrorInvalidRequest', 'The recurrence pattern is not valid or not supported.')
+    const problem = recurrenceProblem(body.recurrence)
+    if (problem === 'unsupported') {
+      throw new GraphInputError(
+        'NotImplemented',
+        'The sandbox expands daily and weekly recurrence patterns only (monthly and yearly ones are valid in Graph).',
+        501,
+      )
     }
-    event.recurrence = body.recurrence
+    if (problem) throw new GraphInputError('ErrorPropertyValidationFailure', problem)
+    event.recurrence = body.recurrence as Recurrence
     event.type = 'seriesMaster'
   }
   if (body.singleValueExtendedProperties !== undefined) extendedProperties(event, body.singleValueExtendedProperties)

@@ -72,6 +72,7 @@ export class GraphGate {
         })
       }
       reply.raw.once('close', slot.release)
+      await this.limits.heldUntil(mailbox.address)
     })
   }
 
@@ -105,6 +106,12 @@ export class GraphGate {
         return deny('InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.')
       if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'aud') {
         return deny('InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.')
+      }
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'iss') {
+        return deny('InvalidAuthenticationToken', 'Access token validation failure. Invalid issuer.')
+      }
+      if (error instanceof joseErrors.JWTClaimValidationFailed && error.claim === 'nbf') {
+        return deny('InvalidAuthenticationToken', 'Lifetime validation failed, the token is not yet valid.')
       }
       if (error instanceof joseErrors.JWSInvalid || error instanceof joseErrors.JWTInvalid) {
         return deny('InvalidAuthenticationToken', 'IDX14100: JWT is not well formed, there are no dots (.).')

@@ -2,7 +2,7 @@
 import type {FastifyRequest} from 'fastify'
 
 import {GraphInputError} from './event-input.js'
-import {parseExtendedExpand, parseSelect, type RenderOptions} from './render.js'
+import {parseExtendedExpand, parseSelect, QueryOptionError, type RenderOptions} from './render.js'
 
 export type Query = Record<string, string | undefined>
 
@@ -10,7 +10,8 @@ export function renderOptions(query: Query): RenderOptions {
   try {
     return {select: parseSelect(query.$select), expandExtended: parseExtendedExpand(query.$expand)}
   } catch (error) {
-    throw new GraphInputError('BadRequest', (error as Error).message)
+    if (error instanceof QueryOptionError) throw new GraphInputError(error.code, error.message)
+    throw error
   }
 }
 

@@ -2,18 +2,18 @@
  * The Microsoft identity platform for one tenant: OpenID discovery, signing keys, the v2.0 token endpoint
  * (client credentials with a secret or a certificate assertion) and the admin-consent redirect.
  */
-import {createHash, randomUUID, timingSafeEqual} from 'node:crypto'
+import {createHash, timingSafeEqual} from 'node:crypto'
 
 import type {FastifyInstance, FastifyRequest} from 'fastify'
-import {SignJWT, decodeProtectedHeader, errors as joseErrors, jwtVerify} from 'jose'
+import {decodeProtectedHeader, errors as joseErrors, jwtVerify} from 'jose'
 
 import type {SandboxContext} from '../types.js'
+import {defaultClaims, GRAPH_RESOURCE, signAccessToken} from './access-tokens.js'
 import {aadsts, sendAadsts, type AadstsError} from './aadsts.js'
 import {registerAdminConsentRoutes} from './admin-consent.js'
 import type {Directory} from './directory.js'
 import {setOperation} from './request-log.js'
 
-export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
 const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 type TenantParams = {Params: {tenant: string}}
@@ -95,42 +95,6 @@ async function checkAssertion(
   }
 }
 
-async function issueAccessToken(
-  ctx: SandboxContext,
-  directory: Directory,
-  authMethod: 'secret' | 'certificate',
-): Promise<{token: string; lifetime: number}> {
-  const lifetime = ctx.faults.tokenLifetimeSeconds()
-  const now = Math.floor(Date.now() / 1000)
-  const issuer = `https://sts.windows.net/${directory.tenantId}/`
-  const roles = directory.consent.roles
-  const token = await new SignJWT({
-    aio: randomUUID(),
-    app_displayname: 'hcal',
-    appid: directory.clientId,
-    appidacr: authMethod === 'secret' ? '1' : '2',
-    idp: issuer,
-    idtyp: 'app',
-    oid: directory.servicePrincipalId,
-    rh: '0.sandbox.',
-    ...(roles.length ? {roles: [...roles]} : {}),
-    sub: directory.servicePrincipalId,
-    tenant_region_scope: 'EU',
-    tid: directory.tenantId,
-    uti: randomUUID().replace(/-/g, '').slice(0, 22),
-    ver: '1.0',
-    wids: ['0997a1d0-0d1d-4acb-b408-d5ca73121e90'],
-  })
-    .setProtectedHeader({typ: 'JWT', alg: 'RS256', kid: directory.signingKid, x5t: directory.signingKid})
-    .setAudience(GRAPH_RESOURCE)
-    .setIssuer(issuer)
-    .setIssuedAt(now)
-    .setNotBefore(now)
-    .setExpirationTime(now + lifetime)
-    .sign(directory.signingKey)
-  return {token, lifetime}
-}
-
 function formField(body: unknown, name: string): string | undefined {
   const value = (body as Record<string, unknown> | null)?.[name]
   return typeof value === 'string' ? value : undefined
@@ -195,7 +159,9 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext
     if (resource !== GRAPH_RESOURCE && resource !== '00000003-0000-0000-c000-000000000000') {
       return fail(aadsts.unknownResource(resource, directory.tenantId))
     }
-    const {token, lifetime} = await issueAccessToken(ctx, directory, method)
+    const lifetime = ctx.faults.tokenLifetimeSeconds()
+    const claims = defaultClaims(directory, lifetime)
+    const token = await signAccessToken(directory, {...claims, appidacr: method === 'secret' ? '1' : '2'})
     return reply.header('cache-control', 'no-store, no-cache').send({
       token_type: 'Bearer',
       expires_in: lifetime,

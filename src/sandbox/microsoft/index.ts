@@ -9,6 +9,7 @@ import type {Emulator, MicrosoftSandboxCredentials, SandboxContext, SeedData} fr
 import {aadsts, sendAadsts} from './aadsts.js'
 import {registerBatchRoute} from './batch.js'
 import {registerControlRoutes} from './control-routes.js'
+import {registerServiceControlRoutes} from './control-service-routes.js'
 import {DeltaStates, registerDeltaRoutes} from './delta.js'
 import {Directory} from './directory.js'
 import {registerEventRoutes} from './events-routes.js'
@@ -27,6 +28,7 @@ const DEFAULT_DOMAIN = 'contoso-sandbox.test'
 interface Running {
   ctx: SandboxContext
   directory: Directory
+  gate: GraphGate
   hub: SubscriptionHub
 }
 
@@ -83,7 +85,7 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
       const deltas = new DeltaStates()
       const gate = new GraphGate(directory, store, ctx.quotaWindowScale)
       store.onChange((mailbox, event, change) => hub.notifyChange(mailbox, event, change))
-      running = {ctx, directory, hub}
+      running = {ctx, directory, gate, hub}
       installRequestLog(app, ctx)
 
       await app.register(async (identity) => {
@@ -110,7 +112,11 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
         {prefix: '/v1.0'},
       )
 
-      await app.register(async (control) => registerControlRoutes(control, {store, directory, gate, deltas, hub}))
+      await app.register(async (control) => {
+        control.setErrorHandler(graphErrorHandler)
+        registerControlRoutes(control, {store, directory})
+        registerServiceControlRoutes(control, {store, directory, gate, deltas, hub})
+      })
     },
 
     seed(data: SeedData): void {
@@ -135,6 +141,8 @@ export function createMicrosoftEmulator(): Emulator<MicrosoftSandboxCredentials>
     },
 
     async close(): Promise<void> {
+      // Requests held by the control API must finish for the server to close.
+      running?.gate.limits.release()
       await running?.hub.close()
     },
   }

@@ -1,12 +1,12 @@
 /** Graph `/users/{id}/mailboxSettings`: automatic replies, language and time zone (GET and PATCH). */
 import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
-import {GraphInputError} from './event-input.js'
+import {enumValueNotFound, GraphInputError, graphInstant} from './event-input.js'
 import {handleInputError} from './events-routes.js'
 import type {GraphGate} from './graph-auth.js'
 import type {AutomaticRepliesSetting, Mailbox} from './model.js'
 import {setOperation} from './request-log.js'
-import {ianaZone, parseDateTimeTimeZone, formatGraphDateTime} from './time.js'
+import {ianaZone, formatGraphDateTime} from './time.js'
 
 const STATUSES = new Set(['disabled', 'alwaysEnabled', 'scheduled'])
 const AUDIENCES = new Set(['none', 'contactsOnly', 'all'])
@@ -18,6 +18,15 @@ const REPLY_KEYS = new Set([
   'internalReplyMessage',
   'externalReplyMessage',
 ])
+
+function isSupportedLocale(locale: string): boolean {
+  try {
+    return Intl.DateTimeFormat.supportedLocalesOf([locale]).length > 0
+  } catch {
+    // Not a BCP 47 tag at all (RangeError).
+    return false
+  }
+}
 
 function languageDisplayName(locale: string): string {
   try {
@@ -70,14 +79,10 @@ export function applyMailboxSettings(mailbox: Mailbox, rawBody: unknown): Record
             'RequestBodyRead',
             `The property '${field}' does not exist on type 'microsoft.graph.automaticRepliesSetting'.`,
           )
-        if (field === 'status' && !STATUSES.has(String(fieldValue)))
-          throw new GraphInputError('RequestBodyRead', `Invalid status '${String(fieldValue)}'.`)
-        if (field === 'externalAudience' && !AUDIENCES.has(String(fieldValue)))
-          throw new GraphInputError('RequestBodyRead', `Invalid externalAudience '${String(fieldValue)}'.`)
+        if (field === 'status' && !STATUSES.has(String(fieldValue))) throw enumValueNotFound(fieldValue)
+        if (field === 'externalAudience' && !AUDIENCES.has(String(fieldValue))) throw enumValueNotFound(fieldValue)
         if (field === 'scheduledStartDateTime' || field === 'scheduledEndDateTime') {
-          const instant = parseDateTimeTimeZone(fieldValue)
-          if (instant === undefined) throw new GraphInputError('ErrorInvalidRequest', `Invalid ${field}.`)
-          replies[field] = formatGraphDateTime(instant)
+          replies[field] = formatGraphDateTime(graphInstant(fieldValue, field))
         } else {
           ;(replies as unknown as Record<string, unknown>)[field] = String(fieldValue)
         }
@@ -95,13 +100,14 @@ export function applyMailboxSettings(mailbox: Mailbox, rawBody: unknown): Record
       changed.automaticRepliesSetting = replies
     } else if (key === 'language') {
       const requested = (value as {locale?: unknown} | null)?.locale
-      if (typeof requested !== 'string' || !Intl.DateTimeFormat.supportedLocalesOf([requested]).length) {
+      if (typeof requested !== 'string' || !isSupportedLocale(requested)) {
         throw new GraphInputError('ErrorInvalidArgument', `The culture '${String(requested)}' is not supported.`)
       }
       locale = requested
     } else if (key === 'timeZone') {
+      // The wording Graph documents for an invalid mailbox time zone (user-update-mailboxsettings, Errors).
       if (typeof value !== 'string' || !ianaZone(value))
-        throw new GraphInputError('ErrorTimeZoneNotSupported', `The time zone '${String(value)}' is not supported.`)
+        throw new GraphInputError('InvalidTimeZone', 'Time Zone settings provided are invalid.')
       timeZone = value
       changed.timeZone = value
     } else {

@@ -6,16 +6,46 @@ const DAY_MS = 86_400_000
 const NO_END_LIMIT = 520
 const WEEKDAYS = ['sunday', 'monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday']
 
-export function isSupportedRecurrence(value: unknown): value is Recurrence {
-  if (!value || typeof value !== 'object') return false
+const GRAPH_ONLY_PATTERNS = new Set(['absoluteMonthly', 'relativeMonthly', 'absoluteYearly', 'relativeYearly'])
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+/**
+ * Why Graph would refuse a patternedRecurrence (a message), 'unsupported' for a valid monthly or yearly
+ * pattern the sandbox does not expand, or undefined when the emulator can store and expand it.
+ */
+export function recurrenceProblem(value: unknown): string | 'unsupported' | undefined {
+  if (!value || typeof value !== 'object') return 'recurrence must be a patternedRecurrence object.'
   const {pattern, range} = value as Partial<Recurrence>
-  if (!pattern || !range) return false
-  if (pattern.type !== 'daily' && pattern.type !== 'weekly') return false
-  if (!['numbered', 'endDate', 'noEnd'].includes(range.type)) return false
-  if (range.type === 'numbered' && !(Number(range.numberOfOccurrences) > 0)) return false
-  if (range.type === 'endDate' && typeof range.endDate !== 'string') return false
-  if (pattern.daysOfWeek && !pattern.daysOfWeek.every((d) => WEEKDAYS.includes(d.toLowerCase()))) return false
-  return true
+  if (!pattern || typeof pattern !== 'object') return 'recurrence.pattern is required.'
+  if (!range || typeof range !== 'object') return 'recurrence.range is required.'
+  if (GRAPH_ONLY_PATTERNS.has(pattern.type)) return 'unsupported'
+  if (pattern.type !== 'daily' && pattern.type !== 'weekly') {
+    return `Requested value '${String(pattern.type)}' was not found.`
+  }
+  if (pattern.interval !== undefined && !(Number.isInteger(pattern.interval) && pattern.interval >= 1)) {
+    return 'recurrence.pattern.interval must be a whole number of at least 1.'
+  }
+  const days = pattern.daysOfWeek
+  if (days !== undefined && !(Array.isArray(days) && days.every((d) => WEEKDAYS.includes(String(d).toLowerCase())))) {
+    return 'recurrence.pattern.daysOfWeek must name days of the week.'
+  }
+  if (pattern.type === 'weekly' && !days?.length) return 'A weekly pattern needs at least one day in daysOfWeek.'
+  if (!['numbered', 'endDate', 'noEnd'].includes(range.type)) {
+    return `Requested value '${String(range.type)}' was not found.`
+  }
+  if (typeof range.startDate !== 'string' || !DATE.test(range.startDate)) {
+    return 'recurrence.range.startDate must be a date (yyyy-MM-dd).'
+  }
+  if (range.type === 'numbered' && !(Number.isInteger(range.numberOfOccurrences) && Number(range.numberOfOccurrences) > 0)) {
+    return 'A numbered range needs numberOfOccurrences of at least 1.'
+  }
+  if (range.type === 'endDate') {
+    if (typeof range.endDate !== 'string' || !DATE.test(range.endDate)) {
+      return 'An endDate range needs endDate (yyyy-MM-dd).'
+    }
+    if (range.endDate < range.startDate) return 'recurrence.range.endDate is before its startDate.'
+  }
+  return undefined
 }
 
 /** Occurrence starts for a series whose first instance starts at `firstStart`. */

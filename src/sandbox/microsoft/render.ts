@@ -82,10 +82,28 @@ export function renderEvent(event: StoredEvent): Record<string, unknown> {
   return rendered
 }
 
-/** Parses `$select=a,b` into a set; undefined when absent. */
+/** Thrown for a query option Graph cannot parse; `code` is Graph's error code for it. */
+export class QueryOptionError extends RangeError {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Parses `$select=a,b` into a set; undefined when absent; throws on a property the event type lacks. */
 export function parseSelect(value: unknown): Set<string> | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined
-  return new Set(value.split(',').map((s) => s.trim()))
+  const names = value.split(',').map((s) => s.trim())
+  const unknown = names.find((name) => name === '@odata.etag' || !(name in FIELDS))
+  if (unknown !== undefined) {
+    throw new QueryOptionError(
+      'RequestBroker--ParseUri',
+      `Could not find a property named '${unknown}' on type 'microsoft.graph.event'.`,
+    )
+  }
+  return new Set(names)
 }
 
 /**
@@ -95,11 +113,11 @@ export function parseSelect(value: unknown): Set<string> | undefined {
 export function parseExtendedExpand(value: unknown): string[] | undefined {
   if (typeof value !== 'string' || value.trim() === '') return undefined
   const match = /^singleValueExtendedProperties\s*\(\s*\$filter\s*=\s*(.+)\)\s*$/i.exec(value.trim())
-  if (!match?.[1]) throw new RangeError(`Unsupported $expand: ${value}`)
+  if (!match?.[1]) throw new QueryOptionError('BadRequest', `Unsupported $expand: ${value}`)
   const ids: string[] = []
   for (const clause of match[1].split(/\s+or\s+/i)) {
     const id = /^id\s+eq\s+'((?:[^']|'')*)'$/i.exec(clause.trim())?.[1]
-    if (!id) throw new RangeError(`Unsupported $filter in $expand: ${match[1]}`)
+    if (!id) throw new QueryOptionError('BadRequest', `Unsupported $filter in $expand: ${match[1]}`)
     ids.push(id.replace(/''/g, "'").toLowerCase())
   }
   return ids

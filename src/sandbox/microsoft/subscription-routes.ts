@@ -11,6 +11,8 @@ const CHANGE_TYPES = new Set(['created', 'updated', 'deleted'])
 
 type Body = Record<string, unknown>
 
+const isHttps = (url: string) => /^https:\/\/[^/]/i.test(url)
+
 function expirationProblem(value: unknown, now: number): string | undefined {
   const at = typeof value === 'string' ? Date.parse(value) : NaN
   if (Number.isNaN(at)) return 'expirationDateTime is a required property for subscription creation.'
@@ -30,6 +32,15 @@ export function registerSubscriptionRoutes(
     sendGraphError(request, reply, 400, code, message)
   const notFound = (request: FastifyRequest, reply: FastifyReply) =>
     sendGraphError(request, reply, 404, 'ResourceNotFound', 'The object was not found.')
+  const notHttps = (request: FastifyRequest, reply: FastifyReply) =>
+    bad(request, reply, 'ValidationError', 'The notification URL must use the HTTPS scheme.')
+  const validationFailed = (request: FastifyRequest, reply: FastifyReply) =>
+    bad(
+      request,
+      reply,
+      'ValidationError',
+      'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
+    )
 
   app.post('/subscriptions', async (request, reply) => {
     setOperation(request, 'subscriptions.create')
@@ -53,11 +64,8 @@ export function registerSubscriptionRoutes(
     }
     const notificationUrl = typeof body.notificationUrl === 'string' ? body.notificationUrl : ''
     const lifecycleUrl = typeof body.lifecycleNotificationUrl === 'string' ? body.lifecycleNotificationUrl : null
-    for (const url of [notificationUrl, lifecycleUrl]) {
-      if (url !== null && !/^https:\/\//i.test(url)) {
-        return bad(request, reply, 'ValidationError', 'The notification URL must use the HTTPS scheme.')
-      }
-    }
+    const urls = lifecycleUrl === null ? [notificationUrl] : [notificationUrl, lifecycleUrl]
+    if (!urls.every(isHttps)) return notHttps(request, reply)
     const clientState = typeof body.clientState === 'string' ? body.clientState : null
     if (clientState !== null && clientState.length > 128) {
       return bad(request, reply, 'InvalidRequest', 'clientState must be 128 characters or fewer.')
@@ -66,16 +74,7 @@ export function registerSubscriptionRoutes(
     if (problem) return bad(request, reply, 'ExtensionError', problem)
     const mailbox = await gate.mailbox(request, reply, decodeURIComponent(user), 'Calendars.Read')
     if (!mailbox) return reply
-    for (const url of [notificationUrl, lifecycleUrl]) {
-      if (url !== null && !(await hub.validate(url))) {
-        return bad(
-          request,
-          reply,
-          'ValidationError',
-          'Subscription validation request failed. Notification endpoint must respond with 200 OK to validation request.',
-        )
-      }
-    }
+    for (const url of urls) if (!(await hub.validate(url))) return validationFailed(request, reply)
     const subscription: Subscription = {
       id: SubscriptionHub.newId(),
       resource,
@@ -141,6 +140,13 @@ export function registerSubscriptionRoutes(
       )
     const problem = expirationProblem(body.expirationDateTime, Date.now())
     if (problem) return bad(request, reply, 'ExtensionError', problem)
+    // A new notificationUrl goes through the same HTTPS rule and handshake as at creation.
+    const notificationUrl = body.notificationUrl
+    if (notificationUrl !== undefined) {
+      if (typeof notificationUrl !== 'string' || !isHttps(notificationUrl)) return notHttps(request, reply)
+      if (!(await hub.validate(notificationUrl))) return validationFailed(request, reply)
+      subscription.notificationUrl = notificationUrl
+    }
     subscription.expirationDateTime = new Date(Date.parse(String(body.expirationDateTime))).toISOString()
     return renderSubscription(subscription, origin)
   })

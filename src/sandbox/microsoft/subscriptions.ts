@@ -171,6 +171,13 @@ export class SubscriptionHub {
     this.pending.add(delivery)
   }
 
+  /** Resolves once every notification posted so far was delivered (or failed). */
+  async flush(): Promise<number> {
+    const pending = [...this.pending]
+    await Promise.allSettled(pending)
+    return pending.length
+  }
+
   async close(): Promise<void> {
     clearInterval(this.sweeper)
     await Promise.allSettled([...this.pending])

@@ -4,16 +4,20 @@
  * its own leaf certificate from the same CA for an HTTPS notification receiver the sandbox trusts.
  */
 
+import assert from 'node:assert/strict'
+
 import {Client, GraphError} from '@microsoft/microsoft-graph-client'
-import {Agent, request} from 'undici'
+import {request} from 'undici'
 
 import {
   createMicrosoftClients,
   type MicrosoftClientOptions,
   type MicrosoftClients,
 } from '../../../src/lib/providers/microsoft/client.js'
+import {rejectionOf} from '../../helpers/expect.js'
 import {startHttpsReceiver} from '../../helpers/https-receiver.js'
 import {startProviderSandbox} from '../../helpers/provider-sandbox.js'
+import {trustingAgent} from '../../helpers/trusted-agent.js'
 import type {RunningSandbox, SandboxOptions} from '../../../src/sandbox/host/start.js'
 import type {MicrosoftSandboxCredentials, SeedData} from '../../../src/sandbox/types.js'
 
@@ -29,8 +33,28 @@ export interface MicrosoftSandbox {
   /** Raw HTTPS call trusting the sandbox CA (for redirects and bodies the SDKs hide). */
   raw(method: string, path: string, init?: {headers?: Record<string, string>; body?: string}): Promise<RawResponse>
   control(method: string, path: string, body?: unknown): Promise<{status: number; body: unknown}>
+  /** An access token minted by the tenant's signing key with these overrides (control API `tokens`). */
+  mintToken(overrides?: TokenOverrides): Promise<string>
+  /** POSTs a form to the tenant's v2.0 token endpoint; answers the status and the parsed JSON body. */
+  tokenRequest(form: Record<string, string>, tenant?: string): Promise<{status: number; body: AadstsBody}>
   leaf: {certPem: string; keyPem: string}
   stop(): Promise<void>
+}
+
+export interface TokenOverrides {
+  audience?: string
+  issuer?: string
+  appId?: string
+  roles?: string[]
+  expiresInSeconds?: number
+  notBeforeInSeconds?: number
+}
+
+export interface AadstsBody {
+  error: string
+  error_description: string
+  error_codes: number[]
+  access_token?: string
 }
 
 export interface RawResponse {
@@ -47,7 +71,7 @@ export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promi
     seed: 7,
     ...options,
   })
-  const agent = new Agent({connect: {ca: sandbox.caPem}})
+  const agent = trustingAgent(sandbox.caPem)
   const opened: MicrosoftClients[] = []
   return {
     sandbox,
@@ -86,6 +110,20 @@ export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promi
       return {status: response.statusCode, headers: response.headers, text: await response.body.text()}
     },
     control: (method, path, body) => sandbox.control(method, path, body),
+    async mintToken(overrides = {}) {
+      const minted = await sandbox.control('POST', '/_sandbox/microsoft/tokens', overrides)
+      assert.equal(minted.status, 200, JSON.stringify(minted.body))
+      return (minted.body as {access_token: string}).access_token
+    },
+    async tokenRequest(form, tenant = credentials.tenantId) {
+      const response = await request(new URL(`/${tenant}/oauth2/v2.0/token`, sandbox.origin), {
+        method: 'POST',
+        headers: {'content-type': 'application/x-www-form-urlencoded'},
+        body: new URLSearchParams(form).toString(),
+        dispatcher: agent,
+      })
+      return {status: response.statusCode, body: (await response.body.json()) as AadstsBody}
+    },
     async stop() {
       await Promise.all(opened.map((clients) => clients.close()))
       await agent.close()
@@ -94,25 +132,11 @@ export async function startMicrosoftSandbox(options: SandboxOptions = {}): Promi
   }
 }
 
-/** Runs `call`, expects a GraphError, and returns it. */
+/** Runs `call`, expects it to fail with a GraphError (an answer from Graph), and returns it. */
 export async function graphFailure(call: () => Promise<unknown>): Promise<GraphError> {
-  try {
-    await call()
-  } catch (error) {
-    if (error instanceof GraphError) return error
-    throw error
-  }
-  throw new Error('expected the Graph call to fail')
-}
-
-/** Runs `call`, expects it to reject, and returns the error. */
-export async function failure(call: () => Promise<unknown>): Promise<Error & Record<string, unknown>> {
-  try {
-    await call()
-  } catch (error) {
-    return error as Error & Record<string, unknown>
-  }
-  throw new Error('expected the call to fail')
+  const error = await rejectionOf<unknown>(call)
+  assert.ok(error instanceof GraphError, `expected a GraphError, got ${String(error)}`)
+  return error
 }
 
 /**
@@ -120,7 +144,10 @@ export async function failure(call: () => Promise<unknown>): Promise<Error & Rec
  * correct endpoint (200, text/plain, the decoded token) unless `handshake` says otherwise, and records
  * every other POST.
  */
-export async function startReceiver(leaf: {certPem: string; keyPem: string}, handshake: 'echo' | 'wrong' = 'echo') {
+export async function startReceiver(
+  leaf: {certPem: string; keyPem: string},
+  handshake: 'echo' | 'wrong' | 'json' = 'echo',
+) {
   const handshakes: string[] = []
   const receiver = await startHttpsReceiver(leaf, {
     status: 202,
@@ -128,7 +155,9 @@ export async function startReceiver(leaf: {certPem: string; keyPem: string}, han
       const token = new URL(request.url, 'https://127.0.0.1').searchParams.get('validationToken')
       if (token === null) return false
       handshakes.push(token)
-      response.writeHead(200, {'content-type': 'text/plain'}).end(handshake === 'echo' ? token : 'not the token')
+      // 'json' echoes the right token with the wrong content type, which Graph refuses too.
+      const type = handshake === 'json' ? 'application/json' : 'text/plain'
+      response.writeHead(200, {'content-type': type}).end(handshake === 'wrong' ? 'not the token' : token)
       return true
     },
   })

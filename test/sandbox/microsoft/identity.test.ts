@@ -3,7 +3,8 @@ import {generateKeyPairSync} from 'node:crypto'
 
 import {createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet} from 'jose'
 
-import {failure, graphFailure, startMicrosoftSandbox, type MicrosoftSandbox} from './helpers.js'
+import {rejectionOf} from '../../helpers/expect.js'
+import {graphFailure, startMicrosoftSandbox, type MicrosoftSandbox} from './helpers.js'
 
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default'
 
@@ -74,7 +75,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
   })
 
   it('rejects a wrong client secret with AADSTS7000215 invalid_client', async () => {
-    const error = await failure(() => ms.clients({clientSecret: 'abc8Q~not-the-secret'}).getToken())
+    const error = await rejectionOf(() => ms.clients({clientSecret: 'abc8Q~not-the-secret'}).getToken())
     assert.equal(error.errorCode, 'invalid_client')
     assert.match(
       String(error.errorMessage),
@@ -103,7 +104,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
   })
 
   it('rejects an unknown application with AADSTS700016 unauthorized_client', async () => {
-    const error = await failure(() => ms.clients({clientId: '11111111-2222-4333-a444-555555555555'}).getToken())
+    const error = await rejectionOf(() => ms.clients({clientId: '11111111-2222-4333-a444-555555555555'}).getToken())
     assert.equal(error.errorCode, 'unauthorized_client')
     assert.match(
       String(error.errorMessage),
@@ -112,7 +113,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
   })
 
   it('rejects an unknown tenant with AADSTS90002 (discovery and token endpoint alike)', async () => {
-    const error = await failure(() => ms.clients({tenantId: 'no-such-tenant.test'}).getToken())
+    const error = await rejectionOf(() => ms.clients({tenantId: 'no-such-tenant.test'}).getToken())
     assert.equal(error.errorCode, 'endpoints_resolution_error')
     const discovery = await ms.raw('GET', '/no-such-tenant.test/v2.0/.well-known/openid-configuration')
     assert.equal(discovery.status, 400)
@@ -130,7 +131,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
 
   it('rejects a token request for an app without a service principal (never consented) with AADSTS7000229', async () => {
     await ms.control('PUT', '/_sandbox/microsoft/consent', {servicePrincipal: false})
-    const error = await failure(() => ms.clients().getToken())
+    const error = await rejectionOf(() => ms.clients().getToken())
     assert.equal(error.errorCode, 'invalid_client')
     assert.match(
       String(error.errorMessage),
@@ -161,7 +162,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
 
   it('rejects a certificate assertion with a bad signature with AADSTS700027', async () => {
     const stranger = generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey.export({format: 'pem', type: 'pkcs8'})
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       ms
         .clients({
           clientSecret: undefined,
@@ -180,7 +181,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
   it('rejects an assertion from an unregistered certificate with AADSTS700027 naming its thumbprint', async () => {
     const stranger = generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey.export({format: 'pem', type: 'pkcs8'})
     const thumbprint = 'AB'.repeat(32)
-    const error = await failure(() =>
+    const error = await rejectionOf(() =>
       ms
         .clients({
           clientSecret: undefined,
