@@ -88,9 +88,17 @@ export function registerServiceControlRoutes(app: FastifyInstance, deps: Service
     return {sent: event}
   })
 
-  app.post(`${PREFIX}/subscriptions/expire`, async (request) => ({
-    removed: hub.expire(Date.now(), {mailbox: mailboxOf(request)}),
-  }))
+  // Without `asOf` every subscription (of the mailbox) expires now; with it, those due at that instant, as
+  // the sweeper would find them then.
+  app.post(`${PREFIX}/subscriptions/expire`, async (request, reply) => {
+    const asOf = (request.body as {asOf?: unknown} | null)?.asOf
+    const at = typeof asOf === 'string' ? Date.parse(asOf) : NaN
+    if (asOf !== undefined && Number.isNaN(at)) {
+      return controlError(request, reply, 400, 'BadRequest', 'asOf must be an ISO 8601 instant.')
+    }
+    const mailbox = mailboxOf(request)
+    return {removed: asOf === undefined ? hub.expire(Date.now(), {mailbox, all: true}) : hub.expire(at, {mailbox})}
+  })
 
   app.post(`${PREFIX}/notifications/flush`, async () => ({delivered: await hub.flush()}))
 }

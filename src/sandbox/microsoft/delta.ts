@@ -64,8 +64,10 @@ export class DeltaStates {
     return this.states.get(token)
   }
 
-  takePages(token: string): PendingPages | undefined {
+  /** The pending pages of `token` if they belong to `mailbox` (used once: the next page has a new token). */
+  takePages(token: string, mailbox: string): PendingPages | undefined {
     const pages = this.pages.get(token)
+    if (pages?.mailbox !== mailbox) return undefined
     this.pages.delete(token)
     return pages
   }
@@ -124,8 +126,8 @@ export function registerDeltaRoutes(app: FastifyInstance, origin: string, gate: 
     }
     let pending: PendingPages | undefined
     if (query.$skiptoken !== undefined) {
-      pending = states.takePages(query.$skiptoken)
-      if (!pending || pending.mailbox !== mailbox.address) return gone(request, reply)
+      pending = states.takePages(query.$skiptoken, mailbox.address)
+      if (!pending) return gone(request, reply)
     } else {
       const pageSize = preferredPageSize(request) ?? DEFAULT_PAGE
       if (query.$deltatoken !== undefined) {

@@ -8,6 +8,8 @@ import type {AutomaticRepliesSetting, Mailbox} from './model.js'
 import {setOperation} from './request-log.js'
 import {ianaZone, formatGraphDateTime} from './time.js'
 
+/** Writable in Graph, but not by the sandbox (a 501 rather than a silent no-op). */
+const NOT_EMULATED = new Set(['workingHours', 'dateFormat', 'timeFormat', 'delegateMeetingMessageDeliveryOptions'])
 const STATUSES = new Set(['disabled', 'alwaysEnabled', 'scheduled'])
 const AUDIENCES = new Set(['none', 'contactsOnly', 'all'])
 const REPLY_KEYS = new Set([
@@ -110,6 +112,8 @@ export function applyMailboxSettings(mailbox: Mailbox, rawBody: unknown): Record
         throw new GraphInputError('InvalidTimeZone', 'Time Zone settings provided are invalid.')
       timeZone = value
       changed.timeZone = value
+    } else if (NOT_EMULATED.has(key)) {
+      throw new GraphInputError('NotImplemented', `The sandbox does not change mailboxSettings.${key}.`, 501)
     } else {
       throw new GraphInputError(
         'RequestBodyRead',

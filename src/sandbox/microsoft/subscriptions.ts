@@ -143,14 +143,15 @@ export class SubscriptionHub {
     return true
   }
 
-  /** Removes subscriptions past their expiration (or all of a mailbox's when forced) with subscriptionRemoved. */
-  expire(now: number, force?: {mailbox?: string}): number {
+  /**
+   * Removes subscriptions whose expiration is at or before `now` (every one with `all`), of one mailbox or
+   * all, each with a subscriptionRemoved lifecycle notification. Returns how many went.
+   */
+  expire(now: number, options: {mailbox?: string; all?: boolean} = {}): number {
     let removed = 0
     for (const subscription of [...this.subscriptions.values()]) {
-      const due = force
-        ? force.mailbox === undefined || force.mailbox === subscription.mailbox
-        : Date.parse(subscription.expirationDateTime) <= now
-      if (!due) continue
+      if (options.mailbox !== undefined && options.mailbox !== subscription.mailbox) continue
+      if (!options.all && Date.parse(subscription.expirationDateTime) > now) continue
       this.subscriptions.delete(subscription.id)
       this.lifecycle(subscription, 'subscriptionRemoved')
       removed++

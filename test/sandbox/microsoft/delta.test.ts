@@ -114,6 +114,56 @@ describe('sandbox microsoft: calendarView/delta through the Graph client 3', () 
     assert.equal(error.code, 'syncStateNotFound')
   })
 
+  it('answers an unknown or already used $skiptoken with 410 syncStateNotFound', async () => {
+    const first = (await graph
+      .api(`/users/${user}/calendarView/delta`)
+      .query(window)
+      .header('Prefer', 'odata.maxpagesize=1')
+      .get()) as DeltaPage
+    const next = first['@odata.nextLink']
+    assert.ok(next, 'the seeded window holds more than one item')
+    await graph.api(next).get()
+    for (const link of [next, `/users/${user}/calendarView/delta?$skiptoken=not-a-token`]) {
+      const error = await graphFailure(() => graph.api(link).get())
+      assert.equal(error.statusCode, 410)
+      assert.equal(error.code, 'syncStateNotFound')
+    }
+  })
+
+  it('answers another mailbox’s deltaLink or nextLink with 410 syncStateNotFound', async () => {
+    const {deltaLink} = await initialSync()
+    const first = (await graph
+      .api(`/users/${user}/calendarView/delta`)
+      .query(window)
+      .header('Prefer', 'odata.maxpagesize=1')
+      .get()) as DeltaPage
+    const other = encodeURIComponent(ms.users[3] ?? '')
+    for (const link of [deltaLink, first['@odata.nextLink'] ?? '']) {
+      const foreign = link.replace(`/users/${encodeURIComponent(user)}/`, `/users/${other}/`)
+      assert.notEqual(foreign, link)
+      const error = await graphFailure(() => graph.api(foreign).get())
+      assert.equal(error.statusCode, 410)
+      assert.equal(error.code, 'syncStateNotFound')
+    }
+  })
+
+  it('requires the window on the initial sync: 400 ErrorInvalidParameter', async () => {
+    const error = await graphFailure(() =>
+      graph.api(`/users/${user}/calendarView/delta`).query({startDateTime: window.startDateTime}).get(),
+    )
+    assert.equal(error.statusCode, 400)
+    assert.equal(error.code, 'ErrorInvalidParameter')
+  })
+
+  it('rejects $top, $filter, $orderby, $expand and $search on delta with 400 ErrorInvalidUrlQuery', async () => {
+    for (const option of ['$top=5', "$filter=subject eq 'x'", '$orderby=start/dateTime', '$expand=attachments', '$search="x"']) {
+      const url = `/users/${user}/calendarView/delta?startDateTime=${window.startDateTime}&endDateTime=${window.endDateTime}&${option}`
+      const error = await graphFailure(() => graph.api(url).get())
+      assert.equal(error.statusCode, 400, option)
+      assert.equal(error.code, 'ErrorInvalidUrlQuery', option)
+    }
+  })
+
   it('rejects $select on delta with 400 ErrorInvalidUrlQuery', async () => {
     const error = await graphFailure(() =>
       graph.api(`/users/${user}/calendarView/delta`).query(window).select('id,subject').get(),

@@ -15,7 +15,7 @@ import {
   type MicrosoftClients,
 } from '../../../src/lib/providers/microsoft/client.js'
 import {rejectionOf} from '../../helpers/expect.js'
-import {startHttpsReceiver} from '../../helpers/https-receiver.js'
+import {startHttpsReceiver, type ReceivedRequest} from '../../helpers/https-receiver.js'
 import {startProviderSandbox} from '../../helpers/provider-sandbox.js'
 import {trustingAgent} from '../../helpers/trusted-agent.js'
 import type {RunningSandbox, SandboxOptions} from '../../../src/sandbox/host/start.js'
@@ -161,7 +161,17 @@ export async function startReceiver(
       return true
     },
   })
-  return {...receiver, handshakes}
+  /** Resolves with the first recorded request `matches` accepts (waiting for new ones); rejects after `timeoutMs`. */
+  async function waitForPost(matches: (post: ReceivedRequest) => boolean, timeoutMs = 5000): Promise<ReceivedRequest> {
+    const deadline = Date.now() + timeoutMs
+    for (let checked = 0; ; ) {
+      const found = receiver.received.slice(checked).find(matches)
+      if (found) return found
+      checked = receiver.received.length
+      await receiver.waitFor(checked + 1, Math.max(1, deadline - Date.now()))
+    }
+  }
+  return {...receiver, handshakes, waitForPost}
 }
 
 export function isoIn(hours: number, from = Date.now()): string {

@@ -197,7 +197,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
     )
   })
 
-  it('refuses a tampered Graph token with 401 InvalidAuthenticationToken', async () => {
+  it('refuses a tampered Graph token with 401 InvalidAuthenticationToken and a Bearer challenge', async () => {
     const token = await ms.clients().getToken()
     const [header, payload, signature] = token.split('.')
     const claims = JSON.parse(Buffer.from(payload ?? '', 'base64url').toString()) as Record<string, unknown>
@@ -207,6 +207,7 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
     assert.equal(error.statusCode, 401)
     assert.equal(error.code, 'InvalidAuthenticationToken')
     assert.equal(error.message, 'Access token validation failure.')
+    assert.match(String(error.headers?.get('www-authenticate')), /^Bearer realm="", authorization_uri="https:\/\/login/)
     const empty = await graphFailure(() => ms.graphWithToken('').api(`/users/${user}/calendar/events`).get())
     assert.equal(empty.statusCode, 401)
     assert.equal(empty.code, 'InvalidAuthenticationToken')

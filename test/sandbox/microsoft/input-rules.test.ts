@@ -224,7 +224,7 @@ describe('sandbox microsoft: Graph input rules (events, mailboxSettings, query o
         [{timeZone: 'Mars/Olympus_Mons'}, 'InvalidTimeZone', /^Time Zone settings provided are invalid\.$/],
         [{language: {locale: 'not a locale'}}, 'ErrorInvalidArgument', /The culture 'not a locale' is not supported/],
         [{language: {locale: 'zz-ZZ'}}, 'ErrorInvalidArgument', /'zz-ZZ'/],
-        [{workingHours: {}}, 'RequestBodyRead', /'workingHours' does not exist/],
+        [{colour: 'red'}, 'RequestBodyRead', /'colour' does not exist on type 'microsoft.graph.mailboxSettings'/],
         [{automaticRepliesSetting: {colour: 'red'}}, 'RequestBodyRead', /'colour' does not exist/],
         [{automaticRepliesSetting: {externalAudience: 'everyone'}}, 'RequestBodyRead', /'everyone' was not found/],
         [{automaticRepliesSetting: {status: 'sometimes'}}, 'RequestBodyRead', /'sometimes' was not found/],
@@ -253,6 +253,12 @@ describe('sandbox microsoft: Graph input rules (events, mailboxSettings, query o
         assert.match(error.message, message)
       }
       assert.deepEqual(await read(), before)
+    })
+
+    it('answers settings Graph can change but the sandbox does not with 501 NotImplemented', async () => {
+      const error = await graphFailure(() => graph.api(settings()).patch({workingHours: {startTime: '08:00:00'}}))
+      assert.equal(error.statusCode, 501)
+      assert.equal(error.code, 'NotImplemented')
     })
 
     it('accepts a Windows time zone name and a supported locale', async () => {

@@ -27,6 +27,14 @@ describe('sandbox microsoft: $batch and Outlook limits through the Graph client 
     other = (ms.users[5] ?? '').toLowerCase()
   })
   after(async () => ms.stop())
+  /** Waits (polling the control API, no timer) until `mailbox` has `count` requests holding a slot. */
+  async function inFlightReaches(mailbox: string, count: number): Promise<void> {
+    for (;;) {
+      const limits = (await ms.control('GET', '/_sandbox/microsoft/limits')).body as {inFlight: Record<string, number>}
+      if (limits.inFlight[mailbox] === count) return
+    }
+  }
+
   afterEach(async () => {
     await ms.control('PUT', '/_sandbox/faults', {})
     await ms.control('POST', '/_sandbox/microsoft/limits/reset')
@@ -79,35 +87,68 @@ describe('sandbox microsoft: $batch and Outlook limits through the Graph client 
       assert.equal(error.code, 'BadRequest')
       assert.match(error.message, /20/)
     })
+
+    it('refuses malformed batches with 400 BadRequest naming the problem', async () => {
+      const get = (id: string, extra: Record<string, unknown> = {}) => ({
+        id,
+        method: 'GET',
+        url: `/users/${user}/mailboxSettings`,
+        ...extra,
+      })
+      const cases: [unknown, RegExp][] = [
+        [{requests: []}, /Invalid batch payload format/],
+        [{requests: [{id: '1', method: 'GET'}]}, /needs an id, a method and a url/],
+        [{requests: [get('1'), get('1')]}, /Request id '1' is not unique/],
+        [{requests: [get('1', {method: 'POST', body: {}})]}, /Content-Type header must be specified/],
+        [{requests: [get('1', {dependsOn: ['9']})]}, /depends on unknown request '9'/],
+        [{requests: [get('1', {dependsOn: ['2']}), get('2', {dependsOn: ['1']})]}, /contains a cycle/],
+      ]
+      for (const [body, message] of cases) {
+        const error = await graphFailure(() => graph.api('/$batch').post(body))
+        assert.equal(error.statusCode, 400, JSON.stringify(body))
+        assert.equal(error.code, 'BadRequest')
+        assert.match(error.message, message)
+      }
+    })
+
+    it('answers items with absolute, beta or nested $batch URLs with their own 400', async () => {
+      const requests = ['https://graph.microsoft.com/v1.0/me', '/beta/users', '/$batch'].map((url, i) => ({
+        id: String(i + 1),
+        method: 'GET',
+        url,
+      }))
+      const answer = (await graph.api('/$batch').post({requests})) as {responses: BatchAnswer[]}
+      assert.deepEqual(
+        answer.responses.map((r) => [r.id, r.status, r.body?.error?.code]),
+        [
+          ['1', 400, 'BadRequest'],
+          ['2', 400, 'BadRequest'],
+          ['3', 400, 'BadRequest'],
+        ],
+      )
+    })
   })
 
-  it('answers the 5th concurrent request to one mailbox with 429 ApplicationThrottled and Retry-After', async () => {
-    // Slow this mailbox down so four requests are still in flight when the fifth arrives.
-    await ms.control('PUT', '/_sandbox/faults', {latency: {minMs: 400, maxMs: 400}, mailboxes: [user]})
-    const calls = Array.from({length: 5}, () =>
-      graph
-        .api(`/users/${user}/mailboxSettings`)
-        .middlewareOptions(noRetry())
-        .get()
-        .then(
-          () => 'ok',
-          (error: unknown) => error,
-        ),
-    )
-    const results = await Promise.all(calls)
-    assert.equal(results.filter((r) => r === 'ok').length, 4)
-    const throttled = results.find((r) => r !== 'ok') as {
-      statusCode: number
-      code: string
-      message: string
-      headers?: Headers
+  it('answers the 5th concurrent request to one mailbox with 429 ApplicationThrottled and Retry-After: 1', async () => {
+    // Hold the mailbox so the first four requests keep their slots until released: no timing involved.
+    assert.equal((await ms.control('POST', '/_sandbox/microsoft/limits/hold', {mailbox: user})).status, 200)
+    const get = () => graph.api(`/users/${user}/mailboxSettings`).middlewareOptions(noRetry()).get()
+    const held = Array.from({length: 4}, get)
+    try {
+      await inFlightReaches(user, 4)
+      const throttled = await graphFailure(get)
+      assert.equal(throttled.statusCode, 429)
+      assert.equal(throttled.code, 'ApplicationThrottled')
+      assert.equal(throttled.message, 'Application is over its MailboxConcurrency limit.')
+      assert.equal(throttled.headers?.get('retry-after'), '1')
+      // Other mailboxes are not affected.
+      assert.ok(await graph.api(`/users/${other}/mailboxSettings`).middlewareOptions(noRetry()).get())
+    } finally {
+      await ms.control('POST', '/_sandbox/microsoft/limits/release', {mailbox: user})
     }
-    assert.equal(throttled.statusCode, 429)
-    assert.equal(throttled.code, 'ApplicationThrottled')
-    assert.equal(throttled.message, 'Application is over its MailboxConcurrency limit.')
-    assert.ok(Number(throttled.headers?.get('retry-after')) >= 1)
-    // Other mailboxes are not affected.
-    assert.ok(await graph.api(`/users/${other}/mailboxSettings`).middlewareOptions(noRetry()).get())
+    assert.equal((await Promise.all(held)).length, 4)
+    await inFlightReaches(user, 0)
+    assert.ok(await get(), 'a released mailbox serves requests again')
   })
 
   it('answers injected faults in Graph’s error shape (503 with Retry-After)', async () => {
@@ -120,28 +161,36 @@ describe('sandbox microsoft: $batch and Outlook limits through the Graph client 
     assert.ok(Number(error.headers?.get('retry-after')) >= 1)
   })
 
-  describe('10,000 requests per 10 minutes per mailbox (window and budget scaled by 0.002: 20 per 1.2 s)', () => {
+  describe('10,000 requests per 10 minutes per mailbox (window and budget scaled by 0.01: 100 per 6 s)', () => {
     let scaled: MicrosoftSandbox
     before(async () => {
-      scaled = await startMicrosoftSandbox({quotaWindowScale: 0.002})
+      scaled = await startMicrosoftSandbox({users: 2, events: 1, rooms: 0, quotaWindowScale: 0.01})
     })
     after(async () => scaled.stop())
 
-    it('answers the request over budget with 429 and Retry-After, per mailbox, and recovers after the window', async () => {
+    it('answers the request over budget with 429 MailboxRequestRate and a Retry-After within the window, per mailbox', async () => {
       const scaledGraph = scaled.clients().graph
       const [first, second] = scaled.users
+      // Five batches of 20 spend the budget of 100 in five HTTP requests, far inside the 6 s window.
+      for (let round = 0; round < 5; round++) {
+        const requests = Array.from({length: 20}, (_, i) => ({id: String(i), method: 'GET', url: `/users/${first}/mailboxSettings`}))
+        const answer = (await scaledGraph.api('/$batch').post({requests})) as {responses: BatchAnswer[]}
+        assert.deepEqual(
+          answer.responses.map((r) => r.status),
+          Array.from({length: 20}, () => 200),
+        )
+      }
       const get = (mailbox: string | undefined) =>
         scaledGraph.api(`/users/${mailbox}/mailboxSettings`).middlewareOptions(noRetry()).get()
-      const started = Date.now()
-      for (let i = 0; i < 20; i++) await get(first)
       const error = await graphFailure(() => get(first))
-      assert.ok(Date.now() - started < 1200, 'the twenty requests fit in one window on this machine')
       assert.equal(error.statusCode, 429)
       assert.equal(error.code, 'ApplicationThrottled')
-      assert.ok(Number(error.headers?.get('retry-after')) >= 1)
-      assert.ok(await get(second))
-      await new Promise((resolve) => setTimeout(resolve, 1250))
-      assert.ok(await get(first))
+      assert.equal(error.message, 'Application is over its MailboxRequestRate limit.')
+      const retryAfter = Number(error.headers?.get('retry-after'))
+      assert.ok(retryAfter >= 1 && retryAfter <= 6, `Retry-After ${retryAfter} is within the 6 s window`)
+      assert.ok(await get(second), 'another mailbox has its own budget')
+      await scaled.control('POST', '/_sandbox/microsoft/limits/reset')
+      assert.ok(await get(first), 'a reset budget serves the mailbox again')
     })
   })
 })

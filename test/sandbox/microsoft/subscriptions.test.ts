@@ -44,6 +44,18 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
       ...overrides,
     }) as Promise<GraphSubscription>
 
+  const createEvent = (subject: string) =>
+    ms.control('POST', `/_sandbox/microsoft/mailboxes/${user}/events`, {
+      subject,
+      start: {dateTime: '2030-03-01T10:00:00', timeZone: 'UTC'},
+      end: {dateTime: '2030-03-01T11:00:00', timeZone: 'UTC'},
+    }) as Promise<{status: number; body: {id: string}}>
+
+  /** Waits until every notification the emulator has posted so far was delivered. */
+  const flushNotifications = async () => {
+    assert.equal((await ms.control('POST', '/_sandbox/microsoft/notifications/flush')).status, 200)
+  }
+
   const postsTo = (path: string) =>
     receiver.received.filter((p) => p.url.startsWith(path)).map((p) => JSON.parse(p.body) as NotificationBody)
 
@@ -91,18 +103,12 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
 
   it('drops notifications at the configured fault rate (and only then)', async () => {
     const subscription = await subscribe({changeType: 'created'})
-    const create = (subject: string) =>
-      ms.control('POST', `/_sandbox/microsoft/mailboxes/${user}/events`, {
-        subject,
-        start: {dateTime: '2030-03-01T10:00:00', timeZone: 'UTC'},
-        end: {dateTime: '2030-03-01T11:00:00', timeZone: 'UTC'},
-      }) as Promise<{body: {id: string}}>
     const seen = receiver.received.length
     await ms.control('PUT', '/_sandbox/faults', {dropNotificationRate: 1, providers: ['microsoft']})
-    await create('Dropped')
+    await createEvent('Dropped')
     await ms.control('PUT', '/_sandbox/faults', {})
-    const delivered = await create('Delivered')
-    await receiver.waitFor(seen + 1)
+    const delivered = await createEvent('Delivered')
+    await flushNotifications()
     const ids = receiver.received
       .slice(seen)
       .map((p) => (JSON.parse(p.body) as NotificationBody).value[0]?.resourceData)
@@ -122,14 +128,16 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     await graph.api(`/subscriptions/${subscription.id}`).delete()
     const error = await graphFailure(() => graph.api(`/subscriptions/${subscription.id}`).get())
     assert.equal(error.statusCode, 404)
+    // A sentinel subscription proves the change was notified; flushing waits for every delivery.
+    const sentinel = await subscribe({changeType: 'created', notificationUrl: `${receiver.origin}/graph/sentinel`})
     const seen = receiver.received.length
-    await ms.control('POST', `/_sandbox/microsoft/mailboxes/${user}/events`, {
-      subject: 'After delete',
-      start: {dateTime: '2030-02-01T10:00:00', timeZone: 'UTC'},
-      end: {dateTime: '2030-02-01T11:00:00', timeZone: 'UTC'},
-    })
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    assert.equal(receiver.received.length, seen)
+    await createEvent('After delete')
+    await flushNotifications()
+    assert.deepEqual(
+      receiver.received.slice(seen).map((p) => [p.url, (JSON.parse(p.body) as NotificationBody).value[0]?.subscriptionId]),
+      [['/graph/sentinel', sentinel.id]],
+    )
+    await graph.api(`/subscriptions/${sentinel.id}`).delete()
   })
 
   it('sends reauthorizationRequired and missed lifecycle notifications, and subscriptionRemoved when it expires', async () => {
@@ -188,5 +196,150 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     const error = await graphFailure(() => subscribe({notificationUrl: 'http://127.0.0.1:8080/notify'}))
     assert.equal(error.statusCode, 400)
     assert.equal(error.code, 'ValidationError')
+  })
+
+  describe('creation and renewal rules', () => {
+    const refused = async (call: () => Promise<unknown>, code: string, message?: RegExp) => {
+      const error = await graphFailure(call)
+      assert.equal(error.statusCode, 400)
+      assert.equal(error.code, code)
+      if (message) assert.match(error.message, message)
+    }
+
+    it('refuses resources other than a user’s events with 400 InvalidRequest', async () => {
+      for (const resource of [`/users/${user}/messages`, '/me/events', `/users/${user}/calendars`]) {
+        await refused(() => subscribe({resource}), 'InvalidRequest', /is not supported for change notifications/)
+      }
+    })
+
+    it('refuses a changeType outside created, updated, deleted with 400 InvalidRequest', async () => {
+      for (const changeType of ['moved', '', 'created,renamed']) {
+        await refused(() => subscribe({changeType}), 'InvalidRequest', /Invalid changeType/)
+      }
+    })
+
+    it('accepts a clientState of 128 characters and refuses 129', async () => {
+      const longest = await subscribe({clientState: 'x'.repeat(128)})
+      assert.equal(longest.clientState.length, 128)
+      await graph.api(`/subscriptions/${longest.id}`).delete()
+      await refused(() => subscribe({clientState: 'x'.repeat(129)}), 'InvalidRequest', /128 characters/)
+    })
+
+    it('refuses a missing or past expiration with 400 ExtensionError, and accepts just under 4,230 minutes', async () => {
+      await refused(() => subscribe({expirationDateTime: undefined}), 'ExtensionError', /required/)
+      await refused(() => subscribe({expirationDateTime: isoIn(-1)}), 'ExtensionError', /must be in the future/)
+      const longest = await subscribe({expirationDateTime: isoIn(4229 / 60)})
+      await graph.api(`/subscriptions/${longest.id}`).delete()
+    })
+
+    it('refuses a plain-http lifecycleNotificationUrl with 400 ValidationError', async () => {
+      await refused(() => subscribe({lifecycleNotificationUrl: 'http://127.0.0.1:8080/lifecycle'}), 'ValidationError')
+    })
+
+    it('refuses an endpoint that echoes the token with a non-text/plain content type', async () => {
+      const sloppy = await startReceiver(ms.leaf, 'json')
+      try {
+        await refused(
+          () => subscribe({notificationUrl: `${sloppy.origin}/notify`, lifecycleNotificationUrl: undefined}),
+          'ValidationError',
+          /Subscription validation request failed/,
+        )
+        assert.equal(sloppy.handshakes.length, 1)
+      } finally {
+        await sloppy.close()
+      }
+    })
+
+    it('refuses a subscription without a calendar role (403) or on an unknown mailbox (404)', async () => {
+      const settingsOnly = ms.graphWithToken(await ms.mintToken({roles: ['MailboxSettings.ReadWrite']}))
+      const denied = await graphFailure(() =>
+        settingsOnly.api('/subscriptions').post({
+          changeType: 'created',
+          notificationUrl: `${receiver.origin}/graph/notify`,
+          resource: `/users/${user}/events`,
+          expirationDateTime: isoIn(1),
+        }),
+      )
+      assert.equal(denied.statusCode, 403)
+      assert.equal(denied.code, 'ErrorAccessDenied')
+      const unknown = await graphFailure(() => subscribe({resource: '/users/nobody@nowhere.test/events'}))
+      assert.equal(unknown.statusCode, 404)
+      assert.equal(unknown.code, 'ErrorInvalidUser')
+    })
+
+    it('renews only expirationDateTime and notificationUrl, with the same rules as at creation', async () => {
+      const subscription = await subscribe({changeType: 'created'})
+      const path = `/subscriptions/${subscription.id}`
+      await refused(
+        () => graph.api(path).patch({expirationDateTime: isoIn(2), lifecycleNotificationUrl: `${receiver.origin}/x`}),
+        'InvalidRequest',
+        /not 'lifecycleNotificationUrl'/,
+      )
+      await refused(() => graph.api(path).patch({expirationDateTime: isoIn(4231 / 60)}), 'ExtensionError')
+      await refused(
+        () => graph.api(path).patch({expirationDateTime: isoIn(2), notificationUrl: 'http://127.0.0.1:8080/n'}),
+        'ValidationError',
+      )
+      const handshakes = receiver.handshakes.length
+      const moved = (await graph
+        .api(path)
+        .patch({expirationDateTime: isoIn(2), notificationUrl: `${receiver.origin}/graph/moved`})) as {
+        notificationUrl: string
+      }
+      assert.equal(moved.notificationUrl, `${receiver.origin}/graph/moved`)
+      assert.equal(receiver.handshakes.length, handshakes + 1, 'the new URL passed the handshake')
+      const seen = receiver.received.length
+      await createEvent('Notified at the new URL')
+      await receiver.waitFor(seen + 1)
+      assert.equal(receiver.received[seen]?.url, '/graph/moved')
+      await graph.api(path).delete()
+    })
+
+    it('hides another application’s subscriptions (404, not listed)', async () => {
+      const mine = await subscribe({changeType: 'created'})
+      const stranger = ms.graphWithToken(await ms.mintToken({appId: '22222222-3333-4444-8555-666666666666'}))
+      const error = await graphFailure(() => stranger.api(`/subscriptions/${mine.id}`).get())
+      assert.equal(error.statusCode, 404)
+      assert.equal(error.code, 'ResourceNotFound')
+      await graphFailure(() => stranger.api(`/subscriptions/${mine.id}`).delete())
+      const listed = (await stranger.api('/subscriptions').get()) as {value: GraphSubscription[]}
+      assert.deepEqual(listed.value, [])
+      assert.ok(await graph.api(`/subscriptions/${mine.id}`).get(), 'the owner still has it')
+      await graph.api(`/subscriptions/${mine.id}`).delete()
+    })
+
+    it('removes a subscription once its expiration has passed, with a subscriptionRemoved lifecycle notification', async () => {
+      const subscription = await subscribe({changeType: 'created', expirationDateTime: isoIn(1)})
+      const expireAsOf = async (hours: number) =>
+        ((await ms.control('POST', '/_sandbox/microsoft/subscriptions/expire', {mailbox: user, asOf: isoIn(hours)}))
+          .body as {removed: number}).removed
+      assert.equal(await expireAsOf(0.5), 0, 'not due half an hour before it expires')
+      assert.ok(await graph.api(`/subscriptions/${subscription.id}`).get())
+      assert.equal(await expireAsOf(1.01), 1)
+      const removed = await receiver.waitForPost(
+        (post) => post.url === '/graph/lifecycle' && post.body.includes(subscription.id),
+      )
+      assert.equal((JSON.parse(removed.body) as NotificationBody).value[0]?.lifecycleEvent, 'subscriptionRemoved')
+      const error = await graphFailure(() => graph.api(`/subscriptions/${subscription.id}`).get())
+      assert.equal(error.statusCode, 404)
+    })
+  })
+
+  describe('control API refusals (Graph error shape)', () => {
+    it('answers lifecycle requests for unknown subscriptions, unknown events or without a lifecycle URL', async () => {
+      const unknown = await ms.control('POST', '/_sandbox/microsoft/subscriptions/nope/lifecycle', {event: 'missed'})
+      assert.equal(unknown.status, 404)
+      assert.equal((unknown.body as {error: {code: string}}).error.code, 'ResourceNotFound')
+      const bare = await subscribe({lifecycleNotificationUrl: undefined})
+      const lifecycle = `/_sandbox/microsoft/subscriptions/${bare.id}/lifecycle`
+      const badEvent = await ms.control('POST', lifecycle, {event: 'exploded'})
+      assert.equal(badEvent.status, 400)
+      assert.equal((badEvent.body as {error: {code: string}}).error.code, 'BadRequest')
+      const noUrl = await ms.control('POST', lifecycle, {event: 'subscriptionRemoved'})
+      assert.equal(noUrl.status, 409)
+      assert.match((noUrl.body as {error: {message: string}}).error.message, /no lifecycleNotificationUrl/)
+      assert.ok(await graph.api(`/subscriptions/${bare.id}`).get(), 'a refused removal removes nothing')
+      await graph.api(`/subscriptions/${bare.id}`).delete()
+    })
   })
 })
