@@ -83,9 +83,11 @@ export function registerEventRoutes(
     }
   }
 
+  /** $filter and $orderby are valid in Graph but not evaluated here: 501 rather than wrong data. */
   const rejectFilter = (request: UserRequest, reply: FastifyReply): boolean => {
-    if (request.query.$filter === undefined) return false
-    sendGraphError(request, reply, 501, 'NotImplemented', 'The sandbox does not evaluate $filter on events.')
+    const option = (['$filter', '$orderby'] as const).find((name) => request.query[name] !== undefined)
+    if (option === undefined) return false
+    sendGraphError(request, reply, 501, 'NotImplemented', `The sandbox does not evaluate ${option} on events.`)
     return true
   }
 

@@ -36,7 +36,10 @@ export function recurrenceProblem(value: unknown): string | 'unsupported' | unde
   if (typeof range.startDate !== 'string' || !DATE.test(range.startDate)) {
     return 'recurrence.range.startDate must be a date (yyyy-MM-dd).'
   }
-  if (range.type === 'numbered' && !(Number.isInteger(range.numberOfOccurrences) && Number(range.numberOfOccurrences) > 0)) {
+  if (
+    range.type === 'numbered' &&
+    !(Number.isInteger(range.numberOfOccurrences) && Number(range.numberOfOccurrences) > 0)
+  ) {
     return 'A numbered range needs numberOfOccurrences of at least 1.'
   }
   if (range.type === 'endDate') {

@@ -16,7 +16,14 @@ describe('sandbox microsoft: control API refusals in Graph’s error shape', () 
   })
   after(async () => ms.stop())
 
-  const refused = async (method: string, path: string, body: unknown, status: number, code: string, message: RegExp) => {
+  const refused = async (
+    method: string,
+    path: string,
+    body: unknown,
+    status: number,
+    code: string,
+    message: RegExp,
+  ) => {
     const answer = await ms.control(method, `/_sandbox/microsoft/${path}`, body)
     assert.equal(answer.status, status, `${method} ${path}: ${JSON.stringify(answer.body)}`)
     const {error} = answer.body as GraphErrorBody
@@ -27,14 +34,35 @@ describe('sandbox microsoft: control API refusals in Graph’s error shape', () 
 
   it('refuses unknown mailboxes and items with 404', async () => {
     await refused('GET', 'mailboxes/nobody@nowhere.test/events', undefined, 404, 'ErrorInvalidUser', /nobody@nowhere/)
-    await refused('PATCH', `mailboxes/${user}/events/AAMk-missing`, {subject: 'x'}, 404, 'ErrorItemNotFound', /AAMk-missing/)
-    await refused('DELETE', `mailboxes/${user}/events/AAMk-missing`, undefined, 404, 'ErrorItemNotFound', /AAMk-missing/)
+    await refused(
+      'PATCH',
+      `mailboxes/${user}/events/AAMk-missing`,
+      {subject: 'x'},
+      404,
+      'ErrorItemNotFound',
+      /AAMk-missing/,
+    )
+    await refused(
+      'DELETE',
+      `mailboxes/${user}/events/AAMk-missing`,
+      undefined,
+      404,
+      'ErrorItemNotFound',
+      /AAMk-missing/,
+    )
   })
 
   it('refuses end-user edits Graph would refuse, with Graph’s code', async () => {
     const start = {dateTime: '2030-01-01T10:00:00', timeZone: 'UTC'}
     const end = {dateTime: '2030-01-01T09:00:00', timeZone: 'UTC'}
-    await refused('POST', `mailboxes/${user}/events`, {start, end}, 400, 'ErrorPropertyValidationFailure', /failed validation/)
+    await refused(
+      'POST',
+      `mailboxes/${user}/events`,
+      {start, end},
+      400,
+      'ErrorPropertyValidationFailure',
+      /failed validation/,
+    )
     await refused('PUT', `mailboxes/${user}/automatic-replies`, {status: 'maybe'}, 400, 'RequestBodyRead', /'maybe'/)
   })
 

@@ -156,7 +156,13 @@ describe('sandbox microsoft: calendarView/delta through the Graph client 3', () 
   })
 
   it('rejects $top, $filter, $orderby, $expand and $search on delta with 400 ErrorInvalidUrlQuery', async () => {
-    for (const option of ['$top=5', "$filter=subject eq 'x'", '$orderby=start/dateTime', '$expand=attachments', '$search="x"']) {
+    for (const option of [
+      '$top=5',
+      "$filter=subject eq 'x'",
+      '$orderby=start/dateTime',
+      '$expand=attachments',
+      '$search="x"',
+    ]) {
       const url = `/users/${user}/calendarView/delta?startDateTime=${window.startDateTime}&endDateTime=${window.endDateTime}&${option}`
       const error = await graphFailure(() => graph.api(url).get())
       assert.equal(error.statusCode, 400, option)

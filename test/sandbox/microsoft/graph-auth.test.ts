@@ -19,11 +19,14 @@ describe('sandbox microsoft: Graph token validation and application permissions'
   before(async () => {
     ms = await startMicrosoftSandbox({users: 2, events: 2, rooms: 0})
     user = ms.users[0] ?? ''
-    const created = (await ms.clients().graph.api(`/users/${user}/events`).post({
-      subject: 'Permission probe',
-      start: wallClock(24),
-      end: wallClock(25),
-    })) as {id: string}
+    const created = (await ms
+      .clients()
+      .graph.api(`/users/${user}/events`)
+      .post({
+        subject: 'Permission probe',
+        start: wallClock(24),
+        end: wallClock(25),
+      })) as {id: string}
     eventId = created.id
   })
   after(async () => ms.stop())
@@ -75,9 +78,7 @@ describe('sandbox microsoft: Graph token validation and application permissions'
     })
 
     it('refuses a token that is not a JWT', async () => {
-      const error = await graphFailure(() =>
-        ms.graphWithToken('not-a-jwt').api(`/users/${user}/calendar/events`).get(),
-      )
+      const error = await graphFailure(() => ms.graphWithToken('not-a-jwt').api(`/users/${user}/calendar/events`).get())
       assertUnauthorized(error, 'IDX14100: JWT is not well formed, there are no dots (.).')
     })
 

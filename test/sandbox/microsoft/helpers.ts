@@ -164,7 +164,7 @@ export async function startReceiver(
   /** Resolves with the first recorded request `matches` accepts (waiting for new ones); rejects after `timeoutMs`. */
   async function waitForPost(matches: (post: ReceivedRequest) => boolean, timeoutMs = 5000): Promise<ReceivedRequest> {
     const deadline = Date.now() + timeoutMs
-    for (let checked = 0; ; ) {
+    for (let checked = 0; ;) {
       const found = receiver.received.slice(checked).find(matches)
       if (found) return found
       checked = receiver.received.length

@@ -193,9 +193,13 @@ describe('sandbox microsoft: Graph input rules (events, mailboxSettings, query o
       }
     })
 
-    it('answers $filter with 501 NotImplemented instead of unfiltered data', async () => {
-      const error = await graphFailure(() => graph.api(events()).filter("subject eq 'x'").get())
-      assertRefused(error, 501, 'NotImplemented')
+    it('answers $filter and $orderby with 501 NotImplemented instead of unfiltered or unordered data', async () => {
+      assertRefused(await graphFailure(() => graph.api(events()).filter("subject eq 'x'").get()), 501, 'NotImplemented')
+      const window = {startDateTime: '2030-01-01T00:00:00Z', endDateTime: '2030-12-31T00:00:00Z'}
+      const ordered = await graphFailure(() =>
+        graph.api(`/users/${user}/calendarView`).query(window).orderby('start/dateTime').get(),
+      )
+      assertRefused(ordered, 501, 'NotImplemented', 'The sandbox does not evaluate $orderby on events.')
     })
 
     it('refuses $select of a property the event type does not have', async () => {

@@ -173,7 +173,11 @@ describe('sandbox microsoft: $batch and Outlook limits through the Graph client 
       const [first, second] = scaled.users
       // Five batches of 20 spend the budget of 100 in five HTTP requests, far inside the 6 s window.
       for (let round = 0; round < 5; round++) {
-        const requests = Array.from({length: 20}, (_, i) => ({id: String(i), method: 'GET', url: `/users/${first}/mailboxSettings`}))
+        const requests = Array.from({length: 20}, (_, i) => ({
+          id: String(i),
+          method: 'GET',
+          url: `/users/${first}/mailboxSettings`,
+        }))
         const answer = (await scaledGraph.api('/$batch').post({requests})) as {responses: BatchAnswer[]}
         assert.deepEqual(
           answer.responses.map((r) => r.status),

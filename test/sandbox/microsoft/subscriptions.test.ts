@@ -2,6 +2,12 @@ import assert from 'node:assert/strict'
 
 import type {Client} from '@microsoft/microsoft-graph-client'
 
+import type {ServerResponse} from 'node:http'
+
+import type {Directory} from '../../../src/sandbox/microsoft/directory.js'
+import {SubscriptionHub, VALIDATION_TIMEOUT_MS} from '../../../src/sandbox/microsoft/subscriptions.js'
+import type {SandboxContext} from '../../../src/sandbox/types.js'
+import {startHttpsReceiver} from '../../helpers/https-receiver.js'
 import {graphFailure, isoIn, startMicrosoftSandbox, startReceiver, type MicrosoftSandbox} from './helpers.js'
 
 interface GraphSubscription {
@@ -134,7 +140,9 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     await createEvent('After delete')
     await flushNotifications()
     assert.deepEqual(
-      receiver.received.slice(seen).map((p) => [p.url, (JSON.parse(p.body) as NotificationBody).value[0]?.subscriptionId]),
+      receiver.received
+        .slice(seen)
+        .map((p) => [p.url, (JSON.parse(p.body) as NotificationBody).value[0]?.subscriptionId]),
       [['/graph/sentinel', sentinel.id]],
     )
     await graph.api(`/subscriptions/${sentinel.id}`).delete()
@@ -311,8 +319,10 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
     it('removes a subscription once its expiration has passed, with a subscriptionRemoved lifecycle notification', async () => {
       const subscription = await subscribe({changeType: 'created', expirationDateTime: isoIn(1)})
       const expireAsOf = async (hours: number) =>
-        ((await ms.control('POST', '/_sandbox/microsoft/subscriptions/expire', {mailbox: user, asOf: isoIn(hours)}))
-          .body as {removed: number}).removed
+        (
+          (await ms.control('POST', '/_sandbox/microsoft/subscriptions/expire', {mailbox: user, asOf: isoIn(hours)}))
+            .body as {removed: number}
+        ).removed
       assert.equal(await expireAsOf(0.5), 0, 'not due half an hour before it expires')
       assert.ok(await graph.api(`/subscriptions/${subscription.id}`).get())
       assert.equal(await expireAsOf(1.01), 1)
@@ -322,6 +332,29 @@ describe('sandbox microsoft: Graph subscriptions through the Graph client 3', ()
       assert.equal((JSON.parse(removed.body) as NotificationBody).value[0]?.lifecycleEvent, 'subscriptionRemoved')
       const error = await graphFailure(() => graph.api(`/subscriptions/${subscription.id}`).get())
       assert.equal(error.statusCode, 404)
+    })
+  })
+
+  describe('validation handshake deadline', () => {
+    it('is 10 s, and an endpoint that answers after the deadline fails validation', async () => {
+      assert.equal(VALIDATION_TIMEOUT_MS, 10_000)
+      const stalled: ServerResponse[] = []
+      const slow = await startHttpsReceiver(ms.leaf, {
+        intercept(_request, response) {
+          stalled.push(response)
+          return true
+        },
+      })
+      // The emulator's own hub with a 300 ms deadline; only its handshake client is used here. The endpoint
+      // holds every answer, so the deadline is what ends the handshake.
+      const hub = new SubscriptionHub({caPem: ms.sandbox.caPem} as SandboxContext, {} as Directory, 300)
+      try {
+        assert.equal(await hub.validate(`${slow.origin}/notify`), false)
+        assert.equal(stalled.length, 1, 'the endpoint was reached and never answered in time')
+      } finally {
+        await hub.close()
+        await slow.close()
+      }
     })
   })
 

@@ -152,12 +152,24 @@ describe('sandbox microsoft: token endpoint rules (client credentials, AADSTS er
 
     it('refuses a grant other than client_credentials with AADSTS70003', async () => {
       const answer = await withSecret({grant_type: 'password'})
-      assertAadsts(answer, 400, 'unsupported_grant_type', 70003, /The app requested an unsupported grant type 'password'/)
+      assertAadsts(
+        answer,
+        400,
+        'unsupported_grant_type',
+        70003,
+        /The app requested an unsupported grant type 'password'/,
+      )
     })
 
     it('refuses a .default scope of a resource the tenant does not have with AADSTS500011', async () => {
       const answer = await withSecret({scope: 'https://api.unknown.example/.default'})
-      assertAadsts(answer, 400, 'invalid_resource', 500011, /The resource principal named https:\/\/api\.unknown\.example/)
+      assertAadsts(
+        answer,
+        400,
+        'invalid_resource',
+        500011,
+        /The resource principal named https:\/\/api\.unknown\.example/,
+      )
     })
 
     it('refuses two resources at once with AADSTS1002012', async () => {
@@ -193,7 +205,10 @@ describe('sandbox microsoft: token endpoint rules (client credentials, AADSTS er
         assert.equal(response.headers.location, undefined)
         const body = JSON.parse(response.text) as AadstsBody
         assert.deepEqual(body.error_codes, [50011])
-        assert.match(body.error_description, /^AADSTS50011: The redirect URI '.*' specified in the request does not match/)
+        assert.match(
+          body.error_description,
+          /^AADSTS50011: The redirect URI '.*' specified in the request does not match/,
+        )
       }
     })
 
