@@ -77,7 +77,16 @@ export function registerAutodiscover(app: FastifyInstance, store: ExchangeStore,
   }
 
   const soap = async (request: {body: unknown; url: string}, reply: import('fastify').FastifyReply) => {
-    const env = child(parseXml(String(request.body ?? '')), 'Envelope')
+    let doc
+    try {
+      doc = parseXml(String(request.body ?? ''))
+    } catch (error) {
+      if (!(error instanceof XmlSyntaxError)) throw error
+      // WCF answers a message it cannot read with 400 and no SOAP body.
+      record(request.url, 400, 'GetUserSettings')
+      return reply.code(400).type('text/html').send('')
+    }
+    const env = child(doc, 'Envelope')
     const req = child(child(child(env, 'Body'), 'GetUserSettingsRequestMessage'), 'Request')
     const wanted = children(child(req, 'RequestedSettings'), 'Setting').map((s) => text(s) ?? '')
     const users = children(child(req, 'Users'), 'User').map((u) => (text(u, 'Mailbox') ?? '').trim().toLowerCase())

@@ -1,29 +1,41 @@
 /**
  * /_sandbox/exchange/ control routes: act as an end user (calendar items, out-of-office), read ground
  * truth, set impersonation rights and scope, throttling, streaming timings, and invalidate sync states.
+ * Registered under CONTROL_PREFIX in their own scope: every error, even a body that is not JSON or an
+ * unknown route, answers `{"error": {"code", "message"}}`.
  */
-import type {FastifyInstance, FastifyReply} from 'fastify'
+import type {FastifyError, FastifyInstance, FastifyReply} from 'fastify'
 
+import type {ConcurrencyGate} from './concurrency-gate.js'
+import {checkTimes, ControlInputError, readItemEdit, readOof} from './control-input.js'
 import type {ExAttendee, ExItem, ExMailbox} from './model.js'
-import type {ExchangePolicy} from './policy.js'
+import type {ExchangePolicy, ThrottlingPolicy} from './policy.js'
 import {ewsDate} from './render.js'
 import type {ExchangeStore} from './store.js'
 import type {StreamingHub} from './streaming-hub.js'
 
-const PREFIX = '/_sandbox/exchange'
+export const CONTROL_PREFIX = '/_sandbox/exchange'
 
-interface ItemBody {
-  subject?: string
-  location?: string
-  body?: string
-  bodyType?: 'HTML' | 'Text'
-  start?: string
-  end?: string
-  attendees?: string[]
+export interface ControlState {
+  store: ExchangeStore
+  policy: ExchangePolicy
+  hub: StreamingHub
+  gate: ConcurrencyGate
 }
+
+type MailboxParams = {Params: {mailbox: string}}
+type ItemParams = {Params: {mailbox: string; id: string}}
 
 function fail(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({error: {code, message}})
+}
+
+/** Fastify's own errors (a body that is not JSON, an unsupported type) and bugs, in the control API's shape. */
+function controlError(error: FastifyError, reply: FastifyReply): FastifyReply {
+  if (error instanceof ControlInputError) return fail(reply, 400, error.code, error.message)
+  const status = error.statusCode ?? 500
+  if (status >= 500) return fail(reply, 500, 'internal_error', `The Exchange sandbox failed: ${error.message}`)
+  return fail(reply, status, 'invalid_request', error.message)
 }
 
 function groundTruth(item: ExItem) {
@@ -56,129 +68,113 @@ function groundTruth(item: ExItem) {
   }
 }
 
-function parseTime(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  const ms = Date.parse(value)
-  return Number.isNaN(ms) ? Number.NaN : ms
+function isCount(value: unknown, min: number): value is number {
+  return Number.isInteger(value) && (value as number) >= min
 }
 
-export function registerControl(
-  app: FastifyInstance,
-  state: {store: ExchangeStore; policy: ExchangePolicy; hub: StreamingHub},
-): void {
-  const {store, policy, hub} = state
-  const mailboxOf = (params: unknown, reply: FastifyReply): ExMailbox | undefined => {
-    const mailbox = store.mailbox((params as {mailbox: string}).mailbox)
-    if (!mailbox) fail(reply, 404, 'mailbox_not_found', 'No such mailbox in the Exchange sandbox.')
+function newItem(mailbox: ExMailbox, edit: ReturnType<typeof readItemEdit>, start: number, end: number) {
+  return {
+    uid: `SANDBOX-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+    subject: edit.subject ?? '',
+    location: edit.location ?? '',
+    body: edit.body ?? '',
+    bodyType: edit.bodyType ?? 'HTML',
+    start,
+    end,
+    isAllDay: false,
+    isCancelled: false,
+    sensitivity: 'Normal',
+    freeBusy: 'Busy',
+    myResponse: 'Organizer',
+    organizer: {email: mailbox.email, name: mailbox.displayName},
+    required: (edit.attendees ?? []).map((email) => ({
+      email: email.toLowerCase(),
+      name: email,
+      response: 'NoResponseReceived',
+    })),
+    optional: [],
+    resources: [],
+  } as const satisfies Parameters<ExchangeStore['create']>[1]
+}
+
+export function registerControl(app: FastifyInstance, state: ControlState): void {
+  const {store, policy, hub, gate} = state
+  app.setErrorHandler((error: FastifyError, _request, reply) => controlError(error, reply))
+  app.setNotFoundHandler((request, reply) =>
+    fail(reply, 404, 'route_not_found', `The Exchange sandbox has no control route ${request.method} ${request.url}.`),
+  )
+
+  const mailboxOf = (mailboxAddress: string, reply: FastifyReply): ExMailbox | undefined => {
+    const mailbox = store.mailbox(mailboxAddress)
+    if (!mailbox) fail(reply, 404, 'mailbox_not_found', `No mailbox ${mailboxAddress} in the Exchange sandbox.`)
     return mailbox
   }
+  const itemOf = (mailbox: ExMailbox, id: string, reply: FastifyReply): ExItem | undefined => {
+    const item = mailbox.items.get(id)
+    if (!item) fail(reply, 404, 'item_not_found', `No item ${id} in ${mailbox.email}.`)
+    return item
+  }
 
-  app.get(`${PREFIX}/mailboxes/:mailbox/items`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
+  app.get<MailboxParams>('/mailboxes/:mailbox/items', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
     if (!mailbox) return reply
     return {mailbox: mailbox.email, items: [...mailbox.items.values()].map(groundTruth)}
   })
 
-  app.get(`${PREFIX}/mailboxes/:mailbox/items/:id`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
-    if (!mailbox) return reply
-    const item = mailbox.items.get((request.params as {id: string}).id)
-    return item ? groundTruth(item) : fail(reply, 404, 'item_not_found', 'No such item in this mailbox.')
+  app.get<ItemParams>('/mailboxes/:mailbox/items/:id', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
+    const item = mailbox && itemOf(mailbox, request.params.id, reply)
+    return item ? groundTruth(item) : reply
   })
 
-  app.post(`${PREFIX}/mailboxes/:mailbox/items`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
+  app.post<MailboxParams>('/mailboxes/:mailbox/items', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
     if (!mailbox) return reply
-    const inputs = (Array.isArray(request.body) ? request.body : [request.body]) as ItemBody[]
-    const created: ExItem[] = []
-    for (const input of inputs) {
-      const start = parseTime(input?.start)
-      const end = parseTime(input?.end)
-      if (start === undefined || end === undefined || Number.isNaN(start) || Number.isNaN(end) || end < start) {
-        return fail(reply, 400, 'invalid_item', 'start and end (ISO instants, end >= start) are required.')
-      }
-      created.push(
-        store.create(mailbox, {
-          uid: `SANDBOX-${Date.now().toString(36)}-${created.length}-${Math.random().toString(36).slice(2)}`,
-          subject: input.subject ?? '',
-          location: input.location ?? '',
-          body: input.body ?? '',
-          bodyType: input.bodyType ?? 'HTML',
-          start,
-          end,
-          isAllDay: false,
-          isCancelled: false,
-          sensitivity: 'Normal',
-          freeBusy: 'Busy',
-          myResponse: 'Organizer',
-          organizer: {email: mailbox.email, name: mailbox.displayName},
-          required: (input.attendees ?? []).map((email) => ({
-            email: email.toLowerCase(),
-            name: email,
-            response: 'NoResponseReceived',
-          })),
-          optional: [],
-          resources: [],
-        }),
-      )
-    }
+    // Every item is checked before any is created: a bad one in a batch creates none.
+    const edits = (Array.isArray(request.body) ? request.body : [request.body]).map((body: unknown) => {
+      const edit = readItemEdit(body, {create: true})
+      const {start = 0, end = 0} = edit
+      checkTimes(start, end)
+      return {edit, start, end}
+    })
+    const created = edits.map(({edit, start, end}) => store.create(mailbox, newItem(mailbox, edit, start, end)))
     return reply.code(201).send({items: created.map(groundTruth)})
   })
 
-  app.patch(`${PREFIX}/mailboxes/:mailbox/items/:id`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
-    if (!mailbox) return reply
-    const item = mailbox.items.get((request.params as {id: string}).id)
-    if (!item) return fail(reply, 404, 'item_not_found', 'No such item in this mailbox.')
-    const input = (request.body ?? {}) as ItemBody
-    const start = parseTime(input.start)
-    const end = parseTime(input.end)
-    if (Number.isNaN(start) || Number.isNaN(end))
-      return fail(reply, 400, 'invalid_item', 'start and end must be ISO instants.')
-    if (input.subject !== undefined) item.subject = input.subject
-    if (input.location !== undefined) item.location = input.location
-    if (input.body !== undefined) item.body = input.body
-    if (input.bodyType !== undefined) item.bodyType = input.bodyType
-    if (start !== undefined) item.start = start
-    if (end !== undefined) item.end = end
+  app.patch<ItemParams>('/mailboxes/:mailbox/items/:id', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
+    const item = mailbox && itemOf(mailbox, request.params.id, reply)
+    if (!mailbox || !item) return reply
+    const edit = readItemEdit(request.body ?? {}, {create: false})
+    if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
+    checkTimes(edit.start ?? item.start, edit.end ?? item.end)
+    if (edit.subject !== undefined) item.subject = edit.subject
+    if (edit.location !== undefined) item.location = edit.location
+    if (edit.body !== undefined) item.body = edit.body
+    if (edit.bodyType !== undefined) item.bodyType = edit.bodyType
+    if (edit.start !== undefined) item.start = edit.start
+    if (edit.end !== undefined) item.end = edit.end
     store.touch(mailbox, item)
     return groundTruth(item)
   })
 
-  app.delete(`${PREFIX}/mailboxes/:mailbox/items/:id`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
-    if (!mailbox) return reply
-    const item = mailbox.items.get((request.params as {id: string}).id)
-    if (!item) return fail(reply, 404, 'item_not_found', 'No such item in this mailbox.')
+  app.delete<ItemParams>('/mailboxes/:mailbox/items/:id', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
+    const item = mailbox && itemOf(mailbox, request.params.id, reply)
+    if (!mailbox || !item) return reply
     store.remove(mailbox, item)
     return reply.code(204).send()
   })
 
-  app.put(`${PREFIX}/mailboxes/:mailbox/oof`, async (request, reply) => {
-    const mailbox = mailboxOf(request.params, reply)
+  app.put<MailboxParams>('/mailboxes/:mailbox/oof', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
     if (!mailbox) return reply
-    const input = (request.body ?? {}) as {
-      state?: string
-      start?: string
-      end?: string
-      internalReply?: string
-      externalReply?: string
-    }
-    if (input.state !== 'Enabled' && input.state !== 'Disabled' && input.state !== 'Scheduled') {
-      return fail(reply, 400, 'invalid_oof', 'state must be Enabled, Disabled or Scheduled.')
-    }
-    mailbox.oof = {
-      state: input.state,
-      start: input.start,
-      end: input.end,
-      internalReply: input.internalReply ?? '',
-      externalReply: input.externalReply ?? input.internalReply ?? '',
-    }
+    mailbox.oof = readOof(request.body)
     return mailbox.oof
   })
 
-  app.get(`${PREFIX}/impersonation`, async () => policy.impersonation)
-  app.put(`${PREFIX}/impersonation`, async (request, reply) => {
+  app.get('/impersonation', async () => policy.impersonation)
+  app.put('/impersonation', async (request, reply) => {
     const input = (request.body ?? {}) as {enabled?: unknown; scope?: unknown}
     const scope = input.scope
     if (
@@ -194,44 +190,39 @@ export function registerControl(
     return policy.impersonation
   })
 
-  app.get(`${PREFIX}/throttling`, async () => policy.throttling)
-  app.put(`${PREFIX}/throttling`, async (request, reply) => {
-    const input = (request.body ?? {}) as {maxConcurrency?: unknown; backOffMs?: unknown}
-    const max = input.maxConcurrency ?? policy.throttling.maxConcurrency
-    const backOff = input.backOffMs ?? policy.throttling.backOffMs
-    if (!Number.isInteger(max) || (max as number) < 1 || !Number.isInteger(backOff) || (backOff as number) < 0) {
-      return fail(reply, 400, 'invalid_policy', 'maxConcurrency must be an integer >= 1 and backOffMs an integer >= 0.')
+  app.get('/throttling', async () => ({...policy.throttling, inFlight: gate.inFlight}))
+  app.put('/throttling', async (request, reply) => {
+    const input = (request.body ?? {}) as Partial<Record<keyof ThrottlingPolicy, unknown>>
+    const {maxConcurrency, maxStreamingConnections, backOffMs} = {...policy.throttling, ...input}
+    if (!isCount(maxConcurrency, 1) || !isCount(maxStreamingConnections, 1) || !isCount(backOffMs, 0)) {
+      return fail(
+        reply,
+        400,
+        'invalid_policy',
+        'maxConcurrency and maxStreamingConnections must be integers >= 1, backOffMs an integer >= 0.',
+      )
     }
-    policy.throttling = {maxConcurrency: max as number, backOffMs: backOff as number}
+    policy.throttling = {maxConcurrency, maxStreamingConnections, backOffMs}
     return policy.throttling
   })
 
-  app.get(`${PREFIX}/streaming`, async () => hub.settings)
-  app.put(`${PREFIX}/streaming`, async (request, reply) => {
+  app.get('/streaming', async () => ({...hub.settings, openConnections: hub.openConnections}))
+  app.put('/streaming', async (request, reply) => {
     const input = (request.body ?? {}) as {keepAliveMs?: unknown; minuteMs?: unknown}
-    const keepAlive = input.keepAliveMs ?? hub.settings.keepAliveMs
-    const minute = input.minuteMs ?? hub.settings.minuteMs
-    if (
-      !Number.isInteger(keepAlive) ||
-      (keepAlive as number) < 10 ||
-      !Number.isInteger(minute) ||
-      (minute as number) < 10
-    ) {
+    const {keepAliveMs, minuteMs} = {...hub.settings, ...input}
+    if (!isCount(keepAliveMs, 10) || !isCount(minuteMs, 10))
       return fail(reply, 400, 'invalid_settings', 'keepAliveMs and minuteMs must be integers >= 10.')
-    }
-    hub.settings.keepAliveMs = keepAlive as number
-    hub.settings.minuteMs = minute as number
+    Object.assign(hub.settings, {keepAliveMs, minuteMs})
     return hub.settings
   })
 
-  app.post(`${PREFIX}/sync-states/invalidate`, async (request) => {
-    const only = ((request.body ?? {}) as {mailbox?: string}).mailbox?.toLowerCase()
-    let count = 0
-    for (const mailbox of store.mailboxes.values()) {
-      if (only && mailbox.email !== only) continue
-      mailbox.syncGeneration += 1
-      count += 1
-    }
-    return {invalidated: count}
+  app.post('/sync-states/invalidate', async (request, reply) => {
+    const only = ((request.body ?? {}) as {mailbox?: unknown}).mailbox
+    if (only !== undefined && typeof only !== 'string')
+      return fail(reply, 400, 'invalid_request', 'mailbox must be an email address.')
+    const targets = only === undefined ? [...store.mailboxes.values()] : [mailboxOf(only, reply)]
+    if (targets.includes(undefined)) return reply
+    for (const mailbox of targets) if (mailbox) mailbox.syncGeneration += 1
+    return {invalidated: targets.length}
   })
 }

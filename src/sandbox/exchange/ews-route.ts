@@ -133,7 +133,14 @@ export function registerEwsRoutes(app: FastifyInstance, state: EwsRouteState): v
       checkVersion(header)
       mailbox = impersonatedMailbox(header, state)
       if (operation === 'GetStreamingEvents') state.releaseSlot(request)
-      const op: OperationContext = {store: state.store, hub: state.hub, impersonated: mailbox, request, reply}
+      const op: OperationContext = {
+        store: state.store,
+        hub: state.hub,
+        policy: state.policy,
+        impersonated: mailbox,
+        request,
+        reply,
+      }
       const result = await entry.handler(child(body, rootName) ?? {}, op)
       record(request, 200, operation, mailbox?.email)
       if (result === undefined) return reply

@@ -4,12 +4,13 @@
  */
 import {randomBytes} from 'node:crypto'
 
-import type {FastifyReply, FastifyRequest} from 'fastify'
+import type {FastifyError, FastifyReply, FastifyRequest} from 'fastify'
 
 import type {Emulator, ExchangeSandboxCredentials, SandboxContext, SeedData} from '../types.js'
 import {authenticate, type ServiceAccount} from './auth.js'
+import {ConcurrencyGate} from './concurrency-gate.js'
 import {registerAutodiscover} from './autodiscover.js'
-import {registerControl} from './control.js'
+import {CONTROL_PREFIX, registerControl} from './control.js'
 import {EWS_PATH, registerEwsRoutes, sendFault} from './ews-route.js'
 import {defaultPolicy} from './policy.js'
 import {EWS_ERRORS, EwsError} from './soap.js'
@@ -27,6 +28,15 @@ function serviceAccount(domain: string, password: string): ServiceAccount {
   }
 }
 
+function internalServerError(): EwsError {
+  return new EwsError(
+    'ErrorInternalServerError',
+    'An internal server error occurred. The operation failed.',
+    undefined,
+    true,
+  )
+}
+
 function isApiPath(url: string): boolean {
   const path = url.toLowerCase()
   return path.startsWith('/ews/') || path.startsWith('/autodiscover/')
@@ -40,13 +50,7 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
   store.onChange(hub.onChange)
   let domain = DEFAULT_DOMAIN
   let account = serviceAccount(domain, randomBytes(18).toString('base64url'))
-  let inFlight = 0
-  const holding = new WeakSet<FastifyRequest>()
-
-  const releaseSlot = (request: FastifyRequest) => {
-    if (!holding.delete(request)) return
-    inFlight -= 1
-  }
+  const gate = new ConcurrencyGate()
 
   return {
     provider: 'exchange',
@@ -73,8 +77,7 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
           return reply
         }
         if (!request.url.toLowerCase().startsWith('/ews/') || request.method !== 'POST') return
-        // EWSMaxConcurrency: requests of the service account open at once (slot freed when the response closes).
-        if (inFlight >= policy.throttling.maxConcurrency) {
+        if (!gate.tryAcquire(request, reply, policy.throttling.maxConcurrency)) {
           context.log.record({
             provider: 'exchange',
             method: request.method,
@@ -84,9 +87,6 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
           })
           return sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs))
         }
-        inFlight += 1
-        holding.add(request)
-        reply.raw.once('close', () => releaseSlot(request))
       })
 
       context.useFaults(app, 'exchange', (status, _request, reply) => {
@@ -94,21 +94,20 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
           sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs), status)
           return
         }
-        sendFault(
-          reply,
-          new EwsError(
-            'ErrorInternalServerError',
-            'An internal server error occurred. The operation failed.',
-            undefined,
-            true,
-          ),
-          status,
-        )
+        sendFault(reply, internalServerError(), status)
       })
 
-      registerEwsRoutes(app, {store, hub, policy, ctx: context, releaseSlot})
+      // Anything that escapes a handler (or Fastify's body parsing) answers the way IIS/WCF would, not in
+      // Fastify's JSON shape: a 4xx keeps its status, a bug is EWS's ErrorInternalServerError fault.
+      app.setErrorHandler((error: FastifyError, _request, reply) => {
+        const status = error.statusCode ?? 500
+        if (status < 500) return reply.code(status).type('text/html').send(`<html><body>${status}</body></html>`)
+        return sendFault(reply, internalServerError())
+      })
+
+      registerEwsRoutes(app, {store, hub, policy, ctx: context, releaseSlot: (request) => gate.release(request)})
       registerAutodiscover(app, store, context)
-      registerControl(app, {store, policy, hub})
+      await app.register(async (scope) => registerControl(scope, {store, policy, hub, gate}), {prefix: CONTROL_PREFIX})
     },
 
     seed(data: SeedData) {

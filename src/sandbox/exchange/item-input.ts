@@ -1,6 +1,6 @@
 /** Reads `t:CalendarItem` elements of CreateItem and SetItemField into store fields. */
 import {decodeId} from './ids.js'
-import type {ExAttendee, ExtendedValue, ExItem} from './model.js'
+import type {ExAttendee, ExMailbox, ExtendedValue, ExItem} from './model.js'
 import {expand} from './recurrence.js'
 import type {ItemView} from './render.js'
 import {extendedRef} from './shape.js'
@@ -75,28 +75,55 @@ export function readItem(node: XmlNode): ItemInput {
 /** The item or occurrence an ItemId / OccurrenceItemId names, in the mailbox being acted on. */
 export type ItemRefKind = 'ItemId' | 'OccurrenceItemId' | 'RecurringMasterItemId'
 
-export function resolveView(store: ExchangeStore, ref: XmlNode, kind: ItemRefKind): {view: ItemView; mailbox: string} {
-  let id = attr(ref, 'Id') ?? ''
-  let index: number | undefined
-  if (kind === 'RecurringMasterItemId') {
-    const found = store.find(attr(ref, 'OccurrenceId') ?? '')
-    if (!found) throw EWS_ERRORS.invalidIdMalformed()
-    if (!found.item.recurrence) throw EWS_ERRORS.itemNotFound()
-    return {view: {item: found.item}, mailbox: found.mailbox.email}
-  }
-  if (kind === 'OccurrenceItemId') {
-    id = attr(ref, 'RecurringMasterId') ?? ''
-    const instance = Number(attr(ref, 'InstanceIndex') ?? 'NaN')
-    if (!Number.isInteger(instance) || instance < 1) throw EWS_ERRORS.invalidIdMalformed()
-    index = instance - 1
-  }
+/** Checks that the caller may act on a mailbox (throws Exchange's answer when not) and returns it. */
+export type MailboxAccess = (mailbox: string) => ExMailbox
+
+/**
+ * A stored item by a well-formed item or occurrence id: malformed and missing ids answer differently, and
+ * the mailbox is checked before anything about the item is revealed.
+ */
+function findItem(
+  store: ExchangeStore,
+  id: string,
+  access: MailboxAccess,
+): {item: ExItem; mailbox: ExMailbox; index?: number} {
   const decoded = decodeId(id)
   if (!decoded || decoded.kind === 'folder') throw EWS_ERRORS.invalidIdMalformed()
-  if (decoded.kind === 'occurrence') index = decoded.index
+  const mailbox = access(decoded.mailbox)
   const found = store.find(id)
   if (!found) throw EWS_ERRORS.itemNotFound()
-  if (index === undefined) return {view: {item: found.item}, mailbox: found.mailbox.email}
-  const occurrence = expand(found.item).find((o) => o.index === index)
-  if (!occurrence) throw EWS_ERRORS.itemNotFound()
-  return {view: {item: found.item, occurrence}, mailbox: found.mailbox.email}
+  return {item: found.item, mailbox, index: decoded.kind === 'occurrence' ? decoded.index : undefined}
+}
+
+/** Occurrence `index` (0-based) of a master, with Exchange's answers for indexes it does not have. */
+function occurrenceOf(item: ExItem, index: number): ItemView {
+  const recurrence = item.recurrence
+  if (!recurrence) throw EWS_ERRORS.notARecurringMaster()
+  if (index >= recurrence.count) throw EWS_ERRORS.occurrenceOutOfRange()
+  const occurrence = expand(item).find((o) => o.index === index)
+  if (!occurrence) throw EWS_ERRORS.occurrenceDeleted()
+  return {item, occurrence}
+}
+
+export function resolveView(
+  store: ExchangeStore,
+  ref: XmlNode,
+  kind: ItemRefKind,
+  access: MailboxAccess,
+): {view: ItemView; mailbox: ExMailbox} {
+  if (kind === 'RecurringMasterItemId') {
+    const found = findItem(store, attr(ref, 'OccurrenceId') ?? '', access)
+    if (found.index === undefined) throw EWS_ERRORS.notAnOccurrence()
+    return {view: {item: found.item}, mailbox: found.mailbox}
+  }
+  if (kind === 'OccurrenceItemId') {
+    const instance = Number(attr(ref, 'InstanceIndex') ?? 'NaN')
+    if (!Number.isInteger(instance) || instance < 1) throw EWS_ERRORS.invalidIdMalformed()
+    const found = findItem(store, attr(ref, 'RecurringMasterId') ?? '', access)
+    if (found.index !== undefined) throw EWS_ERRORS.notARecurringMaster()
+    return {view: occurrenceOf(found.item, instance - 1), mailbox: found.mailbox}
+  }
+  const found = findItem(store, attr(ref, 'Id') ?? '', access)
+  if (found.index === undefined) return {view: {item: found.item}, mailbox: found.mailbox}
+  return {view: occurrenceOf(found.item, found.index), mailbox: found.mailbox}
 }

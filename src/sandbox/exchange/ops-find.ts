@@ -26,6 +26,13 @@ function parseDate(value: string | undefined, name: string): number {
   return ms
 }
 
+/** A CalendarView may span at most two (calendar) years. */
+function twoYearsAfter(ms: number): number {
+  const limit = new Date(ms)
+  limit.setUTCFullYear(limit.getUTCFullYear() + 2)
+  return limit.getTime()
+}
+
 /** Singles, occurrences and exceptions overlapping [start, end), by start time (masters never appear). */
 export function calendarView(mailbox: ExMailbox, start: number, end: number): ItemView[] {
   const views: ItemView[] = []
@@ -57,6 +64,7 @@ function findIn(body: XmlNode, op: OperationContext): string {
     const start = parseDate(attr(calendar, 'StartDate'), 'StartDate')
     const end = parseDate(attr(calendar, 'EndDate'), 'EndDate')
     if (end < start) throw EWS_ERRORS.endBeforeStart()
+    if (end > twoYearsAfter(start)) throw EWS_ERRORS.viewRangeTooBig()
     const max = positiveInt(attr(calendar, 'MaxEntriesReturned'), 'MaxEntriesReturned')
     const all = calendarView(mailbox, start, end)
     views = max === undefined ? all : all.slice(0, max)

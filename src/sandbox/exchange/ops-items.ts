@@ -27,13 +27,14 @@ export const getItem: OperationHandler = (body, op) => {
   const shape = parseShape(child(body, 'ItemShape'))
   const messages = itemRefs(child(body, 'ItemIds')).map(({ref, kind}) =>
     perItem('GetItem', '<m:Items/>', () => {
-      const {view, mailbox} = resolveView(op.store, ref, kind)
-      itemMailbox(op, mailbox)
+      const {view} = resolveView(op.store, ref, kind, (mailbox) => itemMailbox(op, mailbox))
       return successMessage('GetItem', `<m:Items>${renderCalendarItem(view, shape, {forFind: false})}</m:Items>`)
     }),
   )
   return responseMessages('GetItem', messages)
 }
+
+const HALF_HOUR_MS = 30 * 60_000
 
 type Change = {field: string; extended?: ReturnType<typeof extendedRef>; value?: ItemInput; remove: boolean}
 
@@ -126,6 +127,19 @@ function applyToOccurrence(view: ItemView, change: Change): void {
   item.recurrence.overrides.set(occurrence.index, o)
 }
 
+/** A working copy of an item: UpdateItem applies every change to it and saves only when all are valid. */
+function draftOf(item: ExItem): ExItem {
+  const recurrence = item.recurrence
+  return {
+    ...item,
+    extended: item.extended && new Map(item.extended),
+    recurrence: recurrence && {
+      ...recurrence,
+      overrides: new Map([...recurrence.overrides].map(([index, o]) => [index, {...o}])),
+    },
+  }
+}
+
 /** An organiser's update sent to attendees: their copies (same UID) follow, as Exchange's calendar processing does. */
 function propagate(store: ExchangeStore, item: ExItem): void {
   for (const copy of store.copiesOf(item)) {
@@ -153,16 +167,20 @@ export const updateItem: OperationHandler = (body, op) => {
     perItem('UpdateItem', '<m:Items/>', () => {
       const [target] = itemRefs(change)
       if (!target) throw EWS_ERRORS.invalidIdMalformed()
-      const {view, mailbox} = resolveView(op.store, target.ref, target.kind)
-      const owner = itemMailbox(op, mailbox)
+      const {view, mailbox: owner} = resolveView(op.store, target.ref, target.kind, (mailbox) =>
+        itemMailbox(op, mailbox),
+      )
       const given = attr(target.ref, 'ChangeKey')
       if (given !== undefined && given !== view.item.changeKey && resolution === 'NeverOverwrite') {
         throw EWS_ERRORS.irresolvableConflict()
       }
+      const draft = draftOf(view.item)
       for (const c of readChanges(child(change, 'Updates'))) {
-        if (view.occurrence) applyToOccurrence(view, c)
-        else applyToMaster(view.item, c)
+        if (view.occurrence) applyToOccurrence({item: draft, occurrence: view.occurrence}, c)
+        else applyToMaster(draft, c)
       }
+      if (draft.end < draft.start) throw EWS_ERRORS.endBeforeStart()
+      Object.assign(view.item, draft)
       op.store.touch(owner, view.item)
       if (sendMode !== 'SendToNone' && view.item.myResponse === 'Organizer' && !view.occurrence)
         propagate(op.store, view.item)
@@ -180,10 +198,10 @@ function newItem(
   mailbox: ExMailbox,
   store: ExchangeStore,
 ): Omit<ExItem, 'id' | 'version' | 'changeKey' | 'mailbox' | 'created' | 'modified' | 'createdSeq' | 'seq'> {
-  if (input.start === undefined || input.end === undefined) {
-    throw new EwsError('ErrorMissingInformation', 'Start and End are required for a calendar item.')
-  }
-  if (input.end < input.start) throw EWS_ERRORS.endBeforeStart()
+  // Exchange fills a missing Start with the current time rounded up to the half hour, a missing End with Start + 30 min.
+  const start = input.start ?? Math.ceil(Date.now() / HALF_HOUR_MS) * HALF_HOUR_MS
+  const end = input.end ?? start + HALF_HOUR_MS
+  if (end < start) throw EWS_ERRORS.endBeforeStart()
   const required = input.required ?? []
   const optional = input.optional ?? []
   const resources = input.resources ?? []
@@ -195,8 +213,8 @@ function newItem(
     location: input.location ?? '',
     body: input.body?.value ?? '',
     bodyType: input.body?.type ?? 'HTML',
-    start: input.start,
-    end: input.end,
+    start,
+    end,
     isAllDay: input.isAllDay ?? false,
     isCancelled: false,
     sensitivity: input.sensitivity ?? 'Normal',

@@ -47,7 +47,7 @@ export const unsubscribe: OperationHandler = (body, op) => {
   if (!subscription)
     return responseMessages('Unsubscribe', [errorMessage('Unsubscribe', EWS_ERRORS.subscriptionNotFound())])
   if (op.impersonated?.email !== subscription.mailbox)
-    return responseMessages('Unsubscribe', [errorMessage('Unsubscribe', EWS_ERRORS.accessDenied())])
+    return responseMessages('Unsubscribe', [errorMessage('Unsubscribe', EWS_ERRORS.subscriptionAccessDenied())])
   op.hub.unsubscribe(id)
   return responseMessages('Unsubscribe', [successMessage('Unsubscribe')])
 }
@@ -66,11 +66,14 @@ export const getStreamingEvents: OperationHandler = (body, op) => {
   const missing = ids.filter((id) => !op.hub.get(id))
   op.reply.hijack()
   const res = op.reply.raw
-  if (missing.length > 0) {
+  const refuse = (error: EwsError, subscriptionIds?: string[]) => {
     res.writeHead(200, {'content-type': 'text/xml; charset=utf-8'})
-    res.end(streamError('ErrorSubscriptionNotFound', EWS_ERRORS.subscriptionNotFound().message, missing))
+    res.end(streamError(error.code, error.message, subscriptionIds))
     return undefined
   }
+  if (missing.length > 0) return refuse(EWS_ERRORS.subscriptionNotFound(), missing)
+  if (op.hub.openConnections >= op.policy.throttling.maxStreamingConnections)
+    return refuse(EWS_ERRORS.exceededConnectionCount())
   op.hub.open(
     res,
     ids.flatMap((id) => op.hub.get(id) ?? []),

@@ -9,6 +9,8 @@ export interface ImpersonationPolicy {
 export interface ThrottlingPolicy {
   /** EWSMaxConcurrency for the service account (streaming connections use a separate budget). */
   maxConcurrency: number
+  /** Open GetStreamingEvents connections of the service account (Exchange's HangingConnectionLimit, 10). */
+  maxStreamingConnections: number
   /** BackOffMilliseconds written into ErrorServerBusy. */
   backOffMs: number
 }
@@ -19,5 +21,8 @@ export interface ExchangePolicy {
 }
 
 export function defaultPolicy(): ExchangePolicy {
-  return {impersonation: {enabled: true, scope: null}, throttling: {maxConcurrency: 10, backOffMs: 2000}}
+  return {
+    impersonation: {enabled: true, scope: null},
+    throttling: {maxConcurrency: 10, maxStreamingConnections: 10, backOffMs: 2000},
+  }
 }

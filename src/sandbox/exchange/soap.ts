@@ -126,6 +126,32 @@ export const EWS_ERRORS = {
   invalidSyncState: () =>
     new EwsError('ErrorInvalidSyncStateData', 'Synchronization state data is corrupt or otherwise invalid.'),
   subscriptionNotFound: () => new EwsError('ErrorSubscriptionNotFound', 'The specified subscription was not found.'),
+  subscriptionAccessDenied: () =>
+    new EwsError(
+      'ErrorSubscriptionAccessDenied',
+      'Access is denied. Only the subscription owner may access the subscription.',
+    ),
+  exceededConnectionCount: () =>
+    new EwsError(
+      'ErrorExceededConnectionCount',
+      'You have exceeded the available concurrent connections for your account.  Try again once your other requests have completed.',
+    ),
+  occurrenceOutOfRange: () =>
+    new EwsError('ErrorCalendarOccurrenceIndexIsOutOfRecurrenceRange', 'Occurrence index is out of recurrence range.'),
+  occurrenceDeleted: () =>
+    new EwsError(
+      'ErrorCalendarOccurrenceIsDeletedFromRecurrence',
+      'Occurrence with this index was previously deleted from the recurrence.',
+    ),
+  notAnOccurrence: () =>
+    new EwsError('ErrorCalendarCannotUseIdForOccurrenceId', 'The Id specified does not represent an occurrence.'),
+  notARecurringMaster: () =>
+    new EwsError(
+      'ErrorCalendarCannotUseIdForRecurringMasterId',
+      'The specified Id does not represent a recurring master item.',
+    ),
+  viewRangeTooBig: () =>
+    new EwsError('ErrorCalendarViewRangeTooBig', 'The specified view range exceeds the maximum range of two years.'),
   invalidPropertySet: (field: string) =>
     new EwsError('ErrorInvalidPropertySet', `The property ${field} cannot be set or deleted by this operation.`),
   endBeforeStart: () => new EwsError('ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate'),

@@ -73,11 +73,12 @@ export function streamStatus(status: 'OK' | 'Closed'): string {
   )
 }
 
-export function streamError(code: string, message: string, subscriptionIds: string[]): string {
+/** A GetStreamingEvents error that ends the connection; `subscriptionIds` are the ones at fault, if any. */
+export function streamError(code: string, message: string, subscriptionIds: string[] = []): string {
   const ids = subscriptionIds.map((id) => `<t:SubscriptionId>${escapeXml(id)}</t:SubscriptionId>`).join('')
   return streamEnvelope(
     `<m:GetStreamingEventsResponseMessage ResponseClass="Error"><m:MessageText>${escapeXml(message)}</m:MessageText><m:ResponseCode>${code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>` +
-      `<m:ErrorSubscriptionIds>${ids}</m:ErrorSubscriptionIds><m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
+      `${ids ? `<m:ErrorSubscriptionIds>${ids}</m:ErrorSubscriptionIds>` : ''}<m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
   )
 }
 
@@ -93,6 +94,11 @@ export class StreamingHub {
     const subscription: Subscription = {id, mailbox, eventTypes: new Set(eventTypes), queue: [], watermark: 0}
     this.subscriptions.set(id, subscription)
     return subscription
+  }
+
+  /** Hanging GetStreamingEvents connections open now. */
+  get openConnections(): number {
+    return this.connections.size
   }
 
   get(id: string): Subscription | undefined {

@@ -1,14 +1,22 @@
-/** Starts the sandbox with only the Exchange emulator and builds production EWS clients against it. */
+/**
+ * The Exchange emulator on the shared single-provider sandbox starter, production EWS clients against it,
+ * and one CA-trusting HTTP agent for the raw SOAP requests the SDK cannot send.
+ */
 import type {ExchangeService} from 'ews-javascript-api'
+import type {Agent} from 'undici'
 
 import {createExchangeService, type ExchangeAuth} from '../../../src/lib/providers/exchange/client.js'
-import {startSandbox, type RunningSandbox} from '../../../src/sandbox/host/start.js'
+import type {RunningSandbox} from '../../../src/sandbox/host/start.js'
 import type {ExchangeSandboxCredentials, SeedData} from '../../../src/sandbox/types.js'
+import {startProviderSandbox} from '../../helpers/provider-sandbox.js'
+import {trustingAgent} from '../../helpers/trusted-agent.js'
 
 export interface ExchangeHarness {
   sandbox: RunningSandbox
   creds: ExchangeSandboxCredentials
   seed: SeedData
+  /** Trusts the sandbox CA; for raw requests (closed by stop()). */
+  agent: Agent
   /** A production ExchangeService for the service account, impersonating `mailbox` when given. */
   service(
     auth: ExchangeAuth,
@@ -20,14 +28,14 @@ export interface ExchangeHarness {
 }
 
 export async function startExchange(): Promise<ExchangeHarness> {
-  const sandbox = await startSandbox({providers: ['exchange'], seed: 11, users: 6, events: 4, rooms: 2})
-  const creds = sandbox.credentials.exchange
-  const seed = sandbox.seedData.exchange
-  if (!creds || !seed) throw new Error('exchange emulator did not start')
+  const started = await startProviderSandbox('exchange', {seed: 11, users: 6, events: 4, rooms: 2})
+  const {sandbox, credentials: creds, seed} = started
+  const agent = trustingAgent(sandbox.caPem)
   return {
     sandbox,
     creds,
     seed,
+    agent,
     service: (auth, mailbox, overrides = {}) =>
       createExchangeService({
         ewsUrl: creds.ewsUrl,
@@ -39,13 +47,15 @@ export async function startExchange(): Promise<ExchangeHarness> {
         version: overrides.version,
       }),
     control: (method, path, body) => sandbox.control(method, path, body),
-    stop: () => sandbox.stop(),
+    async stop() {
+      await agent.close()
+      await started.stop()
+    },
   }
 }
 
-/** The first seeded user who organises a meeting, and that meeting's organiser copy. */
-export function organiserWithMeeting(seed: SeedData): string {
-  const meeting = seed.meetings.find((m) => !m.recurrence && m.organizer.endsWith(`@${seed.domain}`))
-  if (!meeting) throw new Error('seed has no single meeting')
-  return meeting.organizer
+/** Ground truth of one mailbox's calendar through the control API. */
+export async function itemsOf<T = {id: string; uid: string}>(h: ExchangeHarness, mailbox: string): Promise<T[]> {
+  const response = await h.control('GET', `/_sandbox/exchange/mailboxes/${mailbox}/items`)
+  return (response.body as {items: T[]}).items
 }

@@ -1,10 +1,10 @@
 /**
  * Hand-written SOAP requests for the shapes ews-javascript-api refuses to send (it validates
- * MaxChangesReturned and ConnectionTimeout itself, and always writes RequestServerVersion), and a reader
- * for the fault Exchange answers with.
+ * MaxChangesReturned and ConnectionTimeout itself, and always writes RequestServerVersion), and readers
+ * for the faults and response messages Exchange answers with.
  */
 import {XMLParser} from 'fast-xml-parser'
-import {Agent, request} from 'undici'
+import {request} from 'undici'
 
 import type {ExchangeHarness} from './harness.js'
 
@@ -22,31 +22,61 @@ export function soapEnvelope(options: {version?: string | null; impersonate?: st
 
 export interface RawAnswer {
   status: number
+  headers: Record<string, string | string[] | undefined>
   text: string
   /** Parsed body with namespace prefixes removed. */
   xml: Record<string, unknown>
 }
 
-export async function postSoap(h: ExchangeHarness, xml: string, password = h.creds.password): Promise<RawAnswer> {
-  const agent = new Agent({connect: {ca: h.sandbox.caPem}})
-  try {
-    const response = await request(h.creds.ewsUrl, {
-      method: 'POST',
-      dispatcher: agent,
-      headers: {
-        'content-type': 'text/xml; charset=utf-8',
-        authorization: `Basic ${Buffer.from(`${h.creds.username}:${password}`).toString('base64')}`,
-      },
-      body: xml,
-    })
-    const text = await response.body.text()
-    const parsed = text.startsWith('<')
-      ? (new XMLParser({removeNSPrefix: true, ignoreAttributes: false}).parse(text) as Record<string, unknown>)
-      : {}
-    return {status: response.statusCode, text, xml: parsed}
-  } finally {
-    await agent.close()
-  }
+export interface RawOptions {
+  password?: string
+  /** Replaces the Basic Authorization header (null sends none). */
+  authorization?: string | null
+  contentType?: string
+  url?: string
+}
+
+export function basicAuthorization(login: string, password: string): string {
+  return `Basic ${Buffer.from(`${login}:${password}`).toString('base64')}`
+}
+
+/** POSTs `body` to EWS (or `options.url`) as the service account with Basic auth. */
+export async function postSoap(h: ExchangeHarness, body: string, options: RawOptions = {}): Promise<RawAnswer> {
+  const authorization =
+    options.authorization === undefined
+      ? basicAuthorization(h.creds.username, options.password ?? h.creds.password)
+      : options.authorization
+  const response = await request(options.url ?? h.creds.ewsUrl, {
+    method: 'POST',
+    dispatcher: h.agent,
+    headers: {
+      'content-type': options.contentType ?? 'text/xml; charset=utf-8',
+      ...(authorization === null ? {} : {authorization}),
+    },
+    body,
+  })
+  const text = await response.body.text()
+  const xml = text.startsWith('<')
+    ? (new XMLParser({removeNSPrefix: true, ignoreAttributes: false}).parse(text) as Record<string, unknown>)
+    : {}
+  return {status: response.statusCode, headers: response.headers, text, xml}
+}
+
+/** One operation impersonating `mailbox`, e.g. `ews(h, user, '<m:GetFolder>...')`. */
+export function ews(h: ExchangeHarness, mailbox: string | undefined, operation: string): Promise<RawAnswer> {
+  return postSoap(h, soapEnvelope({impersonate: mailbox, body: operation}))
+}
+
+function textOf(value: unknown): string {
+  return typeof value === 'object' && value
+    ? String((value as Record<string, unknown>)['#text'] ?? '')
+    : String(value ?? '')
+}
+
+function dig(node: unknown, ...path: string[]): unknown {
+  let current = node
+  for (const key of path) current = (current as Record<string, unknown> | undefined)?.[key]
+  return current
 }
 
 /** faultcode / detail ResponseCode / MessageXml values of a SOAP fault answer. */
@@ -56,22 +86,31 @@ export function faultOf(answer: RawAnswer): {
   message: string
   values: Record<string, string>
 } {
-  const fault = ((answer.xml.Envelope as Record<string, unknown>)?.Body as Record<string, unknown>)?.Fault as Record<
-    string,
-    unknown
-  >
+  const fault = dig(answer.xml, 'Envelope', 'Body', 'Fault') as Record<string, unknown> | undefined
   const detail = (fault?.detail ?? {}) as Record<string, unknown>
   const messageXml = (detail.MessageXml ?? {}) as Record<string, unknown>
   const values: Record<string, string> = {}
   const list =
     messageXml.Value === undefined ? [] : Array.isArray(messageXml.Value) ? messageXml.Value : [messageXml.Value]
-  for (const v of list as Record<string, string>[]) values[v['@_Name'] ?? ''] = String(v['#text'] ?? '')
-  const text = (value: unknown) =>
-    typeof value === 'object' && value ? String((value as Record<string, unknown>)['#text'] ?? '') : String(value ?? '')
+  for (const v of list as Record<string, string>[]) values[v['@_Name'] ?? ''] = textOf(v)
   return {
-    faultcode: text(fault?.faultcode),
-    responseCode: text(detail.ResponseCode),
-    message: text(detail.Message),
+    faultcode: textOf(fault?.faultcode),
+    responseCode: textOf(detail.ResponseCode),
+    message: textOf(detail.Message),
     values,
   }
+}
+
+/**
+ * ResponseCode of each `<m:XResponseMessage>` of an HTTP 200 answer, in order (e.g. ['ErrorItemNotFound']).
+ * Fails loudly when the answer is not a response-message body, so a fault never passes as an empty list.
+ */
+export function responseCodes(answer: RawAnswer): string[] {
+  const body = dig(answer.xml, 'Envelope', 'Body') as Record<string, unknown> | undefined
+  const response = body && Object.values(body).find((value) => typeof value === 'object')
+  const messages = dig(response, 'ResponseMessages') as Record<string, unknown> | undefined
+  if (answer.status !== 200 || !messages) throw new Error(`not an EWS response-message answer: ${answer.text}`)
+  return Object.values(messages).flatMap((value) =>
+    (Array.isArray(value) ? value : [value]).map((message) => textOf(dig(message, 'ResponseCode'))),
+  )
 }

@@ -1,0 +1,98 @@
+/**
+ * Reads the JSON bodies of the /_sandbox/exchange/ control routes into checked values, so a wrong type is
+ * a 400 naming the field rather than a crash later in an EWS response.
+ */
+import type {ExItem, OofSettings} from './model.js'
+
+export class ControlInputError extends Error {
+  override name = 'ControlInputError'
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** What an end user may set on a calendar item; times are epoch ms. */
+export interface ItemEdit {
+  subject?: string
+  location?: string
+  body?: string
+  bodyType?: ExItem['bodyType']
+  start?: number
+  end?: number
+  attendees?: string[]
+}
+
+const ITEM_FIELDS = new Set(['subject', 'location', 'body', 'bodyType', 'start', 'end', 'attendees'])
+
+function record(value: unknown, code: string): Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value))
+    throw new ControlInputError(code, 'The body must be a JSON object.')
+  return value as Record<string, unknown>
+}
+
+function optionalString(input: Record<string, unknown>, field: string, code: string): string | undefined {
+  const value = input[field]
+  if (value === undefined || typeof value === 'string') return value
+  throw new ControlInputError(code, `${field} must be a string.`)
+}
+
+function optionalInstant(input: Record<string, unknown>, field: string, code: string): number | undefined {
+  const value = optionalString(input, field, code)
+  if (value === undefined) return undefined
+  const ms = Date.parse(value)
+  if (Number.isNaN(ms)) throw new ControlInputError(code, `${field} must be an ISO instant, e.g. 2030-01-07T09:00:00Z.`)
+  return ms
+}
+
+/** One item edit (PATCH) or new item (POST, where start and end are required). */
+export function readItemEdit(body: unknown, options: {create: boolean}): ItemEdit {
+  const code = 'invalid_item'
+  const input = record(body, code)
+  const unknown = Object.keys(input).find((key) => !ITEM_FIELDS.has(key))
+  if (unknown !== undefined)
+    throw new ControlInputError(code, `Unknown field "${unknown}"; known: ${[...ITEM_FIELDS].join(', ')}.`)
+  const bodyType = input.bodyType
+  if (bodyType !== undefined && bodyType !== 'HTML' && bodyType !== 'Text')
+    throw new ControlInputError(code, 'bodyType must be "HTML" or "Text".')
+  const attendees = input.attendees
+  if (attendees !== undefined && !(Array.isArray(attendees) && attendees.every((a) => typeof a === 'string')))
+    throw new ControlInputError(code, 'attendees must be an array of email addresses.')
+  const edit: ItemEdit = {
+    subject: optionalString(input, 'subject', code),
+    location: optionalString(input, 'location', code),
+    body: optionalString(input, 'body', code),
+    bodyType,
+    start: optionalInstant(input, 'start', code),
+    end: optionalInstant(input, 'end', code),
+    attendees,
+  }
+  if (options.create && (edit.start === undefined || edit.end === undefined))
+    throw new ControlInputError(code, 'start and end (ISO instants) are required.')
+  return edit
+}
+
+/** The item's times after an edit must still have end >= start, as any calendar client enforces. */
+export function checkTimes(start: number, end: number): void {
+  if (end < start) throw new ControlInputError('invalid_item', 'end must not be before start.')
+}
+
+export function readOof(body: unknown): OofSettings {
+  const code = 'invalid_oof'
+  const input = record(body, code)
+  const state = input.state
+  if (state !== 'Enabled' && state !== 'Disabled' && state !== 'Scheduled')
+    throw new ControlInputError(code, 'state must be Enabled, Disabled or Scheduled.')
+  const internalReply = optionalString(input, 'internalReply', code) ?? ''
+  const start = optionalInstant(input, 'start', code)
+  const end = optionalInstant(input, 'end', code)
+  return {
+    state,
+    start: start === undefined ? undefined : new Date(start).toISOString(),
+    end: end === undefined ? undefined : new Date(end).toISOString(),
+    internalReply,
+    externalReply: optionalString(input, 'externalReply', code) ?? internalReply,
+  }
+}
