@@ -143,6 +143,8 @@ export class StreamingHub {
       'cache-control': 'private',
       'x-powered-by': 'ASP.NET',
     })
+    // The client learns at once that its stream is open, before the first event or keep-alive.
+    res.flushHeaders()
     res.on('close', () => this.drop(connection))
     connection.timers.push(
       setInterval(() => {

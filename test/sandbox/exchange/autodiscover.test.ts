@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict'
 
+import {request} from 'undici'
+
 import {AutodiscoverService, ExchangeVersion, Uri, UserSettingName, WebCredentials} from 'ews-javascript-api'
 
 import {discoverEwsUrl} from '../../../src/lib/providers/exchange/client.js'
 import {TrustedXhrApi} from '../../../src/lib/providers/exchange/xhr.js'
 import {AuthError, ProviderError} from '../../../src/lib/errors.js'
 import {startExchange, type ExchangeHarness} from './harness.js'
+import {basicAuthorization, postSoap} from './raw-soap.js'
 
 describe('Exchange Autodiscover', function () {
   let h: ExchangeHarness
@@ -73,5 +76,48 @@ describe('Exchange Autodiscover', function () {
     assert.equal(settings.get(UserSettingName.InternalEwsUrl), h.creds.ewsUrl)
     assert.equal(settings.get(UserSettingName.UserDisplayName), user.displayName)
     assert.equal(settings.get(UserSettingName.GroupingInformation), 'EXCH01')
+  })
+
+  const pox = (
+    email: string,
+    schema = 'http://schemas.microsoft.com/exchange/autodiscover/outlook/responseschema/2006a',
+  ) =>
+    `<?xml version="1.0" encoding="utf-8"?><Autodiscover xmlns="http://schemas.microsoft.com/exchange/autodiscover/outlook/requestschema/2006"><Request><EMailAddress>${email}</EMailAddress><AcceptableResponseSchema>${schema}</AcceptableResponseSchema></Request></Autodiscover>`
+  const poxError = (text: string) => /<ErrorCode>(\d+)<\/ErrorCode><Message>([^<]*)<\/Message>/.exec(text)?.slice(1)
+
+  it('POX Autodiscover answers another response schema, XML that is not well-formed, or a GET with error 600 Invalid Request', async () => {
+    const mobile = await postSoap(
+      h,
+      pox(user.email, 'http://schemas.microsoft.com/exchange/autodiscover/mobilesync/responseschema/2006'),
+      {
+        url: h.creds.autodiscoverUrl,
+      },
+    )
+    assert.equal(mobile.status, 200)
+    assert.deepEqual(poxError(mobile.text), ['600', 'Invalid Request'])
+    const broken = await postSoap(h, '<Autodiscover><Request>', {url: h.creds.autodiscoverUrl})
+    assert.deepEqual(poxError(broken.text), ['600', 'Invalid Request'])
+    const get = await request(h.creds.autodiscoverUrl, {
+      dispatcher: h.agent,
+      headers: {authorization: basicAuthorization(h.creds.username, h.creds.password)},
+    })
+    assert.equal(get.statusCode, 200)
+    assert.deepEqual(poxError(await get.body.text()), ['600', 'Invalid Request'])
+  })
+
+  it('SOAP GetUserSettings answers InvalidUser for an unknown address, SettingIsNotAvailable for an unknown setting, 400 for XML that is not well-formed', async () => {
+    const svc = h.creds.autodiscoverUrl.replace(/\.xml$/, '.svc')
+    const getUserSettings = (mailbox: string, setting: string) =>
+      `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/" xmlns:a="http://schemas.microsoft.com/exchange/2010/Autodiscover"><s:Body><a:GetUserSettingsRequestMessage><a:Request><a:Users><a:User><a:Mailbox>${mailbox}</a:Mailbox></a:User></a:Users><a:RequestedSettings><a:Setting>${setting}</a:Setting></a:RequestedSettings></a:Request></a:GetUserSettingsRequestMessage></s:Body></s:Envelope>`
+    const unknown = await postSoap(h, getUserSettings(`nobody@${h.seed.domain}`, 'ExternalEwsUrl'), {url: svc})
+    assert.match(unknown.text, /<UserResponse><ErrorCode>InvalidUser<\/ErrorCode>/)
+    const setting = await postSoap(h, getUserSettings(user.email, 'MobileMailboxPolicy'), {url: svc})
+    assert.match(
+      setting.text,
+      /<UserResponse><ErrorCode>NoError<\/ErrorCode>.*<UserSettingError><ErrorCode>SettingIsNotAvailable<\/ErrorCode>.*<SettingName>MobileMailboxPolicy<\/SettingName>/,
+    )
+    const broken = await postSoap(h, '<s:Envelope><s:Body>', {url: svc})
+    assert.equal(broken.status, 400)
+    assert.equal(broken.text, '')
   })
 })

@@ -2,7 +2,15 @@
  * The Exchange emulator on the shared single-provider sandbox starter, production EWS clients against it,
  * and one CA-trusting HTTP agent for the raw SOAP requests the SDK cannot send.
  */
-import type {ExchangeService} from 'ews-javascript-api'
+import {
+  ExtendedPropertyDefinition,
+  FolderId,
+  Guid,
+  Mailbox,
+  MapiPropertyType,
+  WellKnownFolderName,
+  type ExchangeService,
+} from 'ews-javascript-api'
 import type {Agent} from 'undici'
 
 import {createExchangeService, type ExchangeAuth} from '../../../src/lib/providers/exchange/client.js'
@@ -58,4 +66,37 @@ export async function startExchange(): Promise<ExchangeHarness> {
 export async function itemsOf<T = {id: string; uid: string}>(h: ExchangeHarness, mailbox: string): Promise<T[]> {
   const response = await h.control('GET', `/_sandbox/exchange/mailboxes/${mailbox}/items`)
   return (response.body as {items: T[]}).items
+}
+
+/** What the control API reports for one calendar item. */
+export interface GroundItem {
+  id: string
+  changeKey: string
+  uid: string
+  subject: string
+  location: string
+  body: string
+  start: string
+  end: string
+  recurrence?: {count: number}
+  extendedProperties: {name: string; value: string}[]
+}
+
+/** The calendar folder of `mailbox`, as the SDK names it. */
+export function calendarOf(mailbox: string): FolderId {
+  return new FolderId(WellKnownFolderName.Calendar, new Mailbox(mailbox))
+}
+
+/** hcal's join-block marker: a string extended property in hcal's own property set. */
+export const JOIN_MARKER = new ExtendedPropertyDefinition(
+  new Guid('6b2c6f3e-58a1-4c2a-9d0b-3f6c2a8e1d47'),
+  'hcalJoinBlock',
+  MapiPropertyType.String,
+)
+
+/** Resolves once `count` GetStreamingEvents connections are open (the emulator reports them; no sleeping). */
+export async function streamsOpen(h: ExchangeHarness, count: number): Promise<void> {
+  const open = async () =>
+    ((await h.control('GET', '/_sandbox/exchange/streaming')).body as {openConnections: number}).openConnections
+  while ((await open()) !== count) await new Promise((resolve) => setImmediate(resolve))
 }
