@@ -79,7 +79,7 @@ function applyToMaster(item: ExItem, change: Change): void {
     if (change.remove) item.extended?.delete(key)
     else {
       const value = v?.extended[0]
-      if (!value) throw EWS_ERRORS.invalidPropertySet('ExtendedProperty')
+      if (!value) throw EWS_ERRORS.incorrectUpdatePropertyCount()
       item.extended ??= new Map()
       item.extended.set(key, value)
     }
@@ -90,7 +90,7 @@ function applyToMaster(item: ExItem, change: Change): void {
     if (change.field === 'item:Body') item.body = ''
     else if (change.field === 'calendar:Location') item.location = ''
     else if (change.field === 'item:Subject') item.subject = ''
-    else throw EWS_ERRORS.invalidPropertySet(change.field)
+    else throw EWS_ERRORS.invalidPropertyDelete(change.field)
     return
   }
   if (change.field === 'item:Subject' && v?.subject !== undefined) item.subject = v.subject
@@ -102,7 +102,8 @@ function applyToMaster(item: ExItem, change: Change): void {
   else if (change.field === 'calendar:End' && v?.end !== undefined) item.end = v.end
   else if (change.field === 'item:Sensitivity' && v?.sensitivity) item.sensitivity = v.sensitivity
   else if (change.field === 'calendar:LegacyFreeBusyStatus' && v?.freeBusy) item.freeBusy = v.freeBusy
-  else throw EWS_ERRORS.invalidPropertySet(change.field)
+  // A settable field whose item element does not carry it.
+  else throw EWS_ERRORS.incorrectUpdatePropertyCount()
 }
 
 /** Changes to one occurrence turn it into an exception (an override on the master). */

@@ -35,9 +35,3 @@ export function expand(master: ExItem): Occurrence[] {
   }
   return result
 }
-
-export function lastOccurrenceEnd(master: ExItem): number {
-  const recurrence = master.recurrence
-  if (!recurrence) return master.end
-  return occurrenceStart(master, recurrence.count - 1) + (master.end - master.start)
-}

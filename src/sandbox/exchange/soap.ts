@@ -152,6 +152,13 @@ export const EWS_ERRORS = {
     ),
   viewRangeTooBig: () =>
     new EwsError('ErrorCalendarViewRangeTooBig', 'The specified view range exceeds the maximum range of two years.'),
+  invalidPropertyDelete: (field: string) =>
+    new EwsError('ErrorInvalidPropertyDelete', `The delete action is not supported for the property ${field}.`),
+  incorrectUpdatePropertyCount: () =>
+    new EwsError(
+      'ErrorIncorrectUpdatePropertyCount',
+      'An object within a change description must contain one and only one property to modify.',
+    ),
   invalidPropertySet: (field: string) =>
     new EwsError('ErrorInvalidPropertySet', `The property ${field} cannot be set or deleted by this operation.`),
   endBeforeStart: () => new EwsError('ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate'),

@@ -62,7 +62,7 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
   })
   after(async () => h.stop())
 
-  it('fails UpdateItem with a stale ChangeKey and NeverOverwrite with ErrorIrresolvableConflict; AlwaysOverwrite wins', async () => {
+  it('fails UpdateItem with a stale ChangeKey and NeverOverwrite with ErrorIrresolvableConflict; AutoResolve and AlwaysOverwrite save', async () => {
     const service = h.service('basic', organiser)
     const appointment = await Appointment.Bind(
       service,
@@ -89,6 +89,13 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
       /<m:UpdateItemResponseMessage ResponseClass="Error"><m:MessageText>The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item\.<\/m:MessageText><m:ResponseCode>ErrorIrresolvableConflict<\/m:ResponseCode>/,
     )
     assert.notEqual((await truth(single.id))?.location, '@webex')
+    const auto = await ews(
+      h,
+      organiser,
+      updateItem(stale, setField('calendar:Location', 'Location', 'auto'), 'AutoResolve'),
+    )
+    assert.deepEqual(responseCodes(auto), ['NoError'])
+    assert.equal((await truth(single.id))?.location, 'auto')
     await appointment.Update(ConflictResolutionMode.AlwaysOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
     const after = await truth(single.id)
     assert.deepEqual([after?.location, after?.subject], ['@webex', 'edited by the user'])
@@ -122,10 +129,30 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
     assert.deepEqual(responseCodes(answer), ['ErrorCalendarEndDateIsEarlierThanStartDate'])
   })
 
-  it('answers an UpdateItem of a read-only property with ErrorInvalidPropertySet', async () => {
-    const updates = setField('item:DateTimeCreated', 'DateTimeCreated', '2020-01-01T00:00:00Z')
-    const answer = await ews(h, organiser, updateItem(`<t:ItemId Id="${single.id}"/>`, updates))
-    assert.deepEqual(responseCodes(answer), ['ErrorInvalidPropertySet'])
+  it('answers UpdateItem of a read-only property, a required one deleted, or a change without its value with their errors', async () => {
+    const item = `<t:ItemId Id="${single.id}"/>`
+    const marker =
+      '<t:ExtendedFieldURI PropertySetId="6b2c6f3e-58a1-4c2a-9d0b-3f6c2a8e1d47" PropertyName="hcalJoinBlock" PropertyType="String"/>'
+    for (const [updates, code] of [
+      [setField('item:DateTimeCreated', 'DateTimeCreated', '2020-01-01T00:00:00Z'), 'ErrorInvalidPropertySet'],
+      [
+        '<t:SetItemField><t:ExtendedFieldURI PropertyName="hcalJoinBlock"/><t:CalendarItem/></t:SetItemField>',
+        'ErrorInvalidPropertySet',
+      ],
+      ['<t:DeleteItemField><t:FieldURI FieldURI="calendar:Start"/></t:DeleteItemField>', 'ErrorInvalidPropertyDelete'],
+      [
+        '<t:SetItemField><t:FieldURI FieldURI="calendar:Location"/><t:CalendarItem/></t:SetItemField>',
+        'ErrorIncorrectUpdatePropertyCount',
+      ],
+      [`<t:SetItemField>${marker}<t:CalendarItem/></t:SetItemField>`, 'ErrorIncorrectUpdatePropertyCount'],
+    ] as const) {
+      assert.deepEqual(responseCodes(await ews(h, organiser, updateItem(item, updates))), [code], updates)
+    }
+  })
+
+  it('answers an ItemChange without an item id with ErrorInvalidIdMalformed', async () => {
+    const answer = await ews(h, organiser, updateItem('', setField('item:Subject', 'Subject', 'x')))
+    assert.deepEqual(responseCodes(answer), ['ErrorInvalidIdMalformed'])
   })
 
   it('answers CreateItem ending before it starts with ErrorCalendarEndDateIsEarlierThanStartDate and a bad dateTime with ErrorSchemaValidation', async () => {

@@ -122,7 +122,7 @@ describe('Exchange emulator mailbox access rules (folders, items, ids, OOF, avai
     assert.equal(unknown.ErrorCode, ServiceError.ErrorNonExistentMailbox)
   })
 
-  it('GetUserAvailability answers ErrorMailRecipientNotFound for an unknown attendee and ErrorSchemaValidation without a TimeWindow', async () => {
+  it('GetUserAvailability answers ErrorMailRecipientNotFound for an unknown attendee and ErrorSchemaValidation without a valid TimeWindow', async () => {
     const start = Date.UTC(2030, 0, 7)
     const results = await h
       .service('basic', user)
@@ -140,5 +140,11 @@ describe('Exchange emulator mailbox access rules (folders, items, ids, OOF, avai
     )
     assert.equal(noWindow.status, 500)
     assert.equal(faultOf(noWindow).responseCode, 'ErrorSchemaValidation')
+    const badTime = await ews(
+      h,
+      user,
+      `<m:GetUserAvailabilityRequest><m:MailboxDataArray><t:MailboxData><t:Email><t:Address>${user}</t:Address></t:Email></t:MailboxData></m:MailboxDataArray><t:FreeBusyViewOptions><t:TimeWindow><t:StartTime>monday</t:StartTime><t:EndTime>2030-01-08T00:00:00</t:EndTime></t:TimeWindow><t:RequestedView>FreeBusy</t:RequestedView></t:FreeBusyViewOptions></m:GetUserAvailabilityRequest>`,
+    )
+    assert.equal(faultOf(badTime).responseCode, 'ErrorSchemaValidation')
   })
 })
