@@ -1,5 +1,6 @@
 import {BaseCommand} from '../lib/cli/base-command.js'
-import {type CheckResult, CORE_CHECKS, runChecks} from '../lib/doctor/checks.js'
+import {readProfileDocument} from '../lib/config/profiles.js'
+import {type CheckResult, doctorChecks, runChecks} from '../lib/doctor/checks.js'
 import {HcalError} from '../lib/errors.js'
 
 export interface DoctorResult {
@@ -9,17 +10,21 @@ export interface DoctorResult {
 }
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
-  static override summary = 'Check that hcal can run here: Node, config, keychain and state store.'
+  static override summary =
+    'Check that hcal can run here: Node, config, keychain, state store, and each calendar connection the profile uses.'
   static override description =
-    'One smoke check for terminals and CI. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure).'
+    'One smoke check for terminals and CI. Each calendar system the profile configures (or whose secret is set in the environment) adds its checks, named <system>.connection and <system>.credentials. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure), a failed check with its error code.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --profile sandbox --json',
   ]
 
   async run(): Promise<DoctorResult> {
-    const checks = await runChecks(CORE_CHECKS, {
+    let document: ReturnType<typeof readProfileDocument> | undefined
+    const checks = await runChecks(doctorChecks(), {
       profile: this.profileName,
+      env: process.env,
+      profileDocument: () => (document ??= readProfileDocument(this.profileName)),
       secrets: () => this.secrets(),
       store: () => this.store(),
     })

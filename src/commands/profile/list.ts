@@ -1,22 +1,25 @@
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {listProfiles} from '../../lib/config/profiles.js'
+import {PROVIDERS} from '../../lib/providers/registry.js'
 
 export interface ProfileSummary {
   name: string
+  /** Ids of the calendar systems the profile connects to, in registry order. */
   connections: string[]
   updatedAt: string
 }
 
 export default class ProfileList extends BaseCommand<typeof ProfileList> {
   static override summary = 'List profiles and the connections each one has.'
-  static override description =
-    'A profile holds one organisation: its Google, Microsoft 365 and Exchange connections and meeting settings. Secrets are not shown here (see "hcal secrets list").'
+  static override description = `A profile holds one organisation: its ${PROVIDERS.map((p) => p.displayName).join(', ')} connections and meeting settings. Secrets are not shown here (see "hcal secrets list").`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<ProfileSummary[]> {
     const profiles = (await listProfiles()).map((p) => ({
       name: p.name,
-      connections: (['google', 'microsoft', 'exchange'] as const).filter((k) => p[k] !== undefined),
+      connections: PROVIDERS.filter((provider) => (p as Record<string, unknown>)[provider.id] !== undefined).map(
+        (provider) => provider.id,
+      ),
       updatedAt: p.updatedAt,
     }))
     if (profiles.length === 0) {

@@ -2,6 +2,40 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {type ProfileConfig, requireProfile} from '../../lib/config/profiles.js'
+import {PROVIDERS} from '../../lib/providers/registry.js'
+
+interface SettingRow {
+  setting: string
+  value: string
+  about: string
+}
+
+/** One row per setting: the profile's own, then each connection's fields in its provider's schema order. */
+function settingRows(profile: ProfileConfig): SettingRow[] {
+  const rows: SettingRow[] = [
+    {setting: 'name', value: profile.name, about: 'Profile name'},
+    {setting: 'createdAt', value: profile.createdAt, about: 'Created'},
+    {setting: 'updatedAt', value: profile.updatedAt, about: 'Last changed'},
+  ]
+  if (profile.caFile) rows.push({setting: 'caFile', value: profile.caFile, about: 'Extra CA trusted by this profile'})
+  for (const provider of PROVIDERS) {
+    const connection = (profile as Record<string, unknown>)[provider.id] as Record<string, unknown> | undefined
+    if (!connection) continue
+    for (const [field, spec] of Object.entries(provider.connection.fields)) {
+      if (connection[field] === undefined) continue
+      rows.push({setting: `${provider.id}.${field}`, value: String(connection[field]), about: spec.description})
+    }
+    rows.push({
+      setting: `${provider.id} secrets`,
+      value: Object.keys(provider.secrets).join(', '),
+      about: `Kept in the keychain or the environment, never here (see "hcal secrets list")`,
+    })
+  }
+  if (profile.meetings) {
+    rows.push({setting: 'meetings', value: JSON.stringify(profile.meetings), about: 'See "hcal meetings settings"'})
+  }
+  return rows
+}
 
 export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
   static override args = {
@@ -15,7 +49,11 @@ export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
 
   async run(): Promise<ProfileConfig> {
     const profile = await requireProfile(this.args.name ?? this.profileName)
-    this.out.data(JSON.stringify(profile, null, 2))
+    this.out.table(settingRows(profile), [
+      {key: 'setting', header: 'Setting'},
+      {key: 'value', header: 'Value'},
+      {key: 'about', header: 'About'},
+    ])
     return profile
   }
 }

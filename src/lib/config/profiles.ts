@@ -1,49 +1,68 @@
 import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import type {CalendarSystems, ProviderId} from '../core/model.js'
 import {ConfigError, NotFoundError, UsageError} from '../errors.js'
+import {PROVIDERS} from '../providers/registry.js'
+import {sectionProblems} from '../providers/schema.js'
+import type {ProviderModule} from '../providers/types.js'
 import {writeFileAtomic} from './atomic-write.js'
 import {configDir, PROFILE_NAME_PATTERN} from './paths.js'
 
-/** Non-secret settings of one Google Workspace connection. The key itself lives in the SecretStore. */
-export interface GoogleConnection {
-  clientId: string
-  clientEmail: string
-  domain: string
-  testUser?: string
-  /** Overrides for the sandbox or a private endpoint; production leaves them unset. */
-  tokenUrl?: string
-  rootUrl?: string
-}
+/** Each calendar system's connection, as its provider module declares it (src/lib/providers/registry.ts). */
+export type ProviderConnections = {[K in ProviderId]?: CalendarSystems[K]}
 
-export interface MicrosoftConnection {
-  tenantId: string
-  clientId: string
-  auth: 'secret' | 'certificate'
-  certificateThumbprint?: string
-  testMailbox?: string
-  authorityOrigin?: string
-  graphOrigin?: string
-}
-
-export interface ExchangeConnection {
-  ewsUrl: string
-  username: string
-  auth: 'basic' | 'ntlm'
-  testMailbox?: string
-}
-
-export interface ProfileConfig {
+export type ProfileConfig = ProviderConnections & {
   name: string
   createdAt: string
   updatedAt: string
-  google?: GoogleConnection
-  microsoft?: MicrosoftConnection
-  exchange?: ExchangeConnection
   /** PEM file of a private CA this profile trusts in addition to the system roots (the sandbox CA). */
   caFile?: string
   /** Keyword, join-template, language and OBTP settings (see src/lib/core/settings.ts). */
   meetings?: Record<string, unknown>
+}
+
+/** A problem of one provider section of a profile. */
+export interface ProfileProblem {
+  provider: string
+  field?: string
+  problem: string
+}
+
+/** Problems of the provider sections of a profile document, against each registered provider's schema. */
+export function profileProblems(
+  document: Record<string, unknown>,
+  providers: readonly ProviderModule[] = PROVIDERS,
+): ProfileProblem[] {
+  return providers.flatMap((provider) =>
+    document[provider.id] === undefined
+      ? []
+      : sectionProblems(provider.connection.fields, document[provider.id]).map((p) => ({provider: provider.id, ...p})),
+  )
+}
+
+function describeProblems(problems: ProfileProblem[]): string {
+  return problems.map((p) => `${p.provider}${p.field ? `.${p.field}` : ''} ${p.problem}`).join('; ')
+}
+
+/** The document as a ProfileConfig once every provider section matches its schema; CONFIG_INVALID otherwise. */
+export function validateProfile(
+  document: Record<string, unknown>,
+  path: string,
+  providers: readonly ProviderModule[] = PROVIDERS,
+): ProfileConfig {
+  const problems = profileProblems(document, providers)
+  if (problems.length > 0) {
+    throw new ConfigError(
+      'CONFIG_INVALID',
+      `Profile "${String(document.name)}" at ${path} is not valid: ${describeProblems(problems)}.`,
+      {
+        suggestions: [`Correct ${problems.map((p) => `${p.provider}.${p.field ?? ''}`).join(', ')} in ${path}.`],
+        data: {problems},
+      },
+    )
+  }
+  return document as ProfileConfig
 }
 
 export function assertProfileName(name: string): void {
@@ -62,10 +81,14 @@ export function profilePath(name: string, env: NodeJS.ProcessEnv = process.env):
   return join(profilesDir(env), `${name}.json`)
 }
 
-export async function loadProfile(
+/**
+ * The profile file as written: JSON, named as its file, provider sections not yet validated (doctor looks
+ * at each on its own). Undefined when there is no such profile.
+ */
+export async function readProfileDocument(
   name: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<ProfileConfig | undefined> {
+): Promise<Record<string, unknown> | undefined> {
   assertProfileName(name)
   const path = profilePath(name, env)
   let text: string
@@ -79,9 +102,10 @@ export async function loadProfile(
     })
   }
   try {
-    const parsed = JSON.parse(text) as ProfileConfig
-    if (typeof parsed !== 'object' || parsed === null || parsed.name !== name) throw new Error('not a profile document')
-    return parsed
+    const parsed = JSON.parse(text) as unknown
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not a JSON object')
+    if ((parsed as {name?: unknown}).name !== name) throw new Error('not a profile document')
+    return parsed as Record<string, unknown>
   } catch (error) {
     throw new ConfigError('CONFIG_INVALID', `Profile "${name}" at ${path} is not valid: ${(error as Error).message}.`, {
       cause: error,
@@ -90,6 +114,15 @@ export async function loadProfile(
       ],
     })
   }
+}
+
+/** The profile, every provider section validated against its schema; undefined when there is none. */
+export async function loadProfile(
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<ProfileConfig | undefined> {
+  const document = await readProfileDocument(name, env)
+  return document && validateProfile(document, profilePath(name, env))
 }
 
 export async function requireProfile(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProfileConfig> {
@@ -105,16 +138,24 @@ export async function requireProfile(name: string, env: NodeJS.ProcessEnv = proc
   return profile
 }
 
-/** Creates or updates a profile, keeping createdAt; written atomically with mode 0600. */
+/**
+ * Creates or updates a profile, keeping createdAt; written atomically with mode 0600. The provider sections
+ * the update writes are validated; one it leaves untouched stays as it was (even broken), so a command can
+ * still repair a profile someone edited by hand.
+ */
 export async function saveProfile(
   name: string,
   update: (current: ProfileConfig) => ProfileConfig,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<ProfileConfig> {
   const now = new Date().toISOString()
-  const current = (await loadProfile(name, env)) ?? {name, createdAt: now, updatedAt: now}
+  const path = profilePath(name, env)
+  const current = ((await readProfileDocument(name, env)) ?? {name, createdAt: now, updatedAt: now}) as ProfileConfig
   const next = {...update(current), name, createdAt: current.createdAt, updatedAt: now}
-  await writeFileAtomic(profilePath(name, env), `${JSON.stringify(next, null, 2)}\n`)
+  const section = (profile: ProfileConfig, id: string) => JSON.stringify((profile as Record<string, unknown>)[id])
+  const changed = PROVIDERS.filter((provider) => section(next, provider.id) !== section(current, provider.id))
+  validateProfile(next, path, changed)
+  await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`)
   return next
 }
 
@@ -135,7 +176,8 @@ export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promis
 export async function removeProfile(name: string, env: NodeJS.ProcessEnv = process.env): Promise<boolean> {
   assertProfileName(name)
   const path = profilePath(name, env)
-  const existed = (await loadProfile(name, env)) !== undefined
+  // Read without validating: a profile with a broken section can still be removed.
+  const existed = (await readProfileDocument(name, env)) !== undefined
   await rm(path, {force: true})
   return existed
 }

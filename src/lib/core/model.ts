@@ -3,7 +3,17 @@
  * these types; core logic (join parsing, join blocks, meetings list, OBTP) and the sync engine only ever
  * see these. No provider types cross this line.
  */
-export type ProviderId = 'google' | 'microsoft' | 'exchange'
+/**
+ * The calendar systems hcal connects to, keyed by provider id. Core declares it empty; each provider
+ * module (src/lib/providers/<id>/index.ts) adds its own entry by declaration merging, mapping its id to the
+ * non-secret connection settings a profile keeps for it. Core never reads the values: it only needs the
+ * ids, and it must not import provider code to get them.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+export interface CalendarSystems {}
+
+/** Id of a calendar system ('google', 'microsoft', 'exchange'): declared once, by the provider modules. */
+export type ProviderId = keyof CalendarSystems & string
 
 export type ResponseStatus = 'accepted' | 'declined' | 'tentative' | 'needsAction' | 'organizer'
 

@@ -1,35 +1,13 @@
 import {access, constants} from 'node:fs/promises'
 
 import {configDir} from '../config/paths.js'
-import {loadProfile} from '../config/profiles.js'
 import {isHcalError} from '../errors.js'
-import type {SecretStore} from '../secrets/index.js'
-import type {StateStore} from '../store/index.js'
+import {providerDoctorChecks} from '../providers/doctor.js'
+import {PROVIDERS} from '../providers/registry.js'
+import type {ProviderModule} from '../providers/types.js'
+import type {CheckOutcome, CheckResult, DoctorCheck, DoctorContext} from './types.js'
 
-export type CheckStatus = 'pass' | 'warn' | 'fail'
-
-export interface CheckOutcome {
-  status: CheckStatus
-  detail: string
-  /** How to fix a warn or fail. */
-  fix?: string
-}
-
-export interface CheckResult extends CheckOutcome {
-  name: string
-  durationMs: number
-}
-
-export interface DoctorContext {
-  profile: string
-  secrets(): Promise<SecretStore>
-  store(): Promise<StateStore>
-}
-
-export interface DoctorCheck {
-  name: string
-  run(context: DoctorContext): Promise<CheckOutcome>
-}
+export type {CheckOutcome, CheckResult, CheckStatus, DoctorCheck, DoctorContext} from './types.js'
 
 const NODE_FLOOR = [20, 19] as const
 
@@ -50,7 +28,7 @@ export const nodeVersionCheck: DoctorCheck = {
 
 export const configCheck: DoctorCheck = {
   name: 'config',
-  async run({profile}) {
+  async run({profile, profileDocument}) {
     const dir = configDir()
     try {
       await access(dir, constants.R_OK | constants.W_OK)
@@ -63,7 +41,8 @@ export const configCheck: DoctorCheck = {
         }
       }
     }
-    const loaded = await loadProfile(profile)
+    // Provider sections are each checked by their own `<id>.connection` check.
+    const loaded = await profileDocument()
     return loaded
       ? {status: 'pass', detail: `profile "${profile}" read from ${dir}`}
       : {
@@ -92,19 +71,26 @@ export const storeCheck: DoctorCheck = {
 
 export const CORE_CHECKS: DoctorCheck[] = [nodeVersionCheck, configCheck, keychainCheck, storeCheck]
 
-/** Runs checks in order; a throwing check is a failure carrying the error's own fix. */
+/** Every check doctor runs: hcal's own, then each registered calendar system's (`<id>.<check>`). */
+export function doctorChecks(providers: readonly ProviderModule[] = PROVIDERS): DoctorCheck[] {
+  return [...CORE_CHECKS, ...providers.flatMap(providerDoctorChecks)]
+}
+
+/** Runs the checks that apply, in order; a throwing check is a failure carrying the error's code and fix. */
 export async function runChecks(checks: DoctorCheck[], context: DoctorContext): Promise<CheckResult[]> {
   const results: CheckResult[] = []
   for (const check of checks) {
     const started = performance.now()
     let outcome: CheckOutcome
     try {
+      if (check.appliesTo && !(await check.appliesTo(context))) continue
       outcome = await check.run(context)
     } catch (error) {
       outcome = {
         status: 'fail',
         detail: error instanceof Error ? error.message : String(error),
         ...(isHcalError(error) && error.suggestions.length > 0 ? {fix: error.suggestions.join(' ')} : {}),
+        ...(isHcalError(error) ? {code: error.code} : {}),
       }
     }
     results.push({name: check.name, ...outcome, durationMs: Math.round(performance.now() - started)})

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import {generateKeyPairSync} from 'node:crypto'
 
 import {type HcalError} from '../../../src/lib/errors.js'
 import {createSecretStore, SECRET_DEFINITIONS, SECRET_NAMES} from '../../../src/lib/secrets/index.js'
@@ -91,8 +92,8 @@ describe('secret store (memory backend, environment layer)', () => {
 
   it('masks every value with a fixed mask and a coarse length class only', async () => {
     const store = createSecretStore({profile: 'p', backend: 'memory', env: {}})
-    const pem = `-----BEGIN PRIVATE KEY-----\n${'A'.repeat(400)}\n-----END PRIVATE KEY-----`
-    await store.set('microsoft.certificateKey', pem)
+    const pem = generateKeyPairSync('rsa', {modulusLength: 2048}).privateKey.export({type: 'pkcs8', format: 'pem'})
+    await store.set('microsoft.certificateKey', pem.toString())
     await store.set('microsoft.clientSecret', 'abcdefghijklmnopqrstuvwxyz0123456789')
     const infos = await store.list()
     assert.deepEqual(

@@ -12,8 +12,12 @@ import {
 } from 'ews-javascript-api'
 import {XMLParser} from 'fast-xml-parser'
 
-import {AuthError, ProviderError} from '../../errors.js'
+import {AuthError, ConfigError, ProviderError} from '../../errors.js'
+import {assertCaPem} from '../ca.js'
+import {RETRY_AFTER} from './errors.js'
 import {TrustedXhrApi} from './xhr.js'
+
+export {backOffMilliseconds} from './errors.js'
 
 export type ExchangeAuth = 'basic' | 'ntlm'
 export type ExchangeVersionName = 'Exchange2010_SP2' | 'Exchange2013' | 'Exchange2013_SP1' | 'Exchange2016'
@@ -29,6 +33,8 @@ export interface ExchangeServiceOptions {
   /** SMTP address of the mailbox to act as (ApplicationImpersonation). */
   impersonate?: string
   version?: ExchangeVersionName
+  /** Accept an http EWS URL (credentials in clear text on the wire): only when the admin asked for it. */
+  allowInsecureHttp?: boolean
 }
 
 const VERSIONS: Record<ExchangeVersionName, ExchangeVersion> = {
@@ -49,8 +55,62 @@ function xhrApi(options: Pick<ExchangeServiceOptions, 'auth' | 'username' | 'pas
  * One ExchangeService with its own XhrApi. Create a separate service for every streaming connection:
  * an XhrApi tracks a single stream.
  */
+/** Input the admin can fix fails here as a coded HcalError naming the setting or secret, not later in the SDK. */
+function assertUsable(options: ExchangeServiceOptions): void {
+  let url: URL | undefined
+  try {
+    url = new URL(options.ewsUrl)
+  } catch {
+    url = undefined
+  }
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigError('EXCHANGE_URL_INVALID', 'The EWS URL is not an absolute https URL.', {
+      suggestions: ['Set exchange.ewsUrl in the profile to https://<server>/EWS/Exchange.asmx.'],
+    })
+  }
+  if (url.protocol === 'http:' && !options.allowInsecureHttp) {
+    throw new ConfigError(
+      'EXCHANGE_URL_INSECURE',
+      'The EWS URL is http: the password would cross the network in clear.',
+      {
+        suggestions: ['Use the https URL of the EWS endpoint (with caFile in the profile for a private CA).'],
+      },
+    )
+  }
+  if (options.username.trim() === '' || options.password === '') {
+    throw new AuthError('EXCHANGE_CREDENTIALS_MISSING', 'The Exchange service account name or password is empty.', {
+      suggestions: [
+        'Set exchange.username in the profile and store the password with "hcal secrets set exchange.password".',
+      ],
+    })
+  }
+  if (options.caPem) assertCaPem(options.caPem)
+}
+
+interface HttpErrorHook {
+  ProcessHttpErrorResponse(response: {getResponseHeader?(name: string): unknown}, fault: unknown): void
+}
+
+/**
+ * ews-javascript-api turns a non-500 HTTP answer into a SoapFaultDetails without its headers; this keeps
+ * Retry-After on it (see RETRY_AFTER) through the one hook the SDK calls with both.
+ */
+function keepRetryAfter(service: ExchangeService): void {
+  const hooked = service as unknown as HttpErrorHook
+  const original = hooked.ProcessHttpErrorResponse.bind(service)
+  hooked.ProcessHttpErrorResponse = (response, fault) => {
+    const value = response.getResponseHeader?.('retry-after')
+    if (typeof value === 'string' && fault && typeof fault === 'object') {
+      Object.assign(fault, {[RETRY_AFTER]: value})
+    }
+    original(response, fault)
+  }
+}
+
 export function createExchangeService(options: ExchangeServiceOptions): ExchangeService {
+  assertUsable(options)
   const service = new ExchangeService(VERSIONS[options.version ?? 'Exchange2013_SP1'])
+  keepRetryAfter(service)
   // WebCredentials makes the Basic header; with NTLM the XhrApi's provider replaces it.
   service.Credentials = new WebCredentials(options.username, options.password)
   service.Url = new Uri(options.ewsUrl)
@@ -165,11 +225,4 @@ export async function discoverEwsUrl(options: DiscoverOptions): Promise<Discover
  */
 export function ewsText(value: string): string {
   return escapeXml(value)
-}
-
-/** BackOffMilliseconds of an ErrorServerBusy fault as ews-javascript-api reports it (SoapFaultDetails.ErrorDetails). */
-export function backOffMilliseconds(error: unknown): number | undefined {
-  const details = (error as {ErrorDetails?: {get?(key: string): unknown}} | undefined)?.ErrorDetails
-  const value = Number(details?.get?.('BackOffMilliseconds'))
-  return Number.isFinite(value) && value >= 0 ? value : undefined
 }

@@ -16,16 +16,14 @@ import {calendar, type calendar_v3} from '@googleapis/calendar'
 import {gmail, type gmail_v1} from '@googleapis/gmail'
 import {JWT} from 'google-auth-library'
 
+import {assertCaPem} from '../ca.js'
+import {httpsEndpoint} from '../endpoint.js'
+import {parseServiceAccountKey} from './key.js'
+
+export {type GoogleServiceAccountKey, parseServiceAccountKey} from './key.js'
+
 /** The token URL google-auth-library always posts to (and always puts in the assertion's `aud`). */
 export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token'
-
-export interface GoogleServiceAccountKey {
-  client_email: string
-  private_key: string
-  private_key_id?: string
-  client_id?: string
-  project_id?: string
-}
 
 export interface GoogleClientOptions {
   /** The service account's JSON key, as downloaded from the Cloud console. */
@@ -67,22 +65,12 @@ function agentTrusting(caPem: string): Agent {
   return agent
 }
 
-export function parseServiceAccountKey(json: string): GoogleServiceAccountKey {
-  let parsed: unknown
-  try {
-    parsed = JSON.parse(json)
-  } catch {
-    throw new TypeError('The service account key is not valid JSON.')
-  }
-  const key = parsed as Partial<GoogleServiceAccountKey> | null
-  if (!key || typeof key.client_email !== 'string' || typeof key.private_key !== 'string') {
-    throw new TypeError('The service account key has no client_email or private_key.')
-  }
-  return key as GoogleServiceAccountKey
-}
-
 export function createGoogleClients(options: GoogleClientOptions): GoogleClients {
+  // Input the admin can fix (a malformed key, a bad CA file) fails here as a coded HcalError, not later.
   const key = parseServiceAccountKey(options.serviceAccountJson)
+  if (options.caPem) assertCaPem(options.caPem)
+  const tokenUrl = options.tokenUrl && httpsEndpoint(options.tokenUrl, 'google.tokenUrl', 'GOOGLE_ENDPOINT_INVALID')
+  if (options.rootUrl) httpsEndpoint(options.rootUrl, 'google.rootUrl', 'GOOGLE_ENDPOINT_INVALID')
   const agent = options.caPem ? agentTrusting(options.caPem) : undefined
   const auth = new JWT({
     email: key.client_email,
@@ -92,7 +80,6 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
     subject: options.subject,
     transporterOptions: agent ? {agent} : undefined,
   })
-  const tokenUrl = options.tokenUrl
   const quotaUser = options.quotaUser ? options.subject : undefined
   if (tokenUrl || quotaUser) {
     auth.transporter.interceptors.request.add({

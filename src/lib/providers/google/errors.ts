@@ -4,6 +4,9 @@
  * classification the sync engine can act on, or an HcalError that tells the admin what to fix.
  */
 import {AuthError, type HcalError, ProviderError} from '../../errors.js'
+import {ProviderFailure, type ProviderFailureInfo} from '../../ports/failures.js'
+import {isTransientNetworkError} from '../network-errors.js'
+import {headerValue, parseRetryAfter} from '../retry-after.js'
 
 export type GoogleErrorKind =
   | 'delegationMissing'
@@ -19,6 +22,8 @@ export type GoogleErrorKind =
   | 'fullSyncRequired'
   | 'rateLimited'
   | 'transient'
+  | 'apiDisabled'
+  | 'forbidden'
   | 'badRequest'
   | 'unknown'
 
@@ -37,9 +42,8 @@ export interface GoogleErrorInfo {
 interface ResponseLike {
   status?: number
   data?: unknown
+  headers?: unknown
 }
-
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET'])
 
 function tokenErrorKind(error: string, description: string): GoogleErrorKind {
   if (error === 'unauthorized_client') return 'delegationMissing'
@@ -56,7 +60,9 @@ function apiErrorKind(status: number, reason: string | undefined): GoogleErrorKi
   if (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo') return 'fullSyncRequired'
   if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded' || status === 429) return 'rateLimited'
   if (reason === 'insufficientPermissions') return 'insufficientScope'
+  if (reason === 'accessNotConfigured' || reason === 'SERVICE_DISABLED') return 'apiDisabled'
   if (status === 401) return 'unauthenticated'
+  if (status === 403) return 'forbidden'
   if (status === 404) return 'notFound'
   if (status === 410) return 'deleted'
   if (status === 412 || status === 409) return 'conflict'
@@ -69,12 +75,8 @@ export function describeGoogleError(error: unknown): GoogleErrorInfo {
   const response = (error as {response?: ResponseLike} | null)?.response
   const message = error instanceof Error ? error.message : String(error)
   if (!response?.status) {
-    const code = String((error as {code?: unknown} | null)?.code ?? '')
-    return {
-      kind: TRANSIENT_CODES.has(code) ? 'transient' : 'unknown',
-      detail: message,
-      retryable: TRANSIENT_CODES.has(code),
-    }
+    const transient = isTransientNetworkError(error)
+    return {kind: transient ? 'transient' : 'unknown', detail: message, retryable: transient}
   }
   const status = response.status
   const data = (response.data ?? {}) as Record<string, unknown>
@@ -164,6 +166,13 @@ export function googleErrorToHcal(error: unknown, context: GoogleErrorContext = 
         ...options,
         suggestions: ['Retry; if it persists, check the service account key with `hcal provision google --test-user`.'],
       })
+    case 'apiDisabled':
+      return new AuthError('GOOGLE_API_DISABLED', `Google refused the call: the API is not enabled for the project.`, {
+        ...options,
+        suggestions: [
+          "Enable the Google Calendar API and the Gmail API for the service account's project (Cloud console > APIs & Services > Library).",
+        ],
+      })
     case 'rateLimited':
       return new ProviderError(
         'google',
@@ -188,4 +197,61 @@ export function googleErrorToHcal(error: unknown, context: GoogleErrorContext = 
 
 function screamingSnake(kind: string): string {
   return kind.replace(/([A-Z])/g, '_$1').toUpperCase()
+}
+
+/** The neutral failure (src/lib/ports/failures.ts) a Google error amounts to, for the sync engine. */
+export function classifyGoogleError(error: unknown): ProviderFailureInfo {
+  const info = describeGoogleError(error)
+  const base = {
+    provider: 'google',
+    message: info.detail,
+    ...(info.status === undefined ? {} : {status: info.status}),
+    ...(info.reason === undefined ? {} : {providerCode: info.reason}),
+  }
+  const retryAfterMs = () =>
+    parseRetryAfter(headerValue((error as {response?: ResponseLike} | null)?.response?.headers, 'retry-after'))
+  switch (info.kind) {
+    case 'delegationMissing':
+      return {...base, kind: 'permission', reason: 'delegationMissing'}
+    case 'invalidScope':
+    case 'insufficientScope':
+      return {...base, kind: 'permission', reason: 'scopeMissing'}
+    case 'apiDisabled':
+      return {...base, kind: 'permission', reason: 'apiDisabled'}
+    case 'forbidden':
+      return {...base, kind: 'permission', reason: 'denied'}
+    case 'keyRejected':
+      return {...base, kind: 'auth', reason: 'credentialsRejected'}
+    case 'clockSkew':
+      return {...base, kind: 'auth', reason: 'clockSkew'}
+    case 'unauthenticated':
+      return {...base, kind: 'auth', reason: 'tokenRejected'}
+    case 'unknownUser':
+      return {...base, kind: 'notFound', target: 'mailbox'}
+    case 'notFound':
+    case 'deleted':
+      return {...base, kind: 'notFound', target: 'item'}
+    case 'conflict':
+      return {...base, kind: 'conflict'}
+    case 'fullSyncRequired':
+      return {...base, kind: 'cursorExpired'}
+    case 'rateLimited':
+      return {...base, kind: 'rateLimited', retryAfterMs: retryAfterMs()}
+    case 'transient':
+      return {...base, kind: 'transient', retryAfterMs: retryAfterMs()}
+    case 'badRequest':
+    case 'unknown':
+      return {...base, kind: 'fatal'}
+  }
+}
+
+/** The error a Google adapter throws: the neutral failure, with the code, message and fix of googleErrorToHcal. */
+export function googleFailure(error: unknown, context: GoogleErrorContext = {}): ProviderFailure {
+  const reported = googleErrorToHcal(error, context)
+  return new ProviderFailure(classifyGoogleError(error), {
+    cause: error,
+    code: reported.code,
+    message: reported.message,
+    suggestions: reported.suggestions,
+  })
 }

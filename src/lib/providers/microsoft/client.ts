@@ -10,7 +10,6 @@
  * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
  * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
  */
-import {X509Certificate} from 'node:crypto'
 import {rootCertificates} from 'node:tls'
 
 import {
@@ -24,18 +23,17 @@ import {
 import {Client} from '@microsoft/microsoft-graph-client'
 import {Agent, fetch} from 'undici'
 
+import {ConfigError} from '../../errors.js'
+import {assertCaPem} from '../ca.js'
+import {httpsEndpoint} from '../endpoint.js'
+import {type MicrosoftCertificateCredential, resolveCertificateCredential} from './certificate.js'
+
+export type {MicrosoftCertificateCredential} from './certificate.js'
+
 export const MICROSOFT_AUTHORITY_ORIGIN = 'https://login.microsoftonline.com'
 export const GRAPH_ORIGIN = 'https://graph.microsoft.com'
 /** App-only Graph calls always ask for the resource's `.default` scope (the consented app roles). */
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default'
-
-export interface MicrosoftCertificateCredential {
-  /** PKCS#8 PEM private key of the certificate registered on the app. */
-  privateKeyPem: string
-  /** Hex SHA-256 thumbprint of the certificate; derived from `certificatePem` when absent. */
-  thumbprintSha256?: string
-  certificatePem?: string
-}
 
 export interface MicrosoftClientOptions {
   tenantId: string
@@ -58,19 +56,6 @@ export interface MicrosoftClients {
   getToken(): Promise<string>
   /** Releases the connection pool of the custom CA agent (no-op without one). */
   close(): Promise<void>
-}
-
-function httpsOrigin(value: string, name: string): URL {
-  const url = new URL(value)
-  if (url.protocol !== 'https:') throw new TypeError(`${name} must be an https origin, got ${url.protocol}`)
-  return url
-}
-
-function thumbprintOf(certificate: MicrosoftCertificateCredential): string {
-  if (certificate.thumbprintSha256) return certificate.thumbprintSha256.replace(/:/g, '')
-  if (!certificate.certificatePem)
-    throw new TypeError('The certificate credential needs thumbprintSha256 or certificatePem.')
-  return new X509Certificate(certificate.certificatePem).fingerprint256.replace(/:/g, '')
 }
 
 /** MSAL's network module over undici with a dispatcher that trusts the extra CA. */
@@ -105,11 +90,24 @@ function networkClientFor(agent: Agent): INetworkModule {
 }
 
 export function createMicrosoftClients(options: MicrosoftClientOptions): MicrosoftClients {
+  // Input the admin can fix (a certificate without its key, an http origin, a bad CA file) fails here as a
+  // coded HcalError naming the setting or secret, not later inside MSAL.
   if (Boolean(options.clientSecret) === Boolean(options.certificate)) {
-    throw new TypeError('Give exactly one of clientSecret and certificate.')
+    throw new ConfigError(
+      'MICROSOFT_CREDENTIALS_INVALID',
+      `The Microsoft connection needs exactly one of a client secret and a certificate; ${options.clientSecret ? 'both were' : 'neither was'} given.`,
+      {
+        suggestions: [
+          'Set microsoft.auth in the profile to "secret" or "certificate" and store microsoft.clientSecret or microsoft.certificateKey accordingly ("hcal secrets set NAME").',
+        ],
+      },
+    )
   }
-  const authorityOrigin = httpsOrigin(options.authorityOrigin ?? MICROSOFT_AUTHORITY_ORIGIN, 'authorityOrigin')
-  const graphOrigin = httpsOrigin(options.graphOrigin ?? GRAPH_ORIGIN, 'graphOrigin')
+  const origin = (value: string, setting: string) => httpsEndpoint(value, setting, 'MICROSOFT_ORIGIN_INVALID')
+  const authorityOrigin = origin(options.authorityOrigin ?? MICROSOFT_AUTHORITY_ORIGIN, 'microsoft.authorityOrigin')
+  const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'microsoft.graphOrigin')
+  const certificate = options.certificate && resolveCertificateCredential(options.certificate)
+  if (options.caPem) assertCaPem(options.caPem)
   const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
   const customAuthority = authorityOrigin.origin !== MICROSOFT_AUTHORITY_ORIGIN
 
@@ -119,13 +117,8 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
       authority: `${authorityOrigin.origin}/${options.tenantId}`,
       ...(customAuthority ? {knownAuthorities: [authorityOrigin.host]} : {}),
       ...(options.clientSecret ? {clientSecret: options.clientSecret} : {}),
-      ...(options.certificate
-        ? {
-            clientCertificate: {
-              privateKey: options.certificate.privateKeyPem,
-              thumbprintSha256: thumbprintOf(options.certificate),
-            },
-          }
+      ...(certificate
+        ? {clientCertificate: {privateKey: certificate.privateKeyPem, thumbprintSha256: certificate.thumbprintSha256}}
         : {}),
     },
     ...(agent ? {system: {networkClient: networkClientFor(agent)}} : {}),

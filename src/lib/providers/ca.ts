@@ -1,0 +1,33 @@
+import {X509Certificate} from 'node:crypto'
+
+import {ConfigError} from '../errors.js'
+
+const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+
+/**
+ * Checks the extra CA a client factory is asked to trust (the profile's caFile) before any connection
+ * uses it: a bad PEM would otherwise fail every request later with an OpenSSL message.
+ */
+export function assertCaPem(caPem: string): void {
+  const blocks = caPem.match(CERTIFICATE_BLOCK) ?? []
+  const readable = blocks.every((block) => {
+    try {
+      new X509Certificate(block)
+      return true
+    } catch {
+      return false
+    }
+  })
+  if (blocks.length > 0 && readable) return
+  throw new ConfigError(
+    'CA_CERTIFICATE_INVALID',
+    blocks.length === 0
+      ? 'The CA file the profile trusts has no PEM certificate ("-----BEGIN CERTIFICATE-----").'
+      : 'The CA file the profile trusts has a certificate that cannot be read.',
+    {
+      suggestions: [
+        'Point caFile in the profile at the PEM file of the CA that issued the server\'s certificate ("hcal profile show" prints its path).',
+      ],
+    },
+  )
+}

@@ -1,0 +1,56 @@
+/**
+ * Exchange Server (on-premises): EWS with an impersonation (service) account, Basic or NTLM. What hcal keeps
+ * about it, what it needs, and how doctor checks it.
+ */
+import {connectionCheck, readSecret} from '../checks.js'
+import {type ConnectionOf, email, httpsUrl, oneOf, optional, text} from '../schema.js'
+import {defineProvider} from '../types.js'
+import {EXCHANGE_CAPABILITIES} from './capabilities.js'
+
+const PASSWORD = 'exchange.password'
+const PASSWORD_ENV = 'HCAL_EXCHANGE_PASSWORD'
+
+const fields = {
+  ewsUrl: httpsUrl('The EWS endpoint, https://<server>/EWS/Exchange.asmx.'),
+  username: text('The impersonation (service) account: DOMAIN\\user or a UPN.'),
+  auth: oneOf(['basic', 'ntlm'], 'How the service account signs in.'),
+  testMailbox: optional(email('A mailbox to prove impersonation with (doctor, provisioning).')),
+}
+
+export type ExchangeConnection = ConnectionOf<typeof fields>
+
+declare module '../../core/model.js' {
+  interface CalendarSystems {
+    exchange: ExchangeConnection
+  }
+}
+
+export const exchange = defineProvider({
+  id: 'exchange',
+  displayName: 'Exchange Server',
+  connection: {
+    fields,
+    summary: (c: ExchangeConnection) => `${c.ewsUrl} as ${c.username} (${c.auth})`,
+  },
+  secrets: {
+    [PASSWORD]: {
+      env: PASSWORD_ENV,
+      description: 'Password of the Exchange impersonation (service) account.',
+      howToSet: `Store it with "hcal secrets set ${PASSWORD}" (hidden prompt or --stdin), or put it in ${PASSWORD_ENV} in CI.`,
+    },
+  } as const,
+  doctorChecks: [
+    connectionCheck<ExchangeConnection>(),
+    {
+      name: 'credentials',
+      async run(input) {
+        const password = await readSecret(input, PASSWORD)
+        if (!password.ok) return password.outcome
+        const account = input.connection ? ` of ${input.connection.username}` : ''
+        return {status: 'pass', detail: `password${account} is set`}
+      },
+    },
+  ],
+  capabilities: EXCHANGE_CAPABILITIES,
+  provisioning: [],
+})

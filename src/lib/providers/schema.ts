@@ -1,0 +1,101 @@
+/**
+ * A small declarative schema for the connection section a provider keeps in a profile. Each field has a
+ * description (shown by `hcal profile show` and in fixes) and a check; the connection's TypeScript type is
+ * inferred from the schema, so the two cannot drift apart.
+ */
+
+export interface Field<T, Optional extends boolean = boolean> {
+  readonly description: string
+  readonly optional: Optional
+  /** Why `value` is not acceptable, or undefined when it is. Never quotes secrets (fields hold none). */
+  check(value: unknown): string | undefined
+  /** Carries T for type inference only; never set. */
+  readonly __type?: T
+}
+
+export type ConnectionFields = Record<string, Field<unknown>>
+
+type FieldType<F> = F extends Field<infer T> ? T : never
+type Simplify<T> = {[K in keyof T]: T[K]} & {}
+
+/** The connection type a schema describes: required fields required, optional ones optional. */
+export type ConnectionOf<S extends ConnectionFields> = Simplify<
+  {[K in keyof S as S[K] extends Field<unknown, false> ? K : never]: FieldType<S[K]>} & {
+    [K in keyof S as S[K] extends Field<unknown, true> ? K : never]?: FieldType<S[K]>
+  }
+>
+
+function required<T>(description: string, check: (value: unknown) => string | undefined): Field<T, false> {
+  return {description, optional: false, check}
+}
+
+const nonEmpty = (value: unknown): string | undefined =>
+  typeof value === 'string' && value.trim() !== '' ? undefined : 'must be a non-empty string'
+
+/** A non-empty string, optionally matching `pattern` (described by `shape` in the message). */
+export function text(description: string, pattern?: {regex: RegExp; shape: string}): Field<string, false> {
+  return required(description, (value) => {
+    const problem = nonEmpty(value)
+    if (problem || !pattern) return problem
+    return pattern.regex.test(value as string) ? undefined : `must be ${pattern.shape}`
+  })
+}
+
+export function email(description: string): Field<string, false> {
+  return text(description, {regex: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, shape: 'an email address'})
+}
+
+/** An absolute https URL (TLS is required for every connection; the sandbox serves https too). */
+export function httpsUrl(description: string): Field<string, false> {
+  return required(description, (value) => {
+    const problem = nonEmpty(value)
+    if (problem) return problem
+    let url: URL
+    try {
+      url = new URL(value as string)
+    } catch {
+      return 'must be an absolute URL'
+    }
+    return url.protocol === 'https:' ? undefined : `must be an https URL (got ${url.protocol})`
+  })
+}
+
+export function oneOf<const V extends string>(values: readonly V[], description: string): Field<V, false> {
+  return required(description, (value) =>
+    values.includes(value as V) ? undefined : `must be one of ${values.map((v) => `"${v}"`).join(', ')}`,
+  )
+}
+
+export function optional<T>(field: Field<T, false>): Field<T, true> {
+  return {...field, optional: true}
+}
+
+export interface SectionProblem {
+  /** The field at fault, or undefined when the section as a whole is wrong. */
+  field?: string
+  problem: string
+}
+
+/** Every problem of `section` against `fields`, in field order; unknown fields are problems too (typos). */
+export function sectionProblems(fields: ConnectionFields, section: unknown): SectionProblem[] {
+  if (typeof section !== 'object' || section === null || Array.isArray(section)) {
+    return [{problem: 'must be an object'}]
+  }
+  const record = section as Record<string, unknown>
+  const problems: SectionProblem[] = []
+  for (const [name, field] of Object.entries(fields)) {
+    const value = record[name]
+    if (value === undefined) {
+      if (!field.optional) problems.push({field: name, problem: 'is missing'})
+      continue
+    }
+    const problem = field.check(value)
+    if (problem) problems.push({field: name, problem})
+  }
+  for (const name of Object.keys(record)) {
+    if (!Object.hasOwn(fields, name)) {
+      problems.push({field: name, problem: `is not a known field (known: ${Object.keys(fields).join(', ')})`})
+    }
+  }
+  return problems
+}
