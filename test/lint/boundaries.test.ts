@@ -57,6 +57,16 @@ describe('lint: boundaries and promise rules run and fail on a violation', funct
     )
   })
 
+  it('the ports the engine imports may not import a provider folder either', async () => {
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/lib/ports/lint-probe.ts',
+        "import {classifyGoogleError} from '../providers/google/errors.js'\nexport const x = classifyGoogleError\n",
+      ),
+      ['no-restricted-imports'],
+    )
+  })
+
   it('a floating promise and a promise where void is expected are errors', async () => {
     const ids = await ruleIdsFor(
       'src/lib/lint-probe.ts',

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import {get} from 'node:https'
 
+import type {HcalError} from '../../../src/lib/errors.js'
 import {createGoogleClients} from '../../../src/lib/providers/google/client.js'
 import {HCAL_SCOPES, startGoogleSandbox, type GoogleSandbox} from './helpers.js'
 
@@ -45,11 +46,21 @@ describe('createGoogleClients (production factory) against the sandbox', () => {
     ])
   })
 
-  it('refuses a key file without client_email or without private_key', () => {
+  it('refuses a key file without client_email or without private_key with GOOGLE_KEY_INVALID naming the field', () => {
+    const refusal = (message: RegExp) => (error: HcalError) => {
+      assert.equal(error.code, 'GOOGLE_KEY_INVALID')
+      assert.match(error.message, message)
+      return true
+    }
     const key = JSON.parse(google.credentials.serviceAccountJson) as Record<string, string>
     const {private_key: _key, ...withoutKey} = key
     const {client_email: _email, ...withoutEmail} = key
-    for (const incomplete of [{type: 'service_account'}, withoutKey, withoutEmail]) {
+    const cases: [object, RegExp][] = [
+      [{type: 'service_account'}, /has no client_email/],
+      [withoutKey, /has no private_key/],
+      [withoutEmail, /has no client_email/],
+    ]
+    for (const [incomplete, message] of cases) {
       assert.throws(
         () =>
           createGoogleClients({
@@ -57,13 +68,13 @@ describe('createGoogleClients (production factory) against the sandbox', () => {
             subject: 'a@b.test',
             scopes: HCAL_SCOPES,
           }),
-        /no client_email or private_key/,
+        refusal(message),
         Object.keys(incomplete).join(','),
       )
     }
     assert.throws(
       () => createGoogleClients({serviceAccountJson: 'not json', subject: 'a@b.test', scopes: HCAL_SCOPES}),
-      /not valid JSON/,
+      refusal(/is not JSON/),
     )
   })
 })

@@ -1,3 +1,5 @@
+import {generateKeyPairSync} from 'node:crypto'
+
 import type {FastifyInstance} from 'fastify'
 
 import type {Emulator, GoogleSandboxCredentials, SandboxContext, SeedData} from '../../../src/sandbox/types.js'
@@ -7,8 +9,10 @@ import type {Emulator, GoogleSandboxCredentials, SandboxContext, SeedData} from 
  * request log, the generic fault hook answering injected statuses in its own shape, and a webhook
  * target for delivery tests.
  */
-// The fake never signs anything; the secret store only checks that a key file has this shape.
-const FAKE_PRIVATE_KEY_PEM = '-----BEGIN PRIVATE KEY-----\nZmFrZQ==\n-----END PRIVATE KEY-----\n'
+// The fake never signs anything, but the secret store only accepts a key file whose private key is readable.
+const FAKE_PRIVATE_KEY_PEM = generateKeyPairSync('rsa', {modulusLength: 1024})
+  .privateKey.export({type: 'pkcs8', format: 'pem'})
+  .toString()
 
 export interface FakeEmulator extends Emulator<GoogleSandboxCredentials> {
   seeded: SeedData | undefined

@@ -16,7 +16,11 @@ describe('sandbox host: profile writing', function () {
     try {
       await saveProfile(
         'sbx',
-        (p) => ({...p, meetings: {keywords: ['@webex']}, exchange: {ewsUrl: 'x', username: 'u', auth: 'basic'}}),
+        (p) => ({
+          ...p,
+          meetings: {keywords: ['@webex']},
+          exchange: {ewsUrl: 'https://mail.acme.test/EWS/Exchange.asmx', username: 'u', auth: 'basic'},
+        }),
         home.env,
       )
       const secrets = createSecretStore({profile: 'sbx', backend: 'memory', env: {}})

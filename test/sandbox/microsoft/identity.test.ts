@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {generateKeyPairSync} from 'node:crypto'
+import {generateKeyPairSync, X509Certificate} from 'node:crypto'
 
 import {createLocalJWKSet, decodeJwt, jwtVerify, type JSONWebKeySet} from 'jose'
 
@@ -166,8 +166,12 @@ describe('sandbox microsoft: identity platform through msal-node 7', () => {
       ms
         .clients({
           clientSecret: undefined,
-          // The registered certificate's thumbprint, but signed by another key.
-          certificate: {privateKeyPem: String(stranger), certificatePem: ms.credentials.certificatePem},
+          // The registered certificate's thumbprint, but signed by another key (given as a thumbprint: with the
+          // certificate itself hcal would refuse the pair before sending anything).
+          certificate: {
+            privateKeyPem: String(stranger),
+            thumbprintSha256: new X509Certificate(ms.credentials.certificatePem).fingerprint256,
+          },
         })
         .getToken(),
     )
