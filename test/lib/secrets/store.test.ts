@@ -73,6 +73,11 @@ describe('secret store (memory backend, environment layer)', () => {
       // Each of the two fields the SDK needs, alone, is not a key file.
       ['google.serviceAccountKey', '{"type":"service_account","client_email":"sync@p.iam.gserviceaccount.com"}'],
       ['google.serviceAccountKey', '{"type":"service_account","private_key":"-----BEGIN PRIVATE KEY-----"}'],
+      // Both fields, but a private key nothing could sign with.
+      [
+        'google.serviceAccountKey',
+        '{"type":"service_account","client_email":"s@p.iam.gserviceaccount.com","private_key":"k"}',
+      ],
       ['microsoft.certificateKey', 'plain-text-key-123'],
       ['store.dataKey', Buffer.alloc(16).toString('base64')],
       ['exchange.password', '   '],
@@ -85,7 +90,15 @@ describe('secret store (memory backend, environment layer)', () => {
       })
     }
     await store.set('store.dataKey', `${DATA_KEY},${Buffer.alloc(32, 1).toString('base64')}`)
-    const keyFile = '{"type":"service_account","client_email":"s@p.iam.gserviceaccount.com","private_key":"k"}'
+    const privateKey = generateKeyPairSync('rsa', {modulusLength: 1024}).privateKey.export({
+      type: 'pkcs8',
+      format: 'pem',
+    })
+    const keyFile = JSON.stringify({
+      type: 'service_account',
+      client_email: 's@p.iam.gserviceaccount.com',
+      private_key: privateKey,
+    })
     await store.set('google.serviceAccountKey', keyFile)
     assert.equal(await store.get('google.serviceAccountKey'), keyFile)
   })

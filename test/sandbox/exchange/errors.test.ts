@@ -71,9 +71,20 @@ describe('Exchange errors as neutral failure kinds (ews-javascript-api against t
     assert.ok(thrown.suggestions[0]?.includes(`-Role ApplicationImpersonation -User "${h.creds.username}"`))
   })
 
-  it('delegate access without impersonation is ErrorAccessDenied', async () => {
-    const error = await rejectionOf(() => Folder.Bind(h.service('basic'), calendar(user)))
-    assert.deepEqual(summary(classifyExchangeError(error)), ['permission', 'denied', undefined, 'ErrorAccessDenied'])
+  it('another mailbox: its OOF is ErrorAccessDenied, its calendar ErrorFolderNotFound, an unknown one ErrorNonExistentMailbox', async () => {
+    const other = h.seed.users.find((u) => u.email !== user)?.email ?? ''
+    const service = h.service('basic', user)
+    const denied = await rejectionOf(() => service.GetUserOofSettings(other))
+    assert.deepEqual(summary(classifyExchangeError(denied)), ['permission', 'denied', undefined, 'ErrorAccessDenied'])
+    const hidden = await rejectionOf(() => Folder.Bind(h.service('basic'), calendar(user)))
+    assert.deepEqual(summary(classifyExchangeError(hidden)), ['notFound', 'mailbox', undefined, 'ErrorFolderNotFound'])
+    const unknown = await rejectionOf(() => service.GetUserOofSettings(`nobody@${h.seed.domain}`))
+    assert.deepEqual(summary(classifyExchangeError(unknown)), [
+      'notFound',
+      'mailbox',
+      undefined,
+      'ErrorNonExistentMailbox',
+    ])
   })
 
   it('a deleted item, a forged SyncState and a stale ChangeKey', async () => {

@@ -55,7 +55,8 @@ const TRANSIENT_CODES = new Set([
   'ErrorConnectionFailed',
 ])
 const RATE_LIMITED_CODES = new Set(['ErrorServerBusy', 'ErrorTooManyObjectsOpened', 'ErrorExceededConnectionCount'])
-const MAILBOX_NOT_FOUND_CODES = new Set(['ErrorNonExistentMailbox', 'ErrorMailboxNotFound'])
+// Exchange answers ErrorFolderNotFound for a calendar the account may not see, hiding whether it exists.
+const MAILBOX_NOT_FOUND_CODES = new Set(['ErrorNonExistentMailbox', 'ErrorMailboxNotFound', 'ErrorFolderNotFound'])
 
 function classifyResponseCode(code: string, base: ExchangeBase, error: unknown): ProviderFailureInfo | undefined {
   if (RATE_LIMITED_CODES.has(code)) return {...base, kind: 'rateLimited', retryAfterMs: backOffMilliseconds(error)}
