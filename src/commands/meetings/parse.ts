@@ -3,9 +3,17 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
+import {parseJoin, type JoinCandidate, type JoinTarget} from '../../lib/core/join/index.js'
 import {parseOptions} from '../../lib/core/meetings/index.js'
 import {UsageError} from '../../lib/errors.js'
+
+/** `result` of `hcal meetings parse --json`: the keyword in the location, the chosen join target, every candidate. */
+export interface MeetingsParseResult {
+  keyword: string | null
+  join: JoinTarget | null
+  /** Every distinct join URL / video address, best first. */
+  candidates: JoinCandidate[]
+}
 
 export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
   static override summary = 'Parse one invitation and show how it would be joined.'
@@ -22,14 +30,14 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     html: Flags.boolean({summary: 'The body is HTML (default: plain text).'}),
   }
 
-  async run(): Promise<JoinDecision> {
+  async run(): Promise<MeetingsParseResult> {
     const body = await this.readBody()
     const settings = await this.meetingSettings()
     const decision = parseJoin(
       {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
       parseOptions(settings),
     )
-    const result: JoinDecision = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
+    const result: MeetingsParseResult = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
     if (!this.jsonEnabled()) this.render(result)
     return result
   }
@@ -47,7 +55,7 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     }
   }
 
-  private render(result: JoinDecision): void {
+  private render(result: MeetingsParseResult): void {
     const rows = [
       {field: 'Keyword', value: result.keyword ?? '-'},
       {field: 'Join URL', value: result.join?.url ?? '-'},

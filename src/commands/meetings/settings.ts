@@ -5,7 +5,7 @@ import {saveProfile} from '../../lib/config/profiles.js'
 import {type MeetingSettings, parseMeetingSettings} from '../../lib/core/settings.js'
 import {isHcalError, UsageError} from '../../lib/errors.js'
 
-export interface MeetingSettingsResult {
+export interface MeetingsSettingsResult {
   profile: string
   changed: string[]
   settings: MeetingSettings
@@ -36,7 +36,7 @@ Keyword templates ("meetings.keywords") are edited in the profile file; "hcal pr
     }),
   }
 
-  async run(): Promise<MeetingSettingsResult> {
+  async run(): Promise<MeetingsSettingsResult> {
     const update = this.requestedChanges()
     const changed = Object.keys(update)
     let settings: MeetingSettings

@@ -7,13 +7,16 @@ export interface ProfileSummary {
   updatedAt: string
 }
 
+/** `result` of `hcal profile list --json`. */
+export type ProfileListResult = ProfileSummary[]
+
 export default class ProfileList extends BaseCommand<typeof ProfileList> {
   static override summary = 'List profiles and the connections each one has.'
   static override description =
     'A profile holds one organisation: its Google, Microsoft 365 and Exchange connections and meeting settings. Secrets are not shown here (see "hcal secrets list").'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
-  async run(): Promise<ProfileSummary[]> {
+  async run(): Promise<ProfileListResult> {
     const profiles = (await listProfiles()).map((p) => ({
       name: p.name,
       connections: (['google', 'microsoft', 'exchange'] as const).filter((k) => p[k] !== undefined),
