@@ -37,7 +37,11 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
       {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
       parseOptions(settings),
     )
-    const result: MeetingsParseResult = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
+    const result: MeetingsParseResult = {
+      keyword: decision.keyword,
+      join: decision.join,
+      candidates: decision.candidates,
+    }
     if (!this.jsonEnabled()) this.render(result)
     return result
   }
