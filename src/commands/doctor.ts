@@ -23,7 +23,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
       secrets: () => this.secrets(),
       store: () => this.store(),
     })
-    const c = this.out.color
+    const c = this.out.color.stdout
     const mark = {pass: c.green('pass'), warn: c.yellow('warn'), fail: c.red('FAIL')}
     this.out.table(checks, [
       {key: 'name', header: 'Check'},

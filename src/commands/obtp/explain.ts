@@ -45,7 +45,7 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
       verdict: explanation.verdict,
     }
     if (!this.jsonEnabled()) {
-      const c = this.out.color
+      const c = this.out.color.stdout
       const lines = result.checks.map((k) => `${k.passed ? c.green('✓') : c.red('✗')} ${k.check}: ${k.detail}`)
       lines.push('', `${result.verdict.joinButton ? c.green('Verdict:') : c.red('Verdict:')} ${result.verdict.summary}`)
       this.out.data(lines.join('\n'))

@@ -7,6 +7,7 @@ import type {SecretStore} from '../secrets/index.js'
 import type {StateStore} from '../store/index.js'
 import {toHcalError} from './error-mapping.js'
 import {Output} from './output.js'
+import {errorEnvelope, humanErrorLines} from './render-error.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -163,23 +164,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.out ??= new Output({json: this.jsonEnabled()})
     const error = toHcalError(err)
     this.logger?.debug({err}, 'command failed')
-    if (this.jsonEnabled()) {
-      this.out.jsonDocument({
-        status: error.exitCode,
-        error: {
-          code: error.code,
-          message: error.message,
-          suggestions: error.suggestions,
-          ...(error.data ? {data: error.data} : {}),
-        },
-        warnings: this.out.warnings,
-      })
-    } else {
-      const c = this.out.color
-      const lines = [`${c.red('Error:')} ${error.message}`, `${c.dim('Code:')} ${error.code}`]
-      for (const suggestion of error.suggestions) lines.push(`${c.cyan('Try this:')} ${suggestion}`)
-      this.out.error(lines)
-    }
+    if (this.jsonEnabled()) this.out.jsonDocument(errorEnvelope(error, this.out.warnings))
+    else this.out.error(humanErrorLines(error, this.out.color.stderr))
     return this.exit(error.exitCode)
   }
 

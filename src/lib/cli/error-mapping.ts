@@ -13,7 +13,13 @@ export function toHcalError(err: unknown): HcalError {
   if (isHcalError(err)) {
     const message = redactText(err.message)
     if (message === err.message) return err
-    return new HcalError(err.code, message, {exitCode: err.exitCode, suggestions: err.suggestions, data: err.data})
+    return new HcalError(err.code, message, {
+      exitCode: err.exitCode,
+      suggestions: err.suggestions,
+      data: err.data,
+      cause: err.cause,
+      secretCause: err.secretCause,
+    })
   }
   const error = err instanceof Error ? err : new Error(String(err))
   if (isParseError(error)) {
