@@ -3,8 +3,9 @@ import {readFile} from 'node:fs/promises'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {parseJoin, type JoinCandidate, type JoinTarget} from '../../lib/core/join/index.js'
-import {parseOptions} from '../../lib/core/meetings/index.js'
+import {parseJoinWith} from '../../lib/core/join/parse.js'
+import type {JoinCandidate, JoinTarget} from '../../lib/core/join/types.js'
+import {parseOptions} from '../../lib/core/meetings/options.js'
 import {UsageError} from '../../lib/errors.js'
 
 /** `result` of `hcal meetings parse --json`: the keyword in the location, the chosen join target, every candidate. */
@@ -33,9 +34,12 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
   async run(): Promise<MeetingsParseResult> {
     const body = await this.readBody()
     const settings = await this.meetingSettings()
-    const decision = parseJoin(
+    // The HTML parser is loaded only for an HTML body: a text body starts faster without it.
+    const readHtml = this.flags.html ? (await import('../../lib/core/join/html.js')).htmlLines : undefined
+    const decision = parseJoinWith(
       {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
       parseOptions(settings),
+      readHtml,
     )
     const result: MeetingsParseResult = {
       keyword: decision.keyword,
