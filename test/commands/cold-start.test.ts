@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 
+import {readdirSync} from 'node:fs'
+import {join} from 'node:path'
+
 import {ensureCurrentManifest} from '../../src/lib/cli/manifest.js'
 import {REPO_ROOT, tempHome} from '../helpers/cli.js'
-import {tracedRun} from '../helpers/cold-start.js'
+import {tracedImport, tracedRun} from '../helpers/cold-start.js'
 
 // What a cold start must not load: provider SDKs, native modules and the sandbox on any path that does not use
 // them, and the libraries only some paths need (HTML parser, logger backend, table renderer, prompts).
@@ -82,5 +85,19 @@ describe('cold start: what hcal loads before it answers', () => {
     const debug = tracedRun(['profile', 'list', '--log-level', 'debug'], home.env, home.dir)
     assert.equal(debug.status, 0, debug.stderr)
     assert.ok(heavy(debug.modules).some((url) => url.includes('/pino/')))
+  })
+
+  it('no command file imports an SDK, a native module, the sandbox, the logger backend, tables or prompts at load', () => {
+    const dir = join(REPO_ROOT, 'dist', 'src', 'commands')
+    const files = readdirSync(dir, {recursive: true, encoding: 'utf8'})
+      .filter((name) => name.endsWith('.js'))
+      .map((name) => join(dir, name))
+    assert.ok(files.length >= 14, `found ${files.length} command files`)
+    const run = tracedImport(files, home.dir)
+    assert.equal(run.status, 0, run.stderr)
+    assert.equal(commandFiles(run.modules).length, files.length, 'the trace saw every command file load')
+    // The HTML parser is allowed: commands that read stored meetings parse their (mostly HTML) bodies.
+    const loaded = heavy(run.modules).filter((url) => !url.includes('/htmlparser2/'))
+    assert.deepEqual(loaded, [])
   })
 })
