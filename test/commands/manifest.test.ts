@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import {spawnSync} from 'node:child_process'
-import {cp, mkdtemp, readFile, realpath, rm, stat, symlink, utimes, writeFile} from 'node:fs/promises'
+import {cp, mkdir, mkdtemp, readFile, realpath, rm, stat, symlink, utimes, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -20,6 +20,8 @@ async function copyPackage(): Promise<string> {
     await cp(join(REPO_ROOT, path), join(root, path), {recursive: true, preserveTimestamps: true})
   }
   await symlink(await realpath(join(REPO_ROOT, 'node_modules')), join(root, 'node_modules'))
+  // A checkout (sources present) is where code gets compiled, so where the manifest is checked.
+  await mkdir(join(root, 'src'))
   return root
 }
 
@@ -69,6 +71,16 @@ describe('oclif.manifest.json: built with the code, never served stale', functio
     const run = hcal(root, ['--version'])
     assert.equal(run.status, 0, run.stderr)
     assert.equal((await stat(join(root, MANIFEST_FILE))).mtimeMs, before)
+  })
+
+  it('an installed package (no sources) is not checked: its manifest is served as shipped', async () => {
+    await rm(join(root, 'src'), {recursive: true})
+    const compiled = (await stat(join(root, 'dist', 'src', 'commands', 'doctor.js'))).mtime
+    const shipped = new Date(compiled.getTime() - 60_000)
+    await utimes(join(root, MANIFEST_FILE), shipped, shipped)
+    const run = hcal(root, ['--version'])
+    assert.equal(run.status, 0, run.stderr)
+    assert.equal((await stat(join(root, MANIFEST_FILE))).mtimeMs, shipped.getTime())
   })
 
   it('a missing manifest is written by the first run', async () => {

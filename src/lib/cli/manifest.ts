@@ -1,4 +1,4 @@
-import {readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
+import {existsSync, readdirSync, renameSync, rmSync, statSync, writeFileSync} from 'node:fs'
 import {join} from 'node:path'
 
 /**
@@ -6,8 +6,7 @@ import {join} from 'node:path'
  * --help` reads one JSON file instead of loading all commands and their libraries. `npm run build` writes it after
  * compiling. oclif serves whatever manifest it finds, so a manifest older than the compiled code (left by a bare
  * `tsc` after a change) would hide a new command or show old flags: `bin/run.js` checks freshness first and writes
- * a new one when any compiled file is newer. An installed package never needs that (npm gives every file one
- * timestamp), and checking costs one stat per compiled file.
+ * a new one when any compiled file is newer. Checking costs one stat per compiled file, in a checkout only.
  */
 export const MANIFEST_FILE = 'oclif.manifest.json'
 
@@ -60,9 +59,13 @@ export async function writeManifest(root: string): Promise<number> {
   return Object.keys(plugin.manifest.commands).length
 }
 
-/** What `bin/run.js` calls before oclif starts: a stale or missing manifest is rewritten, never served. */
+/**
+ * What `bin/run.js` calls before oclif starts: a stale or missing manifest is rewritten, never served. Only a
+ * checkout (one with sources) compiles code, so an installed package (no src/) skips the check: no cost, and no
+ * false alarm from an installer that stamps files in its own order.
+ */
 export async function ensureCurrentManifest(root: string): Promise<void> {
-  if (isManifestCurrent(root)) return
+  if (!existsSync(join(root, 'src')) || isManifestCurrent(root)) return
   try {
     await writeManifest(root)
   } catch (error) {
