@@ -78,9 +78,10 @@ describe('oclif.manifest.json: built with the code, never served stale', functio
     const compiled = (await stat(join(root, 'dist', 'src', 'commands', 'doctor.js'))).mtime
     const shipped = new Date(compiled.getTime() - 60_000)
     await utimes(join(root, MANIFEST_FILE), shipped, shipped)
+    const before = (await stat(join(root, MANIFEST_FILE))).mtimeMs
     const run = hcal(root, ['--version'])
     assert.equal(run.status, 0, run.stderr)
-    assert.equal((await stat(join(root, MANIFEST_FILE))).mtimeMs, shipped.getTime())
+    assert.equal((await stat(join(root, MANIFEST_FILE))).mtimeMs, before)
   })
 
   it('a missing manifest is written by the first run', async () => {

@@ -12,16 +12,12 @@ export interface Mention {
 const WORD = /^[a-z][a-z0-9-]*$/
 
 /**
- * The command words of what follows `hcal`: `profile list | show` and `provision google|microsoft` are
- * alternatives (one mention each), and the words end at the first flag, placeholder (`EVENT_ID`, `${name}`,
- * `<id>`, `...`) or anything else that is not a lower-case word.
+ * The command words of what follows `hcal`: `provision google|microsoft` and (in a Markdown table)
+ * `profile list \| show` are alternatives, one mention each; ` | ` is a shell pipe and ends the command. The words
+ * end at the first flag, placeholder (`EVENT_ID`, `${name}`, `<id>`, `...`) or anything else not a lower-case word.
  */
 export function commandWords(tail: string): string[][] {
-  const tokens = tail
-    .replaceAll('\\|', '|')
-    .replace(/\s*\|\s*/g, '|')
-    .trim()
-    .split(/\s+/)
+  const tokens = (tail.replace(/\s*\\\|\s*/g, '|').split(/\s\|\s/)[0] ?? '').trim().split(/\s+/)
   const words: string[][] = []
   for (const token of tokens) {
     const alternatives = token.split('|')

@@ -112,6 +112,11 @@ describe('every `hcal …` command named to users exists', () => {
     assert.deepEqual(check('Run `hcal doctor fix`.'), ['"hcal doctor" has no subcommand or argument "fix"'])
     assert.deepEqual(check('`hcal secrets list \\| set \\| delete`'), ['ok', 'ok', 'ok'])
     assert.deepEqual(check('"hcal profile show sandbox --json"'), ['ok'])
+    assert.deepEqual(check('`hcal doctor | cat` and `hcal meetings list|bogus`'), [
+      'ok',
+      'ok',
+      '"hcal meetings bogus" is not a command',
+    ])
     assert.deepEqual(check('"hcal meetings"'), ['ok'])
     assert.deepEqual(check('"hcal users activate ${user}" and "hcal users remove"'), [
       'ok',
