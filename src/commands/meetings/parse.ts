@@ -4,10 +4,11 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
-import {parseOptions} from '../../lib/core/meetings/index.js'
+import {keywordSettingsProblem, parseOptions} from '../../lib/core/meetings/index.js'
 import {UsageError} from '../../lib/errors.js'
 
 export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
+  static override profileNeed = 'existing-if-named' as const
   static override summary = 'Parse one invitation and show how it would be joined.'
   static override description =
     'Reads a location and a body the way hcal reads synced meetings: a keyword in the location, join URLs and video (SIP) addresses in conference data, location and body, link-protection wrappers unwrapped, quoted earlier invitations ignored. The profile’s keywords and extra join and video domains apply. Nothing is read from or written to a calendar.'
@@ -30,7 +31,11 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
       parseOptions(settings),
     )
     const result: JoinDecision = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
-    if (!this.jsonEnabled()) this.render(result)
+    // A keyword's join address comes from the profile's templates: say when they cannot give one, and the fix.
+    const problem = result.keyword ? keywordSettingsProblem(this.flags.location, settings) : null
+    if (problem)
+      this.out.warn(`No join address for ${result.keyword}: ${problem.message} ${problem.suggestions.join(' ')}`)
+    if (!this.jsonEnabled()) this.render(result, problem === null)
     return result
   }
 
@@ -38,7 +43,9 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     const path = this.flags['body-file']
     if (path === undefined) return this.flags.body ?? ''
     try {
-      return await readFile(path, 'utf8')
+      this.logger.debug({path}, 'reading the body file')
+      // A FIFO or a slow mount can block forever: a signal ends the wait.
+      return await this.untilInterrupted(readFile(path, 'utf8'))
     } catch (error) {
       throw new UsageError('BODY_FILE_UNREADABLE', `Cannot read the body file ${path}: ${(error as Error).message}.`, {
         cause: error,
@@ -47,7 +54,7 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     }
   }
 
-  private render(result: JoinDecision): void {
+  private render(result: JoinDecision, keywordReady: boolean): void {
     const rows = [
       {field: 'Keyword', value: result.keyword ?? '-'},
       {field: 'Join URL', value: result.join?.url ?? '-'},
@@ -74,5 +81,10 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     }
     if (!result.keyword && !result.join)
       this.out.info('Nothing joinable: no keyword, meeting URL or video address found.')
+    if (result.keyword && keywordReady) {
+      this.out.info(
+        `${result.keyword} meetings are joined at the address its templates give for the organiser, written when the meeting syncs.`,
+      )
+    }
   }
 }

@@ -1,3 +1,4 @@
+import type {Stats} from 'node:fs'
 import {readFile, stat} from 'node:fs/promises'
 
 import {UsageError} from '../errors.js'
@@ -63,19 +64,33 @@ async function readStdin(options: SecretInputOptions): Promise<string> {
 }
 
 async function readSecretFile(path: string, options: SecretInputOptions): Promise<string> {
-  let mode: number
+  let stats: Stats
   try {
-    mode = (await stat(path)).mode
+    stats = await stat(path)
   } catch (error) {
-    throw new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}.`, {
-      cause: error,
-      suggestions: ['Check the path passed to --file.'],
+    throw unreadableFile(path, error)
+  }
+  if (stats.isDirectory()) {
+    throw new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: it is a directory.`, {
+      suggestions: ['Pass --file the path of the file that holds the value.'],
     })
   }
+  const mode = stats.mode
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
     options.onWarning?.(
       `${path} can be read by other users (mode ${(mode & 0o777).toString(8)}); restrict it with chmod 600, or delete it once stored.`,
     )
   }
-  return readFile(path, 'utf8')
+  try {
+    return await readFile(path, 'utf8')
+  } catch (error) {
+    throw unreadableFile(path, error)
+  }
+}
+
+function unreadableFile(path: string, error: unknown): UsageError {
+  return new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}.`, {
+    cause: error,
+    suggestions: ['Check the path passed to --file.'],
+  })
 }

@@ -1,4 +1,11 @@
-export {parseOptions, resolveJoin, type JoinInfo, type JoinSource, type ResolvedJoin} from './join.js'
+export {
+  keywordSettingsProblem,
+  parseOptions,
+  resolveJoin,
+  type JoinInfo,
+  type JoinSource,
+  type ResolvedJoin,
+} from './join.js'
 export {
   buildMeetingsList,
   defaultWindow,

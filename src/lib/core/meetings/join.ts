@@ -1,5 +1,5 @@
-import {isHcalError} from '../../errors.js'
-import {keywordJoinDetails} from '../joinblock/details.js'
+import {type HcalError, isHcalError} from '../../errors.js'
+import {keywordJoinDetails, keywordTemplates} from '../joinblock/details.js'
 import {findKeyword, parseJoin, type JoinDecision} from '../join/index.js'
 import type {CalendarEvent} from '../model.js'
 import type {MeetingSettings} from '../settings.js'
@@ -56,6 +56,22 @@ export function resolveJoin(event: CalendarEvent, settings: MeetingSettings): Re
     }
   }
   return {...fromDecision(decision), keyword: null, problem: null}
+}
+
+/**
+ * Why the keyword in `location` cannot get join details with these settings (no site, no space
+ * templates), as the error that names the fix; null when there is no keyword or nothing is missing.
+ */
+export function keywordSettingsProblem(location: string, settings: MeetingSettings): HcalError | null {
+  const hit = findKeyword(location, Object.keys(settings.keywords))
+  if (!hit) return null
+  try {
+    keywordTemplates(hit.keyword, hit.variant, settings)
+    return null
+  } catch (error) {
+    if (isHcalError(error)) return error
+    throw error
+  }
 }
 
 function fromDecision(decision: JoinDecision): Pick<ResolvedJoin, 'join' | 'source' | 'decision'> {
