@@ -1,8 +1,7 @@
-import {readFile} from 'node:fs/promises'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {readInputFile} from '../../lib/files/input-file.js'
 import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
 import {keywordSettingsProblem, parseOptions} from '../../lib/core/meetings/index.js'
 import {UsageError} from '../../lib/errors.js'
@@ -44,9 +43,10 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     if (path === undefined) return this.flags.body ?? ''
     try {
       this.logger.debug({path}, 'reading the body file')
-      // A FIFO or a slow mount can block forever: a signal ends the wait.
-      return await this.untilInterrupted(readFile(path, 'utf8'))
+      // A FIFO with no writer waits forever: a signal ends the wait.
+      return await readInputFile(path, this.abort.signal)
     } catch (error) {
+      if (this.abort.signal.aborted) throw error
       throw new UsageError('BODY_FILE_UNREADABLE', `Cannot read the body file ${path}: ${(error as Error).message}.`, {
         cause: error,
         suggestions: ['Check the path and that the file is readable, or pass the body with --body.'],

@@ -36,17 +36,16 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
       {name, from: this.flags.stdin ? 'stdin' : this.flags.file ? 'file' : 'prompt'},
       'reading the value',
     )
-    // A pipe nobody closes would wait forever: a signal ends the wait (and the run, with 130).
-    const value = await this.untilInterrupted(
-      readSecretInput({
-        name,
-        stdin: this.flags.stdin,
-        file: this.flags.file,
-        canPrompt: this.canPrompt(),
-        promptMessage: `${SECRET_DEFINITIONS[name].description} Value (hidden):`,
-        onWarning: (message) => this.out.warn(message),
-      }),
-    )
+    const value = await readSecretInput({
+      name,
+      stdin: this.flags.stdin,
+      file: this.flags.file,
+      canPrompt: this.canPrompt(),
+      promptMessage: `${SECRET_DEFINITIONS[name].description} Value (hidden):`,
+      onWarning: (message) => this.out.warn(message),
+      // A pipe nobody closes would wait forever: a signal ends the wait (and the run, with 130).
+      signal: this.abort.signal,
+    })
     await (await this.secrets()).set(name, value)
     this.out.success(`Stored ${name} in the keychain (service hcal:${this.profileName}).`)
     return {profile: this.profileName, name, stored: 'keychain'}

@@ -6,7 +6,7 @@ import type {MeetingSettings} from '../core/settings.js'
 import type {SecretStore} from '../secrets/index.js'
 import type {StateStore} from '../store/index.js'
 import {toHcalError, toUsageError} from './error-mapping.js'
-import {interruptedError, unlessAborted} from './interrupt.js'
+import {interruptedError} from './interrupt.js'
 import {Output} from './output.js'
 import {guardProfile, type ProfileNeed} from './profile-guard.js'
 
@@ -123,11 +123,6 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
   }
 
-  /** Waits for `work` unless the command is interrupted first (then rejects with an AbortError). */
-  protected untilInterrupted<V>(work: Promise<V>): Promise<V> {
-    return unlessAborted(work, this.abort.signal)
-  }
-
   /** Marks the run as a partial success: the result is still printed, the exit code is 3. */
   protected markPartial(message: string): void {
     this.exitStatus = ExitCode.partial
@@ -167,6 +162,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     process.exitCode = ExitCode.interrupted
     if (this.interruptedBy) this.forceExit()
     this.interruptedBy = signal
+    this.logger.debug({signal}, 'signal received')
     this.out.info(`Received ${signal}; stopping (press Ctrl-C again to force).`)
     this.abort.abort(signal)
     setTimeout(() => this.forceExit(), 5000).unref()

@@ -1,7 +1,9 @@
 import type {Stats} from 'node:fs'
-import {readFile, stat} from 'node:fs/promises'
+import {stat} from 'node:fs/promises'
 
+import {unlessAborted} from '../abort.js'
 import {UsageError} from '../errors.js'
+import {readInputFile} from '../files/input-file.js'
 
 export interface SecretInputOptions {
   /** Read the value from standard input (piped). */
@@ -15,6 +17,8 @@ export interface SecretInputOptions {
   name: string
   /** Told about risky but accepted input, e.g. a key file other users can read. */
   onWarning?: (message: string) => void
+  /** Ends a wait for input that never comes (the command was interrupted). */
+  signal?: AbortSignal
   /** Standard input; process.stdin unless a test passes its own. */
   input?: NodeJS.ReadableStream & {isTTY?: boolean}
 }
@@ -58,9 +62,12 @@ async function readStdin(options: SecretInputOptions): Promise<string> {
       suggestions: [`Pipe the value in (hcal ... --stdin < file), or leave out --stdin to get a hidden prompt.`],
     })
   }
-  const chunks: Buffer[] = []
-  for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks).toString('utf8')
+  const read = async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+  return unlessAborted(read(), options.signal)
 }
 
 async function readSecretFile(path: string, options: SecretInputOptions): Promise<string> {
@@ -82,8 +89,9 @@ async function readSecretFile(path: string, options: SecretInputOptions): Promis
     )
   }
   try {
-    return await readFile(path, 'utf8')
+    return await readInputFile(path, options.signal)
   } catch (error) {
+    if (options.signal?.aborted) throw error
     throw unreadableFile(path, error)
   }
 }
