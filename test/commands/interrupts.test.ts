@@ -5,6 +5,9 @@ import {join} from 'node:path'
 import {startCli, tempHome} from '../helpers/cli.js'
 import {accountsUnder, withSecretService} from '../helpers/secret-service.js'
 
+/** A CLI that hangs is killed before mocha's own timeout, so it fails the test and is not left behind. */
+const HANG_KILL_MS = 20_000
+
 interface ErrorEnvelope {
   status: number
   error: {code: string; message: string}
@@ -33,6 +36,7 @@ describe('interrupts (SIGINT/SIGTERM) while a command waits for input', () => {
   it('a secret read from a pipe that stays open ends with 130, not SECRET_INPUT_EMPTY, and stores nothing', async () => {
     const run = startCli(['secrets', 'set', 'exchange.password', '--stdin', '--json', '--log-level', 'debug'], {
       env: {...bus(), ...home.env, HCAL_PROFILE: 'intr'},
+      timeoutMs: HANG_KILL_MS,
     })
     await run.waitForStderr(/reading the value/)
     run.signal('SIGINT')
@@ -51,6 +55,7 @@ describe('interrupts (SIGINT/SIGTERM) while a command waits for input', () => {
     // Nobody ever opens the FIFO for writing: hcal blocks opening it until the signal comes.
     const run = startCli(['meetings', 'parse', '--body-file', fifo, '--json', '--log-level', 'debug'], {
       env: home.env,
+      timeoutMs: HANG_KILL_MS,
     })
     await run.waitForStderr(/reading the body file/)
     run.signal('SIGTERM')
@@ -64,7 +69,10 @@ describe('interrupts (SIGINT/SIGTERM) while a command waits for input', () => {
   it('in human mode says it is stopping, then reports the interruption once', async () => {
     const fifo = join(home.dir, 'body.fifo')
     assert.equal(spawnSync('mkfifo', [fifo]).status, 0, 'mkfifo')
-    const run = startCli(['meetings', 'parse', '--body-file', fifo, '--log-level', 'debug'], {env: home.env})
+    const run = startCli(['meetings', 'parse', '--body-file', fifo, '--log-level', 'debug'], {
+      env: home.env,
+      timeoutMs: HANG_KILL_MS,
+    })
     await run.waitForStderr(/reading the body file/)
     run.signal('SIGINT')
     const result = await run.exit
