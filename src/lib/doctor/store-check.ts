@@ -1,4 +1,3 @@
-import {inspectStateStore} from '../store/inspect.js'
 import type {DoctorCheck} from './checks.js'
 
 /**
@@ -8,6 +7,8 @@ import type {DoctorCheck} from './checks.js'
 export const storeCheck: DoctorCheck = {
   name: 'store',
   async run({profile, secrets}) {
+    // Loaded when the check runs: SQLite's native module must not load for `hcal --help`.
+    const {inspectStateStore} = await import('../store/inspect.js')
     const found = await inspectStateStore({profile, secrets: await secrets()})
     if (found.state === 'absent') {
       return {
