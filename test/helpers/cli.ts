@@ -18,43 +18,18 @@ export interface CliResult {
 
 export interface CliOptions {
   env?: NodeJS.ProcessEnv
-  /** Written to the child's stdin, then stdin is closed. */
+  /** Written to the child's stdin, then stdin is closed (startCli leaves stdin open without it). */
   input?: string
+  /** The child is killed (SIGKILL) after this long, so a hang ends as a failed exit code. */
   timeoutMs?: number
   /** Run as this user and group (needs root): e.g. nobody, to meet permission errors root never sees. */
   uid?: number
   gid?: number
 }
 
-/** Runs the built CLI as a user would: a child process, no TTY, CI-like environment. */
+/** Runs the built CLI as a user would: a child process, no TTY, CI-like environment; stdin gets `input` (or nothing). */
 export function runCli(args: string[], options: CliOptions = {}): Promise<CliResult> {
-  const started = performance.now()
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: REPO_ROOT,
-      env: {...process.env, NO_COLOR: '1', ...options.env},
-      stdio: ['pipe', 'pipe', 'pipe'],
-      ...(options.uid === undefined ? {} : {uid: options.uid}),
-      ...(options.gid === undefined ? {} : {gid: options.gid}),
-    })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
-    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 30_000)
-    child.on('error', reject)
-    child.on('close', (code) => {
-      clearTimeout(timer)
-      let json: unknown
-      try {
-        json = JSON.parse(stdout)
-      } catch {
-        json = undefined
-      }
-      resolve({code, stdout, stderr, json, durationMs: performance.now() - started})
-    })
-    child.stdin.end(options.input ?? '')
-  })
+  return startCli(args, {timeoutMs: 30_000, ...options, input: options.input ?? ''}).exit
 }
 
 /** Fresh config and data directories for one test; `cleanup()` removes them. */
@@ -87,6 +62,8 @@ export function startCli(args: string[], options: CliOptions = {}): RunningCli {
     cwd: REPO_ROOT,
     env: {...process.env, NO_COLOR: '1', ...options.env},
     stdio: ['pipe', 'pipe', 'pipe'],
+    ...(options.uid === undefined ? {} : {uid: options.uid}),
+    ...(options.gid === undefined ? {} : {gid: options.gid}),
   })
   let stdout = ''
   let stderr = ''
