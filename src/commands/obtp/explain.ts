@@ -14,6 +14,7 @@ export interface ObtpExplainResult {
 }
 
 export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
+  static override profileNeed = 'existing' as const
   static override summary = 'Explain why a meeting does or does not get a Join button.'
   static override description =
     'Walks the checks OBTP makes for one synced meeting, in order: status, all-day, keyword, join address (and where it was found), timing, then each participant (active user? declined? tentative? room with a device?). Ends with a verdict.'

@@ -4,7 +4,8 @@ import {configDir} from '../config/paths.js'
 import {loadProfile} from '../config/profiles.js'
 import {isHcalError} from '../errors.js'
 import type {SecretStore} from '../secrets/index.js'
-import type {StateStore} from '../store/index.js'
+import {meetingsCheck} from './profile-checks.js'
+import {storeCheck} from './store-check.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail'
 
@@ -23,7 +24,6 @@ export interface CheckResult extends CheckOutcome {
 export interface DoctorContext {
   profile: string
   secrets(): Promise<SecretStore>
-  store(): Promise<StateStore>
 }
 
 export interface DoctorCheck {
@@ -82,15 +82,7 @@ export const keychainCheck: DoctorCheck = {
   },
 }
 
-export const storeCheck: DoctorCheck = {
-  name: 'store',
-  async run({store}) {
-    const opened = await store()
-    return {status: 'pass', detail: `state store open at schema version ${opened.schemaVersion}`}
-  },
-}
-
-export const CORE_CHECKS: DoctorCheck[] = [nodeVersionCheck, configCheck, keychainCheck, storeCheck]
+export const CORE_CHECKS: DoctorCheck[] = [nodeVersionCheck, configCheck, meetingsCheck, keychainCheck, storeCheck]
 
 /** Runs checks in order; a throwing check is a failure carrying the error's own fix. */
 export async function runChecks(checks: DoctorCheck[], context: DoctorContext): Promise<CheckResult[]> {
@@ -110,4 +102,21 @@ export async function runChecks(checks: DoctorCheck[], context: DoctorContext): 
     results.push({name: check.name, ...outcome, durationMs: Math.round(performance.now() - started)})
   }
   return results
+}
+
+/**
+ * A fix already given by an earlier check (a missing D-Bus breaks the keychain and the store alike)
+ * is replaced by a pointer to that check, so each fix is printed once.
+ */
+export function collapseRepeatedFixes(results: CheckResult[]): CheckResult[] {
+  const firstWithFix = new Map<string, string>()
+  return results.map((result) => {
+    if (result.fix === undefined) return result
+    const earlier = firstWithFix.get(result.fix)
+    if (earlier === undefined) {
+      firstWithFix.set(result.fix, result.name)
+      return result
+    }
+    return {...result, fix: `Same fix as the "${earlier}" check.`}
+  })
 }
