@@ -1,6 +1,6 @@
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {readProfileDocument} from '../lib/config/profiles.js'
-import {type CheckResult, doctorChecks, runChecks} from '../lib/doctor/checks.js'
+import {type CheckResult, collapseRepeatedFixes, doctorChecks, runChecks} from '../lib/doctor/checks.js'
 import {HcalError} from '../lib/errors.js'
 
 export interface DoctorResult {
@@ -11,9 +11,9 @@ export interface DoctorResult {
 
 export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary =
-    'Check that hcal can run here: Node, config, keychain, state store, and each calendar connection the profile uses.'
+    'Check that hcal can run here: Node, config, meeting settings, keychain, state store, and each calendar connection the profile uses.'
   static override description =
-    'One smoke check for terminals and CI. Each calendar system the profile configures (or whose secret is set in the environment) adds its checks, named <system>.connection and <system>.credentials. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure), a failed check with its error code.'
+    'One smoke check for terminals and CI. Each calendar system the profile configures (or whose secret is set in the environment) adds its checks, named <system>.connection and <system>.credentials. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure), a failed check with its error code. Doctor leaves nothing behind: its keychain probe item is deleted again, and it creates no state store and no data key.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --profile sandbox --json',
@@ -21,14 +21,14 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
 
   async run(): Promise<DoctorResult> {
     let document: ReturnType<typeof readProfileDocument> | undefined
-    const checks = await runChecks(doctorChecks(), {
+    const outcomes = await runChecks(doctorChecks(), {
       profile: this.profileName,
       env: process.env,
       profileDocument: () => (document ??= readProfileDocument(this.profileName)),
       secrets: () => this.secrets(),
-      store: () => this.store(),
     })
-    const c = this.out.color
+    const checks = collapseRepeatedFixes(outcomes)
+    const c = this.out.color.stdout
     const mark = {pass: c.green('pass'), warn: c.yellow('warn'), fail: c.red('FAIL')}
     this.out.table(checks, [
       {key: 'name', header: 'Check'},
@@ -42,7 +42,10 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
         'DOCTOR_FAILED',
         `${failed.length} of ${checks.length} checks failed: ${failed.map((f) => f.name).join(', ')}.`,
         {
-          suggestions: failed.map((f) => f.fix ?? `See the "${f.name}" check above.`),
+          // People have just read the Fix column; scripts get each distinct fix once.
+          suggestions: this.jsonEnabled()
+            ? [...new Set(outcomes.flatMap((o) => (o.status === 'fail' && o.fix ? [o.fix] : [])))]
+            : ['Apply the fixes in the Fix column above, then run "hcal doctor" again.'],
           data: {checks},
         },
       )

@@ -14,7 +14,10 @@ export const ExitCode = {
 export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode]
 
 export interface HcalErrorOptions {
+  /** What went wrong underneath; printed as "Caused by: …" unless `secretCause` is set. */
   cause?: unknown
+  /** The cause may quote secret input (a key or certificate that failed to parse): it is never printed. */
+  secretCause?: boolean
   exitCode?: ExitCodeValue
   suggestions?: string[]
   /** Structured detail for --json consumers (never secrets). */
@@ -26,6 +29,7 @@ export class HcalError extends Error {
   readonly exitCode: ExitCodeValue
   readonly suggestions: string[]
   readonly data: Record<string, unknown> | undefined
+  readonly secretCause: boolean
 
   constructor(code: string, message: string, options: HcalErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : {cause: options.cause})
@@ -34,6 +38,7 @@ export class HcalError extends Error {
     this.exitCode = options.exitCode ?? ExitCode.failed
     this.suggestions = options.suggestions ?? []
     this.data = options.data
+    this.secretCause = options.secretCause ?? false
   }
 }
 

@@ -52,7 +52,15 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     assert.equal(run.code, 1, run.stderr)
     assert.equal(envelope.error?.code, 'DOCTOR_FAILED')
     // The environment secret alone brings Google's checks in; systems the profile does not use stay out.
-    assert.deepEqual(names, ['node', 'config', 'keychain', 'store', 'google.connection', 'google.credentials'])
+    assert.deepEqual(names, [
+      'node',
+      'config',
+      'meetings',
+      'keychain',
+      'store',
+      'google.connection',
+      'google.credentials',
+    ])
     const credentials = byName.get('google.credentials')
     assert.deepEqual([credentials?.status, credentials?.code], ['fail', 'GOOGLE_KEY_INVALID'])
     assert.match(credentials?.detail ?? '', /OAuth client file, not a service-account key/)

@@ -163,11 +163,7 @@ export async function startBareBus(): Promise<SecretServiceSession> {
 
 /** Reads an item straight from the Secret Service with secret-tool: ground truth independent of hcal. */
 export function lookupSecret(env: NodeJS.ProcessEnv, service: string, account: string): string | undefined {
-  requireBinary('secret-tool', 'apt-get install -y --no-install-recommends libsecret-tools')
-  const result = spawnSync('secret-tool', ['lookup', 'service', service, 'username', account], {
-    env: {...process.env, ...env},
-    encoding: 'utf8',
-  })
+  const result = secretTool(env, ['lookup', 'service', service, 'username', account])
   return result.status === 0 ? result.stdout : undefined
 }
 
@@ -186,4 +182,36 @@ export function lockKeyring(env: NodeJS.ProcessEnv): void {
     {env: {...process.env, ...env}, encoding: 'utf8'},
   )
   if (result.status !== 0) throw new Error(`could not lock the test keyring: ${result.stderr}`)
+}
+
+function secretTool(env: NodeJS.ProcessEnv, args: string[], input?: string) {
+  requireBinary('secret-tool', 'apt-get install -y --no-install-recommends libsecret-tools')
+  return spawnSync('secret-tool', args, {env: {...process.env, ...env}, encoding: 'utf8', input})
+}
+
+/**
+ * The accounts (secret names) the Secret Service holds under `service`, read with secret-tool: ground
+ * truth for "no keychain item was created".
+ */
+export function accountsUnder(env: NodeJS.ProcessEnv, service: string): string[] {
+  const result = secretTool(env, ['search', '--all', 'service', service])
+  // secret-tool prints an item's attributes on stdout or stderr depending on its version: read both.
+  const text = `${result.stdout}\n${result.stderr}`
+  return [...text.matchAll(/^attribute\.username = (.*)$/gm)].map((match) => match[1] ?? '').sort()
+}
+
+/** Removes an item behind hcal's back, as another keychain tool would. */
+export function clearSecret(env: NodeJS.ProcessEnv, service: string, account: string): void {
+  const result = secretTool(env, ['clear', 'service', service, 'username', account])
+  if (result.status !== 0) throw new Error(`secret-tool clear failed: ${result.stderr}`)
+}
+
+/** Stores an item behind hcal's back (no entry in hcal's index), as another keychain tool would. */
+export function storeSecretDirectly(env: NodeJS.ProcessEnv, service: string, account: string, value: string): void {
+  const result = secretTool(
+    env,
+    ['store', '--label', `${service} ${account}`, 'service', service, 'username', account],
+    value,
+  )
+  if (result.status !== 0) throw new Error(`secret-tool store failed: ${result.stderr}`)
 }

@@ -6,12 +6,13 @@ export interface KeysRotateResult extends RotationResult {
 }
 
 export default class KeysRotate extends BaseCommand<typeof KeysRotate> {
+  static override profileNeed = 'existing' as const
   static override summary = 'Replace the data key that encrypts the state store.'
   static override description =
     'Creates a new data key, re-encrypts every encrypted field in one transaction, then drops the old key from the keychain; an interruption at any point leaves the store readable. With HCAL_STORE_KEY, put the new key first (HCAL_STORE_KEY=<new>,<old>), run this, then remove the old key from the variable.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
-    'HCAL_STORE_KEY="$(openssl rand -base64 32),$HCAL_STORE_KEY" <%= config.bin %> <%= command.id %> --json',
+    '$ HCAL_STORE_KEY="$(openssl rand -base64 32),$HCAL_STORE_KEY" <%= config.bin %> <%= command.id %> --json',
   ]
 
   async run(): Promise<KeysRotateResult> {

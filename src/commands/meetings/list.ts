@@ -17,6 +17,7 @@ export interface MeetingsListResult {
 }
 
 export default class MeetingsList extends BaseCommand<typeof MeetingsList> {
+  static override profileNeed = 'existing' as const
   static override summary = 'Show meetings lists as the collaboration app would show them.'
   static override description =
     'Lists synced meetings of one active user or room (or of all of them): start, end, title (hidden for private meetings), organiser, invitees and their responses, how the meeting is joined and where that was found. The default window is 7 days back to 31 days ahead. Works on data stored by `hcal sync`.'

@@ -1,13 +1,23 @@
-import {readFile} from 'node:fs/promises'
-
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {parseJoin, type JoinDecision} from '../../lib/core/join/index.js'
-import {parseOptions} from '../../lib/core/meetings/index.js'
+import {parseJoinWith} from '../../lib/core/join/parse.js'
+import type {JoinCandidate, JoinTarget} from '../../lib/core/join/types.js'
+import {keywordSettingsProblem} from '../../lib/core/meetings/keyword-settings.js'
+import {parseOptions} from '../../lib/core/meetings/options.js'
+import {readInputFile} from '../../lib/files/input-file.js'
 import {UsageError} from '../../lib/errors.js'
 
+/** `result` of `hcal meetings parse --json`: the keyword in the location, the chosen join target, every candidate. */
+export interface MeetingsParseResult {
+  keyword: string | null
+  join: JoinTarget | null
+  /** Every distinct join URL / video address, best first. */
+  candidates: JoinCandidate[]
+}
+
 export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
+  static override profileNeed = 'existing-if-named' as const
   static override summary = 'Parse one invitation and show how it would be joined.'
   static override description =
     'Reads a location and a body the way hcal reads synced meetings: a keyword in the location, join URLs and video (SIP) addresses in conference data, location and body, link-protection wrappers unwrapped, quoted earlier invitations ignored. The profile’s keywords and extra join and video domains apply. Nothing is read from or written to a calendar.'
@@ -22,15 +32,26 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     html: Flags.boolean({summary: 'The body is HTML (default: plain text).'}),
   }
 
-  async run(): Promise<JoinDecision> {
+  async run(): Promise<MeetingsParseResult> {
     const body = await this.readBody()
     const settings = await this.meetingSettings()
-    const decision = parseJoin(
+    // The HTML parser is loaded only for an HTML body: a text body starts faster without it.
+    const readHtml = this.flags.html ? (await import('../../lib/core/join/html.js')).htmlLines : undefined
+    const decision = parseJoinWith(
       {location: this.flags.location, body, bodyType: this.flags.html ? 'html' : 'text'},
       parseOptions(settings),
+      readHtml,
     )
-    const result: JoinDecision = {keyword: decision.keyword, join: decision.join, candidates: decision.candidates}
-    if (!this.jsonEnabled()) this.render(result)
+    const result: MeetingsParseResult = {
+      keyword: decision.keyword,
+      join: decision.join,
+      candidates: decision.candidates,
+    }
+    // A keyword's join address comes from the profile's templates: say when they cannot give one, and the fix.
+    const problem = result.keyword ? keywordSettingsProblem(this.flags.location, settings) : null
+    if (problem)
+      this.out.warn(`No join address for ${result.keyword}: ${problem.message} ${problem.suggestions.join(' ')}`)
+    if (!this.jsonEnabled()) this.render(result, problem === null)
     return result
   }
 
@@ -38,8 +59,11 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     const path = this.flags['body-file']
     if (path === undefined) return this.flags.body ?? ''
     try {
-      return await readFile(path, 'utf8')
+      this.logger.debug({path}, 'reading the body file')
+      // A FIFO with no writer waits forever: a signal ends the wait.
+      return await readInputFile(path, this.abort.signal)
     } catch (error) {
+      if (this.abort.signal.aborted) throw error
       throw new UsageError('BODY_FILE_UNREADABLE', `Cannot read the body file ${path}: ${(error as Error).message}.`, {
         cause: error,
         suggestions: ['Check the path and that the file is readable, or pass the body with --body.'],
@@ -47,7 +71,7 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     }
   }
 
-  private render(result: JoinDecision): void {
+  private render(result: MeetingsParseResult, keywordReady: boolean): void {
     const rows = [
       {field: 'Keyword', value: result.keyword ?? '-'},
       {field: 'Join URL', value: result.join?.url ?? '-'},
@@ -74,5 +98,10 @@ export default class MeetingsParse extends BaseCommand<typeof MeetingsParse> {
     }
     if (!result.keyword && !result.join)
       this.out.info('Nothing joinable: no keyword, meeting URL or video address found.')
+    if (result.keyword && keywordReady) {
+      this.out.info(
+        `${result.keyword} meetings are joined at the address its templates give for the organiser, written when the meeting syncs.`,
+      )
+    }
   }
 }

@@ -5,24 +5,29 @@ import {saveProfile} from '../../lib/config/profiles.js'
 import {type MeetingSettings, parseMeetingSettings} from '../../lib/core/settings.js'
 import {isHcalError, UsageError} from '../../lib/errors.js'
 
-export interface MeetingSettingsResult {
+export interface MeetingsSettingsResult {
   profile: string
   changed: string[]
   settings: MeetingSettings
 }
 
 export default class MeetingsSettings extends BaseCommand<typeof MeetingsSettings> {
+  static override profileNeed = 'existing-if-named' as const
   static override summary = 'Show or change the profile’s keyword, join-detail, language and OBTP settings.'
-  static override description = `Without flags, prints the effective settings (the profile's "meetings" section over the defaults).
-With flags, changes those settings in the profile after checking the result: nothing invalid is saved.
-Keyword templates ("meetings.keywords") are edited in the profile file; "hcal profile show" prints it.`
+  static override description = [
+    'Without flags, prints the effective settings (the profile\'s "meetings" section over the defaults).',
+    'With flags, changes those settings in the profile after checking the result: nothing invalid is saved. --site "" unsets the site; keyword meetings then get no join address.',
+    'Keyword templates ("meetings.keywords") are edited in the profile file; "hcal profile show" prints it.',
+  ].join('\n\n')
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --site acme --default-language de-DE',
     '<%= config.bin %> <%= command.id %> --lead 10 --tentative skip --video-domain rooms.acme.com --json',
   ]
   static override flags = {
-    site: Flags.string({summary: 'Webex site name used by the join templates, e.g. "acme" for acme.webex.com.'}),
+    site: Flags.string({
+      summary: 'Webex site name used by the join templates, e.g. "acme" for acme.webex.com; "" unsets it.',
+    }),
     'default-language': Flags.string({summary: 'Language of join details when the organiser has none (BCP 47).'}),
     lead: Flags.integer({summary: 'Minutes before the start the Join button appears.', min: 0, max: 60}),
     tentative: Flags.option({options: ['push', 'skip'] as const, summary: 'Join buttons for tentative meetings.'})(),
@@ -36,7 +41,7 @@ Keyword templates ("meetings.keywords") are edited in the profile file; "hcal pr
     }),
   }
 
-  async run(): Promise<MeetingSettingsResult> {
+  async run(): Promise<MeetingsSettingsResult> {
     const update = this.requestedChanges()
     const changed = Object.keys(update)
     let settings: MeetingSettings
@@ -47,12 +52,17 @@ Keyword templates ("meetings.keywords") are edited in the profile file; "hcal pr
       await saveProfile(this.profileName, (profile) => {
         const current = profile.meetings ?? {}
         const obtp = {...(current.obtp as object | undefined), ...(update.obtp as object | undefined)}
-        const meetings = {...current, ...update, ...(update.obtp ? {obtp} : {})}
+        const meetings: Record<string, unknown> = {...current, ...update, ...(update.obtp ? {obtp} : {})}
+        // --site "" unsets the site (the default): keyword meetings then get no join address.
+        if (meetings.site === '') delete meetings.site
         next = this.validated(meetings)
         return {...profile, meetings}
       })
       settings = next as MeetingSettings
       this.out.success(`Updated ${changed.join(', ')} in profile "${this.profileName}".`)
+      if (update.site === '') {
+        this.out.warn('The site is unset: keyword meetings get no join address until one is set (--site SITE).')
+      }
     }
     this.out.data(JSON.stringify(settings, null, 2))
     return {profile: this.profileName, changed, settings}

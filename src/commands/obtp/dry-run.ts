@@ -12,6 +12,7 @@ export interface ObtpDryRunResult {
 }
 
 export default class ObtpDryRun extends BaseCommand<typeof ObtpDryRun> {
+  static override profileNeed = 'existing' as const
   static override summary = 'Show who would get a Join button for which meeting, when, with which address.'
   static override description =
     'Plans One Button To Push from synced meetings without pushing anything: for each joinable meeting, the organiser and invitees who are active users and did not decline, and active rooms with a device; the button shows from the start minus the lead time until the end. Devices get the video address where there is one, people the meeting URL. Cancelled and all-day meetings get none; tentative ones follow the profile setting meetings.obtp.tentative.'

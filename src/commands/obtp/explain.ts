@@ -2,11 +2,19 @@ import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {defaultWindow, parseInstantFlag} from '../../lib/core/meetings/index.js'
-import {explainObtp, obtpContextFromUsers, type ObtpExplanation} from '../../lib/core/obtp/index.js'
+import {explainObtp, obtpContextFromUsers, type ObtpCheck} from '../../lib/core/obtp/index.js'
 import {NotFoundError} from '../../lib/errors.js'
 import type {StateStore, StoredMeeting} from '../../lib/store/index.js'
 
+/** `result` of `hcal obtp explain --json`: the checks in the order OBTP makes them, then the verdict. */
+export interface ObtpExplainResult {
+  eventId: string
+  checks: ObtpCheck[]
+  verdict: {joinButton: boolean; summary: string}
+}
+
 export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
+  static override profileNeed = 'existing' as const
   static override summary = 'Explain why a meeting does or does not get a Join button.'
   static override description =
     'Walks the checks OBTP makes for one synced meeting, in order: status, all-day, keyword, join address (and where it was found), timing, then each participant (active user? declined? tentative? room with a device?). Ends with a verdict.'
@@ -23,7 +31,7 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
     at: Flags.string({summary: 'Judge the timing at this moment (ISO 8601).'}),
   }
 
-  async run(): Promise<ObtpExplanation> {
+  async run(): Promise<ObtpExplainResult> {
     const at = this.flags.at === undefined ? undefined : parseInstantFlag(this.flags.at, 'at')
     const settings = await this.meetingSettings()
     const store = await this.store()
@@ -31,16 +39,19 @@ export default class ObtpExplain extends BaseCommand<typeof ObtpExplain> {
     const event = this.findMeeting(store, this.args.eventId, target, at)
     const context = obtpContextFromUsers(store.users.list(), settings, at === undefined ? {} : {at})
     const explanation = explainObtp(event, {...context, ...(target ? {target} : {})})
+    // Field by field: a field added to the internal explanation does not silently join the JSON contract.
+    const result: ObtpExplainResult = {
+      eventId: explanation.eventId,
+      checks: explanation.checks,
+      verdict: explanation.verdict,
+    }
     if (!this.jsonEnabled()) {
-      const c = this.out.color
-      const lines = explanation.checks.map((k) => `${k.passed ? c.green('✓') : c.red('✗')} ${k.check}: ${k.detail}`)
-      lines.push(
-        '',
-        `${explanation.verdict.joinButton ? c.green('Verdict:') : c.red('Verdict:')} ${explanation.verdict.summary}`,
-      )
+      const c = this.out.color.stdout
+      const lines = result.checks.map((k) => `${k.passed ? c.green('✓') : c.red('✗')} ${k.check}: ${k.detail}`)
+      lines.push('', `${result.verdict.joinButton ? c.green('Verdict:') : c.red('Verdict:')} ${result.verdict.summary}`)
       this.out.data(lines.join('\n'))
     }
-    return explanation
+    return result
   }
 
   /** The target's own copy when stored, else the organiser's copy, else any copy with that id. */

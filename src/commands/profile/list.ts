@@ -9,13 +9,20 @@ export interface ProfileSummary {
   updatedAt: string
 }
 
+/** `result` of `hcal profile list --json`. */
+export type ProfileListResult = ProfileSummary[]
+
 export default class ProfileList extends BaseCommand<typeof ProfileList> {
   static override summary = 'List profiles and the connections each one has.'
-  static override description = `A profile holds one organisation: its ${PROVIDERS.map((p) => p.displayName).join(', ')} connections and meeting settings. Secrets are not shown here (see "hcal secrets list").`
+  static override description = `A profile holds one organisation: its ${PROVIDERS.map((p) => p.displayName).join(', ')} connections and meeting settings. Secrets are not shown here (see "hcal secrets list"). A profile file that cannot be read is left out with a warning, and the exit code is 3 (partial).`
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
-  async run(): Promise<ProfileSummary[]> {
-    const profiles = (await listProfiles()).map((p) => ({
+  async run(): Promise<ProfileListResult> {
+    // One broken file must not hide the others: list what reads, warn about the rest (exit 3).
+    const readable = await listProfiles(process.env, (error) =>
+      this.markPartial(`${error.message} ${error.suggestions.join(' ')}`),
+    )
+    const profiles = readable.map((p) => ({
       name: p.name,
       connections: PROVIDERS.filter((provider) => (p as Record<string, unknown>)[provider.id] !== undefined).map(
         (provider) => provider.id,

@@ -37,6 +37,9 @@ function settingRows(profile: ProfileConfig): SettingRow[] {
   return rows
 }
 
+/** `result` of `hcal profile show --json`: the profile file as stored (never a secret). */
+export type ProfileShowResult = ProfileConfig
+
 export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
   static override args = {
     name: Args.string({description: 'Profile to show (default: --profile).'}),
@@ -47,7 +50,7 @@ export default class ProfileShow extends BaseCommand<typeof ProfileShow> {
     '<%= config.bin %> <%= command.id %> sandbox --json',
   ]
 
-  async run(): Promise<ProfileConfig> {
+  async run(): Promise<ProfileShowResult> {
     const profile = await requireProfile(this.args.name ?? this.profileName)
     this.out.table(settingRows(profile), [
       {key: 'setting', header: 'Setting'},

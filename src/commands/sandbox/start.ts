@@ -4,6 +4,7 @@ import {join} from 'node:path'
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {assertWritableFilePath} from '../../lib/cli/file-flags.js'
 import {dataDir} from '../../lib/config/paths.js'
 import {ExitCode, HcalError} from '../../lib/errors.js'
 
@@ -24,16 +25,13 @@ export interface SandboxStartResult {
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override summary = 'Run local emulators of Google, Microsoft 365 and Exchange until stopped.'
-  static override description = `Serves all three emulators on one HTTPS port with a locally generated CA (kept in the data
-directory and trusted by the profile explicitly), seeds them deterministically, and writes a ready profile
-(default "sandbox"; pass --profile to pick another) whose credentials are stored as secrets in the OS
-keychain. Runs until Ctrl-C or SIGTERM, then stops cleanly and exits 0: stopping is how a sandbox ends.
-
-Seed sizes are per provider: --users users, each organising --events meetings, and --rooms rooms.
-The control API under /_sandbox/ needs a bearer token, generated per start and never printed; set
-HCAL_SANDBOX_CONTROL_TOKEN to choose it when a script drives the control API. Under --json the result
-envelope is printed when the sandbox stops; a script that needs the origin while it runs waits for
---ready-file instead.`
+  // One paragraph per line: oclif wraps each to the terminal, a line break inside a sentence shows as one.
+  static override description = [
+    'Serves all three emulators on one HTTPS port with a locally generated CA (kept in the data directory and trusted by the profile explicitly), seeds them deterministically, and writes a ready profile (default "sandbox"; pass --profile to pick another) whose credentials are stored as secrets in the OS keychain.',
+    'Runs until Ctrl-C or SIGTERM, then stops cleanly and exits 0: stopping is how a sandbox ends (a second signal forces exit 130).',
+    'Seed sizes are per provider: --users users, each organising --events meetings, and --rooms rooms. The control API under /_sandbox/ needs a bearer token, generated per start and never printed; set HCAL_SANDBOX_CONTROL_TOKEN to choose it when a script drives the control API.',
+    'Under --json the result envelope is printed when the sandbox stops; a script that needs the origin while it runs waits for --ready-file instead.',
+  ].join('\n\n')
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --port 8443 --users 200 --events 20 --latency 20-80',
@@ -62,6 +60,7 @@ envelope is printed when the sandbox stops; a script that needs the origin while
     const {flags} = this
     const latency = flags.latency === undefined ? undefined : parseLatencyFlag(flags.latency)
     const faults = flags.faults === undefined ? undefined : await loadFaultsFlag(flags.faults)
+    if (flags['ready-file'] !== undefined) await assertWritableFilePath(flags['ready-file'], 'ready-file')
     const stateDir = join(dataDir(), 'sandbox')
     const profileName = flags['skip-profile'] ? null : flags.profile === 'default' ? 'sandbox' : flags.profile
 

@@ -2,11 +2,12 @@ import {Args} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {SECRET_NAMES} from '../../lib/secrets/index.js'
-import {assertSecretName, type SecretName} from '../../lib/secrets/names.js'
+import {assertSecretName} from '../../lib/secrets/names.js'
 
 export interface SecretsDeleteResult {
   profile: string
-  name: SecretName
+  /** One of the names "hcal secrets set --help" lists. */
+  name: string
   /** False when there was nothing to delete (still a success). */
   deleted: boolean
 }

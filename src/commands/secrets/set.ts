@@ -3,11 +3,12 @@ import {Args, Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {assertNotFromEnv, SECRET_DEFINITIONS, SECRET_NAMES} from '../../lib/secrets/index.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
-import {assertSecretName, type SecretName} from '../../lib/secrets/names.js'
+import {assertSecretName} from '../../lib/secrets/names.js'
 
 export interface SecretsSetResult {
   profile: string
-  name: SecretName
+  /** One of the names "hcal secrets set --help" lists. */
+  name: string
   stored: 'keychain'
 }
 
@@ -24,7 +25,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     'Reads the value from standard input, a file, or a hidden prompt (only in an interactive terminal), never from a flag value. One trailing newline is removed. A secret whose environment variable is set cannot be stored here: the variable wins.'
   static override examples = [
     '<%= config.bin %> <%= command.id %> exchange.password',
-    'printf %s "$EXCHANGE_PASSWORD" | <%= config.bin %> <%= command.id %> exchange.password --stdin',
+    '$ printf %s "$EXCHANGE_PASSWORD" | <%= config.bin %> <%= command.id %> exchange.password --stdin',
     '<%= config.bin %> <%= command.id %> google.serviceAccountKey --file ./service-account.json',
   ]
 
@@ -32,6 +33,10 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
     const {name} = this.args
     assertSecretName(name)
     assertNotFromEnv(name, 'set')
+    this.logger.debug(
+      {name, from: this.flags.stdin ? 'stdin' : this.flags.file ? 'file' : 'prompt'},
+      'reading the value',
+    )
     const value = await readSecretInput({
       name,
       stdin: this.flags.stdin,
@@ -39,6 +44,8 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
       canPrompt: this.canPrompt(),
       promptMessage: `${SECRET_DEFINITIONS[name].description} Value (hidden):`,
       onWarning: (message) => this.out.warn(message),
+      // A pipe nobody closes would wait forever: a signal ends the wait (and the run, with 130).
+      signal: this.abort.signal,
     })
     await (await this.secrets()).set(name, value)
     this.out.success(`Stored ${name} in the keychain (service hcal:${this.profileName}).`)

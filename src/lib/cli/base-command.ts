@@ -1,12 +1,15 @@
-import {Command, Flags, type Interfaces} from '@oclif/core'
+import {Command, Errors, Flags, type Interfaces} from '@oclif/core'
 
 import {ExitCode, type ExitCodeValue, UsageError} from '../errors.js'
 import {createLogger, LOG_LEVELS, type Logger} from '../log/logger.js'
 import type {MeetingSettings} from '../core/settings.js'
 import type {SecretStore} from '../secrets/index.js'
 import type {StateStore} from '../store/index.js'
-import {toHcalError} from './error-mapping.js'
+import {toHcalError, toUsageError} from './error-mapping.js'
+import {interruptedError} from './interrupt.js'
 import {Output} from './output.js'
+import {guardProfile, type ProfileNeed} from './profile-guard.js'
+import {errorEnvelope, humanErrorLines} from './render-error.js'
 
 export type InferredFlags<T extends typeof Command> = Interfaces.InferredFlags<
   (typeof BaseCommand)['baseFlags'] & T['flags']
@@ -27,6 +30,8 @@ export interface SuccessEnvelope<R> {
  */
 export abstract class BaseCommand<T extends typeof Command> extends Command {
   static override enableJsonFlag = true
+  /** What this command needs of its profile; checked before `run` (see ProfileNeed). */
+  static profileNeed: ProfileNeed = 'none'
 
   static override baseFlags = {
     profile: Flags.string({
@@ -64,6 +69,10 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   protected readonly abort = new AbortController()
 
   private exitStatus: ExitCodeValue = ExitCode.ok
+  /** Set by the first SIGINT/SIGTERM: from then on the run can only end as INTERRUPTED. */
+  private interruptedBy: NodeJS.Signals | undefined
+  /** True once an envelope or error was printed: a run prints exactly one. */
+  private reported = false
   private secretStore: SecretStore | undefined
   private stateStore: StateStore | undefined
   private readonly onSignal = (signal: NodeJS.Signals) => this.interrupted(signal)
@@ -77,15 +86,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.out = new Output({json: this.jsonEnabled()})
     await super.init()
     const ctor = this.ctor as typeof BaseCommand
-    const {args, flags} = await this.parse({
+    // Anything the parser rejects is a usage error (exit 2), whatever class oclif threw it as.
+    const {args, flags, metadata} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
       flags: ctor.flags,
       strict: ctor.strict,
+    }).catch((error: unknown) => {
+      throw toUsageError(error)
     })
     this.flags = flags as InferredFlags<T>
     this.args = args as InferredArgs<T>
+    await guardProfile(this.flags.profile, ctor.profileNeed, !metadata.flags.profile?.setFromDefault)
     this.logger = createLogger({level: this.flags['log-level'], format: this.flags['log-format']})
     this.logger.debug({command: this.id, profile: this.flags.profile}, 'command start')
     process.on('SIGINT', this.onSignal)
@@ -142,13 +155,24 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     return parseMeetingSettings((await loadProfile(this.profileName))?.meetings, `profile "${this.profileName}"`)
   }
 
-  /** First signal: abort running work and give it 5 s to stop; a second signal ends the process at once. */
+  /**
+   * First signal: abort running work and give it 5 s to stop; a second signal, or work that does not
+   * stop, ends the process at once. Either way the run reports INTERRUPTED once (exit 130).
+   */
   protected interrupted(signal: NodeJS.Signals): void {
     process.exitCode = ExitCode.interrupted
-    if (this.abort.signal.aborted) process.exit(ExitCode.interrupted)
+    if (this.interruptedBy) this.forceExit()
+    this.interruptedBy = signal
+    this.logger.debug({signal}, 'signal received')
     this.out.info(`Received ${signal}; stopping (press Ctrl-C again to force).`)
     this.abort.abort(signal)
-    setTimeout(() => process.exit(ExitCode.interrupted), 5000).unref()
+    setTimeout(() => this.forceExit(), 5000).unref()
+  }
+
+  private forceExit(): void {
+    if (this.reported) process.exit(ExitCode.interrupted)
+    // catch() prints the INTERRUPTED report, then rejects with oclif's exit request: exit now instead.
+    void this.catch(interruptedError(this.interruptedBy)).finally(() => process.exit(ExitCode.interrupted))
   }
 
   protected override toSuccessJson(result: unknown): SuccessEnvelope<unknown> {
@@ -156,30 +180,19 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
   }
 
   protected override logJson(json: unknown): void {
+    this.reported = true
     this.out.jsonDocument(json)
   }
 
   override async catch(err: Error & {exitCode?: number}): Promise<never> {
     this.out ??= new Output({json: this.jsonEnabled()})
-    const error = toHcalError(err)
+    this.reported = true
+    // After a signal, whatever the work failed with (EOF on a closed pipe, an aborted read) is the interrupt.
+    const error =
+      this.interruptedBy && !(err instanceof Errors.ExitError) ? interruptedError(this.interruptedBy) : toHcalError(err)
     this.logger?.debug({err}, 'command failed')
-    if (this.jsonEnabled()) {
-      this.out.jsonDocument({
-        status: error.exitCode,
-        error: {
-          code: error.code,
-          message: error.message,
-          suggestions: error.suggestions,
-          ...(error.data ? {data: error.data} : {}),
-        },
-        warnings: this.out.warnings,
-      })
-    } else {
-      const c = this.out.color
-      const lines = [`${c.red('Error:')} ${error.message}`, `${c.dim('Code:')} ${error.code}`]
-      for (const suggestion of error.suggestions) lines.push(`${c.cyan('Try this:')} ${suggestion}`)
-      this.out.error(lines)
-    }
+    if (this.jsonEnabled()) this.out.jsonDocument(errorEnvelope(error, this.out.warnings))
+    else this.out.error(humanErrorLines(error, this.out.color.stderr))
     return this.exit(error.exitCode)
   }
 
@@ -189,5 +202,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.stateStore?.close()
     if (!err && this.exitStatus !== ExitCode.ok) process.exitCode = this.exitStatus
     await super.finally(err)
+    // Work that completed after a signal is still an interrupted run: report that, not the result.
+    if (!err && this.interruptedBy) await this.catch(interruptedError(this.interruptedBy))
   }
 }

@@ -1,5 +1,10 @@
+import {createRequire} from 'node:module'
+
 import {Chalk, type ChalkInstance} from 'chalk'
-import Table from 'cli-table3'
+import type TableConstructor from 'cli-table3'
+
+// cli-table3 is loaded on the first table drawn for a terminal: pipes, --json and most commands never need it.
+const require = createRequire(import.meta.url)
 
 export interface Column<Row> {
   key: keyof Row & string
@@ -13,6 +18,28 @@ export interface OutputStreams {
   stderr: NodeJS.WritableStream & {isTTY?: boolean}
 }
 
+/** Colour per stream: text styled for stdout must be styled by `color.stdout`, whatever stderr is. */
+export interface StreamColors {
+  stdout: ChalkInstance
+  stderr: ChalkInstance
+}
+
+/**
+ * The colour level for one stream, decided as Node decides its own: FORCE_COLOR wins ("0"/"false" off, "2"/"3"
+ * more colours, anything else on), then NO_COLOR (any non-empty value) and TERM=dumb turn it off, and otherwise a
+ * stream gets colour only when it is a terminal.
+ */
+export function colorLevel(stream: {isTTY?: boolean}, env: NodeJS.ProcessEnv): 0 | 1 | 2 | 3 {
+  const force = env.FORCE_COLOR
+  if (force !== undefined) {
+    if (force === '0' || force === 'false') return 0
+    return force === '2' ? 2 : force === '3' ? 3 : 1
+  }
+  if (env.NO_COLOR) return 0
+  if (env.TERM === 'dumb') return 0
+  return stream.isTTY ? 1 : 0
+}
+
 /**
  * The only way commands write. stdout carries data (a table, a value, the JSON envelope); everything
  * meant for the person at the terminal (progress, notes, warnings) goes to stderr. In JSON mode the
@@ -20,7 +47,7 @@ export interface OutputStreams {
  */
 export class Output {
   readonly warnings: string[] = []
-  readonly color: ChalkInstance
+  readonly color: StreamColors
   private readonly json: boolean
   private readonly streams: OutputStreams
 
@@ -28,8 +55,10 @@ export class Output {
     const env = options.env ?? process.env
     this.streams = options.streams ?? {stdout: process.stdout, stderr: process.stderr}
     this.json = options.json
-    const colorAllowed = !('NO_COLOR' in env) && env.TERM !== 'dumb' && Boolean(this.streams.stderr.isTTY)
-    this.color = new Chalk({level: colorAllowed ? 1 : 0})
+    this.color = {
+      stdout: new Chalk({level: colorLevel(this.streams.stdout, env)}),
+      stderr: new Chalk({level: colorLevel(this.streams.stderr, env)}),
+    }
   }
 
   /** A line of data on stdout (suppressed in JSON mode, where the envelope carries the data). */
@@ -46,6 +75,7 @@ export class Output {
       this.data(lines.join('\n'))
       return
     }
+    const Table = require('cli-table3') as typeof TableConstructor
     const table = new Table({head: columns.map((c) => c.header), style: {head: [], border: []}})
     for (const row of rows) table.push(columns.map((c) => cell(row, c)))
     this.data(table.toString())
@@ -56,12 +86,12 @@ export class Output {
   }
 
   success(message: string): void {
-    this.info(`${this.color.green('✓')} ${message}`)
+    this.info(`${this.color.stderr.green('✓')} ${message}`)
   }
 
   warn(message: string): void {
     this.warnings.push(message)
-    if (!this.json) this.streams.stderr.write(`${this.color.yellow('!')} ${message}\n`)
+    if (!this.json) this.streams.stderr.write(`${this.color.stderr.yellow('!')} ${message}\n`)
   }
 
   /** Writes a JSON document to stdout regardless of mode (the envelope). */

@@ -1,16 +1,17 @@
 import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {CalendarSystems, ProviderId} from '../core/model.js'
-import {ConfigError, NotFoundError, UsageError} from '../errors.js'
+import type {CalendarSystems} from '../core/model.js'
+import {ConfigError, type HcalError, isHcalError, NotFoundError, UsageError} from '../errors.js'
 import {PROVIDERS} from '../providers/registry.js'
 import {sectionProblems} from '../providers/schema.js'
 import type {ProviderModule} from '../providers/types.js'
 import {writeFileAtomic} from './atomic-write.js'
+import {errnoOf, fsFailure} from './dirs.js'
 import {configDir, PROFILE_NAME_PATTERN} from './paths.js'
 
 /** Each calendar system's connection, as its provider module declares it (src/lib/providers/registry.ts). */
-export type ProviderConnections = {[K in ProviderId]?: CalendarSystems[K]}
+export type ProviderConnections = Partial<CalendarSystems>
 
 export type ProfileConfig = ProviderConnections & {
   name: string
@@ -95,7 +96,9 @@ export async function readProfileDocument(
   try {
     text = await readFile(path, 'utf8')
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    if (errnoOf(error) === 'ENOENT') return undefined
+    // A file where a directory should be is not a permissions problem: say what it is.
+    if (errnoOf(error) !== 'EACCES') throw await fsFailure(error, path, `read profile "${name}"`)
     throw new ConfigError('CONFIG_UNREADABLE', `Cannot read profile "${name}" at ${path}.`, {
       cause: error,
       suggestions: [`Check the file's owner and permissions (it should be readable by you, mode 0600).`],
@@ -127,15 +130,25 @@ export async function loadProfile(
 
 export async function requireProfile(name: string, env: NodeJS.ProcessEnv = process.env): Promise<ProfileConfig> {
   const profile = await loadProfile(name, env)
-  if (!profile) {
-    throw new NotFoundError('PROFILE_NOT_FOUND', `Profile "${name}" does not exist.`, {
-      suggestions: [
-        'List profiles with "hcal profile list".',
-        'Create one with "hcal provision google|microsoft|exchange".',
-      ],
-    })
-  }
+  if (!profile) throw profileNotFound(name)
   return profile
+}
+
+/** PROFILE_NOT_FOUND, with the commands that list profiles and create this one. */
+export function profileNotFound(name: string): NotFoundError {
+  // `hcal sandbox start` writes "sandbox" unless another name is given: "default" is not one it writes.
+  const sandbox =
+    name === 'default'
+      ? 'To try hcal locally, "hcal sandbox start" writes profile "sandbox"; then pass --profile sandbox.'
+      : `To try hcal locally, create it with "hcal sandbox start --profile ${name}".`
+  return new NotFoundError('PROFILE_NOT_FOUND', `Profile "${name}" does not exist.`, {
+    suggestions: [
+      'List profiles with "hcal profile list".',
+      'Create one with "hcal provision google|microsoft|exchange".',
+      sandbox,
+    ],
+    data: {profile: name},
+  })
 }
 
 /**
@@ -159,17 +172,38 @@ export async function saveProfile(
   return next
 }
 
-export async function listProfiles(env: NodeJS.ProcessEnv = process.env): Promise<ProfileConfig[]> {
+/**
+ * Every readable profile, by name. A profile that cannot be read or parsed goes to `onUnreadable` when
+ * given (one broken file must not hide the others); without it, the first such error is thrown.
+ */
+export async function listProfiles(
+  env: NodeJS.ProcessEnv = process.env,
+  onUnreadable?: (error: HcalError, name: string) => void,
+): Promise<ProfileConfig[]> {
+  const dir = profilesDir(env)
   let files: string[]
   try {
-    files = await readdir(profilesDir(env))
+    files = await readdir(dir)
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-    throw error
+    if (errnoOf(error) === 'ENOENT') return []
+    throw await fsFailure(error, dir, 'list profiles')
   }
-  const names = files.filter((f) => f.endsWith('.json')).map((f) => f.slice(0, -5))
-  const profiles = await Promise.all(names.filter((n) => PROFILE_NAME_PATTERN.test(n)).map((n) => loadProfile(n, env)))
-  return profiles.filter((p): p is ProfileConfig => p !== undefined).sort((a, b) => a.name.localeCompare(b.name))
+  const names = files
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => f.slice(0, -5))
+    .filter((n) => PROFILE_NAME_PATTERN.test(n))
+  const loaded = await Promise.allSettled(names.map((n) => loadProfile(n, env)))
+  const profiles: ProfileConfig[] = []
+  loaded.forEach((outcome, i) => {
+    if (outcome.status === 'fulfilled') {
+      if (outcome.value) profiles.push(outcome.value)
+    } else if (onUnreadable && isHcalError(outcome.reason)) {
+      onUnreadable(outcome.reason, names[i] ?? '')
+    } else {
+      throw outcome.reason
+    }
+  })
+  return profiles.sort((a, b) => a.name.localeCompare(b.name))
 }
 
 /** Removes the profile's config file; returns false when it did not exist. */

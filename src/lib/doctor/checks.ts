@@ -8,6 +8,8 @@ import type {ProviderModule} from '../providers/types.js'
 import type {CheckOutcome, CheckResult, DoctorCheck, DoctorContext} from './types.js'
 
 export type {CheckOutcome, CheckResult, CheckStatus, DoctorCheck, DoctorContext} from './types.js'
+import {meetingsCheck} from './profile-checks.js'
+import {storeCheck} from './store-check.js'
 
 const NODE_FLOOR = [20, 19] as const
 
@@ -61,15 +63,7 @@ export const keychainCheck: DoctorCheck = {
   },
 }
 
-export const storeCheck: DoctorCheck = {
-  name: 'store',
-  async run({store}) {
-    const opened = await store()
-    return {status: 'pass', detail: `state store open at schema version ${opened.schemaVersion}`}
-  },
-}
-
-export const CORE_CHECKS: DoctorCheck[] = [nodeVersionCheck, configCheck, keychainCheck, storeCheck]
+export const CORE_CHECKS: DoctorCheck[] = [nodeVersionCheck, configCheck, meetingsCheck, keychainCheck, storeCheck]
 
 /** Every check doctor runs: hcal's own, then each registered calendar system's (`<id>.<check>`). */
 export function doctorChecks(providers: readonly ProviderModule[] = PROVIDERS): DoctorCheck[] {
@@ -96,4 +90,21 @@ export async function runChecks(checks: DoctorCheck[], context: DoctorContext): 
     results.push({name: check.name, ...outcome, durationMs: Math.round(performance.now() - started)})
   }
   return results
+}
+
+/**
+ * A fix already given by an earlier check (a missing D-Bus breaks the keychain and the store alike)
+ * is replaced by a pointer to that check, so each fix is printed once.
+ */
+export function collapseRepeatedFixes(results: CheckResult[]): CheckResult[] {
+  const firstWithFix = new Map<string, string>()
+  return results.map((result) => {
+    if (result.fix === undefined) return result
+    const earlier = firstWithFix.get(result.fix)
+    if (earlier === undefined) {
+      firstWithFix.set(result.fix, result.name)
+      return result
+    }
+    return {...result, fix: `Same fix as the "${earlier}" check.`}
+  })
 }

@@ -1,5 +1,4 @@
 import type {SecretStore} from '../secrets/index.js'
-import type {StateStore} from '../store/index.js'
 
 export type CheckStatus = 'pass' | 'warn' | 'fail'
 
@@ -23,7 +22,6 @@ export interface DoctorContext {
   /** The profile file as written, provider sections not yet validated; undefined when there is none. */
   profileDocument(): Promise<Record<string, unknown> | undefined>
   secrets(): Promise<SecretStore>
-  store(): Promise<StateStore>
 }
 
 export interface DoctorCheck {

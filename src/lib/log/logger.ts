@@ -1,11 +1,25 @@
-import {pino, type Logger} from 'pino'
+import {createRequire} from 'node:module'
+
+import type {LogFn, Logger as PinoLogger} from 'pino'
 
 import {redactText, redactValue} from './redact.js'
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
 export type LogFormat = 'text' | 'json'
 export const LOG_LEVELS: LogLevel[] = ['error', 'warn', 'info', 'debug']
-export type {Logger}
+
+/** What hcal logs through. pino writes the records; it is loaded by the first record that passes the level. */
+export interface Logger {
+  level: LogLevel
+  error: LogFn
+  warn: LogFn
+  info: LogFn
+  debug: LogFn
+  isLevelEnabled(level: LogLevel): boolean
+}
+
+// pino is CommonJS, so it can be loaded synchronously on first use: most runs log nothing at the default level.
+const require = createRequire(import.meta.url)
 
 /**
  * Diagnostics go to stderr, never stdout. Every record (message and fields) passes through the
@@ -13,6 +27,27 @@ export type {Logger}
  * `json` writes one JSON object per line; `text` writes `LEVEL message key=value`.
  */
 export function createLogger(options: {level: LogLevel; format: LogFormat; stream?: NodeJS.WritableStream}): Logger {
+  const threshold = LOG_LEVELS.indexOf(options.level)
+  const isLevelEnabled = (level: LogLevel) => LOG_LEVELS.indexOf(level) <= threshold
+  let pinoLogger: PinoLogger | undefined
+  const method = (level: LogLevel): LogFn =>
+    ((...args: Parameters<LogFn>) => {
+      if (!isLevelEnabled(level)) return
+      pinoLogger ??= createPino(options)
+      pinoLogger[level](...args)
+    }) as LogFn
+  return {
+    level: options.level,
+    error: method('error'),
+    warn: method('warn'),
+    info: method('info'),
+    debug: method('debug'),
+    isLevelEnabled,
+  }
+}
+
+function createPino(options: {level: LogLevel; format: LogFormat; stream?: NodeJS.WritableStream}): PinoLogger {
+  const {pino} = require('pino') as typeof import('pino')
   const stream = options.stream ?? process.stderr
   const destination = {
     write(line: string) {

@@ -9,11 +9,22 @@ export interface Field<T, Optional extends boolean = boolean> {
   readonly optional: Optional
   /** Why `value` is not acceptable, or undefined when it is. Never quotes secrets (fields hold none). */
   check(value: unknown): string | undefined
+  /** The same rule as JSON Schema, for the published schema of `hcal profile show --json`. */
+  readonly json: JsonSchemaFragment
   /** Carries T for type inference only; never set. */
   readonly __type?: T
 }
 
 export type ConnectionFields = Record<string, Field<unknown>>
+
+/** The part of JSON Schema a connection field needs. */
+export interface JsonSchemaFragment {
+  type?: 'string'
+  enum?: readonly string[]
+  pattern?: string
+  format?: 'email' | 'uri'
+  minLength?: number
+}
 
 type FieldType<F> = F extends Field<infer T> ? T : never
 type Simplify<T> = {[K in keyof T]: T[K]} & {}
@@ -25,8 +36,12 @@ export type ConnectionOf<S extends ConnectionFields> = Simplify<
   }
 >
 
-function required<T>(description: string, check: (value: unknown) => string | undefined): Field<T, false> {
-  return {description, optional: false, check}
+function required<T>(
+  description: string,
+  check: (value: unknown) => string | undefined,
+  json: JsonSchemaFragment,
+): Field<T, false> {
+  return {description, optional: false, check, json}
 }
 
 const nonEmpty = (value: unknown): string | undefined =>
@@ -34,11 +49,15 @@ const nonEmpty = (value: unknown): string | undefined =>
 
 /** A non-empty string, optionally matching `pattern` (described by `shape` in the message). */
 export function text(description: string, pattern?: {regex: RegExp; shape: string}): Field<string, false> {
-  return required(description, (value) => {
-    const problem = nonEmpty(value)
-    if (problem || !pattern) return problem
-    return pattern.regex.test(value as string) ? undefined : `must be ${pattern.shape}`
-  })
+  return required(
+    description,
+    (value) => {
+      const problem = nonEmpty(value)
+      if (problem || !pattern) return problem
+      return pattern.regex.test(value as string) ? undefined : `must be ${pattern.shape}`
+    },
+    {type: 'string', minLength: 1, ...(pattern ? {pattern: pattern.regex.source} : {})},
+  )
 }
 
 export function email(description: string): Field<string, false> {
@@ -47,22 +66,28 @@ export function email(description: string): Field<string, false> {
 
 /** An absolute https URL (TLS is required for every connection; the sandbox serves https too). */
 export function httpsUrl(description: string): Field<string, false> {
-  return required(description, (value) => {
-    const problem = nonEmpty(value)
-    if (problem) return problem
-    let url: URL
-    try {
-      url = new URL(value as string)
-    } catch {
-      return 'must be an absolute URL'
-    }
-    return url.protocol === 'https:' ? undefined : `must be an https URL (got ${url.protocol})`
-  })
+  return required(
+    description,
+    (value) => {
+      const problem = nonEmpty(value)
+      if (problem) return problem
+      let url: URL
+      try {
+        url = new URL(value as string)
+      } catch {
+        return 'must be an absolute URL'
+      }
+      return url.protocol === 'https:' ? undefined : `must be an https URL (got ${url.protocol})`
+    },
+    {type: 'string', format: 'uri', pattern: '^https://'},
+  )
 }
 
 export function oneOf<const V extends string>(values: readonly V[], description: string): Field<V, false> {
-  return required(description, (value) =>
-    values.includes(value as V) ? undefined : `must be one of ${values.map((v) => `"${v}"`).join(', ')}`,
+  return required(
+    description,
+    (value) => (values.includes(value as V) ? undefined : `must be one of ${values.map((v) => `"${v}"`).join(', ')}`),
+    {enum: values},
   )
 }
 
@@ -98,4 +123,17 @@ export function sectionProblems(fields: ConnectionFields, section: unknown): Sec
     }
   }
   return problems
+}
+
+/** A connection section as JSON Schema: every field with its description; unknown fields are refused. */
+export function connectionJsonSchema(fields: ConnectionFields): Record<string, unknown> {
+  const entries = Object.entries(fields)
+  return {
+    type: 'object',
+    properties: Object.fromEntries(
+      entries.map(([name, field]) => [name, {...field.json, description: field.description}]),
+    ),
+    required: entries.filter(([, field]) => !field.optional).map(([name]) => name),
+    additionalProperties: false,
+  }
 }

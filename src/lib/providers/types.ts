@@ -44,7 +44,7 @@ export interface ProviderCheck<C> {
   run(input: ProviderCheckInput<C>): Promise<CheckOutcome>
 }
 
-/** One step of `hcal provision <id>`: what it checks, applies and proves (filled by the provisioning work). */
+/** One step of provisioning a calendar system ("hcal provision google" and the like): what it checks, applies and proves (filled by the provisioning work). */
 export interface ProvisioningStep {
   id: string
   summary: string

@@ -10,6 +10,20 @@ export interface StoredSecretEntry {
   length: LengthClass
 }
 
+/**
+ * What the keychain itself answers for a secret: 'present' (it returned a value), 'missing' (hcal
+ * stored it, the keychain no longer has it), 'unverified' (known only from hcal's index: the keychain
+ * could not be asked, e.g. it is locked).
+ */
+export type SecretPresence = 'present' | 'missing' | 'unverified'
+
+export interface CheckedSecretEntry {
+  name: SecretName
+  status: SecretPresence
+  createdAt?: string
+  length: LengthClass
+}
+
 /** A place that holds secret values: the OS keychain, or memory in unit tests. */
 export interface SecretBackend {
   readonly source: 'keychain' | 'memory'
@@ -18,6 +32,8 @@ export interface SecretBackend {
   delete(name: SecretName): Promise<boolean>
   /** Names, ages and length classes of stored secrets, read without touching any value. */
   entries(): Promise<StoredSecretEntry[]>
+  /** Asks the store itself which of `names` it holds (reading values, never returning them). */
+  check(names: SecretName[]): Promise<CheckedSecretEntry[]>
   probe(): Promise<void>
 }
 

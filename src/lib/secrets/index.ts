@@ -1,6 +1,6 @@
 import {UsageError} from '../errors.js'
 import {registerSecret} from '../log/redact.js'
-import {lengthClass, maskFor, type SecretBackend} from './backend.js'
+import {type CheckedSecretEntry, lengthClass, maskFor, type SecretBackend, type SecretPresence} from './backend.js'
 import {KeychainBackend} from './keychain.js'
 import {MemoryBackend} from './memory.js'
 import {assertSecretName, invalidSecretReason, SECRET_NAMES, secretEnvVar, type SecretName} from './names.js'
@@ -24,8 +24,11 @@ export interface SecretStore {
   set(name: string, value: string): Promise<void>
   /** True when something was deleted, false when there was nothing to delete. */
   delete(name: string): Promise<boolean>
-  /** Every secret that is set, with its source and a mask; never reads keychain values. */
-  list(): Promise<SecretInfo[]>
+  /**
+   * Every secret that is set, with its source and a mask. By default from hcal's index, without
+   * touching the keychain (entries are then 'unverified'); with `verify`, as the keychain answers.
+   */
+  list(options?: {verify?: boolean}): Promise<SecretInfo[]>
   /** Writes, reads back and deletes a throwaway keychain item (for `hcal doctor`). */
   probe(): Promise<void>
 }
@@ -33,6 +36,8 @@ export interface SecretStore {
 export interface SecretInfo {
   name: SecretName
   source: 'keychain' | 'env' | 'memory'
+  /** Whether the source really holds it (see SecretPresence); environment values are always present. */
+  status: SecretPresence
   /** When the keychain item was stored (unknown for environment variables). */
   createdAt?: string
   /** A fixed mask and a coarse length class; no character of the value. */
@@ -46,6 +51,7 @@ export interface SecretStoreOptions {
 }
 
 export {SECRET_DEFINITIONS, SECRET_NAMES, type SecretName} from './names.js'
+export type {SecretPresence} from './backend.js'
 
 export function createSecretStore(options: SecretStoreOptions): SecretStore {
   const env = options.env ?? process.env
@@ -87,15 +93,27 @@ class LayeredSecretStore implements SecretStore {
     return this.backend.delete(name)
   }
 
-  async list(): Promise<SecretInfo[]> {
-    const stored = new Map((await this.backend.entries()).map((entry) => [entry.name, entry]))
+  async list(options: {verify?: boolean} = {}): Promise<SecretInfo[]> {
+    // The environment wins, so only the other names are asked of the keychain.
+    const notInEnv = SECRET_NAMES.filter((name) => this.fromEnv(name) === undefined)
+    const found: CheckedSecretEntry[] = options.verify
+      ? await this.backend.check(notInEnv)
+      : (await this.backend.entries()).map((entry) => ({...entry, status: 'unverified' as const}))
+    const stored = new Map(found.map((entry) => [entry.name, entry]))
     const infos: SecretInfo[] = []
     for (const name of SECRET_NAMES) {
       const fromEnv = this.fromEnv(name)
       const entry = stored.get(name)
-      if (fromEnv !== undefined) infos.push({name, source: 'env', masked: maskFor(lengthClass(fromEnv))})
-      else if (entry) {
-        infos.push({name, source: this.backend.source, createdAt: entry.createdAt, masked: maskFor(entry.length)})
+      if (fromEnv !== undefined) {
+        infos.push({name, source: 'env', status: 'present', masked: maskFor(lengthClass(fromEnv))})
+      } else if (entry) {
+        infos.push({
+          name,
+          source: this.backend.source,
+          status: entry.status,
+          ...(entry.createdAt ? {createdAt: entry.createdAt} : {}),
+          masked: entry.status === 'missing' ? '-' : maskFor(entry.length),
+        })
       }
     }
     return infos

@@ -1,6 +1,9 @@
-import {readFile, stat} from 'node:fs/promises'
+import type {Stats} from 'node:fs'
+import {stat} from 'node:fs/promises'
 
+import {unlessAborted} from '../abort.js'
 import {UsageError} from '../errors.js'
+import {readInputFile} from '../files/input-file.js'
 
 export interface SecretInputOptions {
   /** Read the value from standard input (piped). */
@@ -14,6 +17,8 @@ export interface SecretInputOptions {
   name: string
   /** Told about risky but accepted input, e.g. a key file other users can read. */
   onWarning?: (message: string) => void
+  /** Ends a wait for input that never comes (the command was interrupted). */
+  signal?: AbortSignal
   /** Standard input; process.stdin unless a test passes its own. */
   input?: NodeJS.ReadableStream & {isTTY?: boolean}
 }
@@ -57,25 +62,43 @@ async function readStdin(options: SecretInputOptions): Promise<string> {
       suggestions: [`Pipe the value in (hcal ... --stdin < file), or leave out --stdin to get a hidden prompt.`],
     })
   }
-  const chunks: Buffer[] = []
-  for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
-  return Buffer.concat(chunks).toString('utf8')
+  const read = async () => {
+    const chunks: Buffer[] = []
+    for await (const chunk of input) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk)
+    return Buffer.concat(chunks).toString('utf8')
+  }
+  return unlessAborted(read(), options.signal)
 }
 
 async function readSecretFile(path: string, options: SecretInputOptions): Promise<string> {
-  let mode: number
+  let stats: Stats
   try {
-    mode = (await stat(path)).mode
+    stats = await stat(path)
   } catch (error) {
-    throw new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}.`, {
-      cause: error,
-      suggestions: ['Check the path passed to --file.'],
+    throw unreadableFile(path, error)
+  }
+  if (stats.isDirectory()) {
+    throw new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: it is a directory.`, {
+      suggestions: ['Pass --file the path of the file that holds the value.'],
     })
   }
+  const mode = stats.mode
   if (process.platform !== 'win32' && (mode & 0o077) !== 0) {
     options.onWarning?.(
       `${path} can be read by other users (mode ${(mode & 0o777).toString(8)}); restrict it with chmod 600, or delete it once stored.`,
     )
   }
-  return readFile(path, 'utf8')
+  try {
+    return await readInputFile(path, options.signal)
+  } catch (error) {
+    if (options.signal?.aborted) throw error
+    throw unreadableFile(path, error)
+  }
+}
+
+function unreadableFile(path: string, error: unknown): UsageError {
+  return new UsageError('SECRET_FILE_UNREADABLE', `Cannot read ${path}: ${(error as Error).message}.`, {
+    cause: error,
+    suggestions: ['Check the path passed to --file.'],
+  })
 }

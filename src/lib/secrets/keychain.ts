@@ -4,8 +4,8 @@ import {createRequire} from 'node:module'
 import type {AsyncEntry as AsyncEntryType} from '@napi-rs/keyring'
 
 import {HcalError} from '../errors.js'
-import {lengthClass, type SecretBackend, type StoredSecretEntry} from './backend.js'
-import {keychainUnavailable} from './keychain-errors.js'
+import {type CheckedSecretEntry, lengthClass, type SecretBackend, type StoredSecretEntry} from './backend.js'
+import {isLockedKeyring, keychainUnavailable} from './keychain-errors.js'
 import type {SecretName} from './names.js'
 import {SecretIndex} from './secret-index.js'
 
@@ -103,6 +103,34 @@ export class KeychainBackend implements SecretBackend {
 
   async entries(): Promise<StoredSecretEntry[]> {
     return this.index.read()
+  }
+
+  /**
+   * Reads each name from the keychain (values are dropped at once): what the keychain really holds,
+   * whatever the index says. A locked keyring cannot say, so indexed entries come back 'unverified';
+   * an unreachable one is KEYCHAIN_UNAVAILABLE.
+   */
+  async check(names: SecretName[]): Promise<CheckedSecretEntry[]> {
+    const indexed = new Map((await this.index.read()).map((entry) => [entry.name, entry]))
+    const deadline = new Deadline('check which secrets it holds')
+    const checked: CheckedSecretEntry[] = []
+    for (const name of names) {
+      let value: string | null
+      try {
+        value = await deadline.run(async (signal) => this.entry(name).getPassword(signal))
+      } catch (error) {
+        if (!isLockedKeyring(error)) throw error
+        return names.flatMap((n) => {
+          const entry = indexed.get(n)
+          return entry ? [{...entry, status: 'unverified' as const}] : []
+        })
+      }
+      const entry = indexed.get(name)
+      if (value !== null)
+        checked.push({name, status: 'present', createdAt: entry?.createdAt, length: lengthClass(value)})
+      else if (entry) checked.push({...entry, status: 'missing'})
+    }
+    return checked
   }
 
   /** Writes, reads back and deletes a throwaway item: proves the keychain works end to end. */

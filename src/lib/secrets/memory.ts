@@ -1,4 +1,4 @@
-import {lengthClass, type SecretBackend, type StoredSecretEntry} from './backend.js'
+import {type CheckedSecretEntry, lengthClass, type SecretBackend, type StoredSecretEntry} from './backend.js'
 import type {SecretName} from './names.js'
 
 /** Keeps secrets in this process only; for unit tests, never chosen implicitly. */
@@ -20,6 +20,12 @@ export class MemoryBackend implements SecretBackend {
 
   async entries(): Promise<StoredSecretEntry[]> {
     return [...this.items].map(([name, item]) => ({name, createdAt: item.createdAt, length: lengthClass(item.value)}))
+  }
+
+  async check(names: SecretName[]): Promise<CheckedSecretEntry[]> {
+    return (await this.entries())
+      .filter((entry) => names.includes(entry.name))
+      .map((entry) => ({...entry, status: 'present' as const}))
   }
 
   async probe(): Promise<void> {}

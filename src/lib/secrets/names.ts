@@ -16,7 +16,7 @@ const CORE_SECRETS = {
       'Data key of the encrypted state store: base64 of 32 random bytes (created on first use). ' +
       'A comma-separated list is accepted: the first key encrypts, the others only decrypt.',
     howToSet:
-      'hcal creates it on first use and "hcal keys rotate" replaces it; in CI put base64 of 32 random bytes in HCAL_STORE_KEY.',
+      'Created on first use; "hcal keys rotate" replaces it; in CI put base64 of 32 random bytes in HCAL_STORE_KEY.',
     invalidReason: (value: string) =>
       isDataKeyList(value) ? undefined : 'it is not base64 of 32 bytes (or a comma-separated list of such keys)',
   },

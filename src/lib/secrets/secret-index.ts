@@ -2,6 +2,7 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {writeFileAtomic} from '../config/atomic-write.js'
+import {errnoOf, fsFailure} from '../config/dirs.js'
 import {configDir} from '../config/paths.js'
 import {ConfigError} from '../errors.js'
 import type {StoredSecretEntry} from './backend.js'
@@ -23,8 +24,8 @@ export class SecretIndex {
     try {
       text = await readFile(this.path, 'utf8')
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return []
-      throw error
+      if (errnoOf(error) === 'ENOENT') return []
+      throw await fsFailure(error, this.path, 'read the secret index')
     }
     try {
       const parsed = JSON.parse(text) as {secrets?: StoredSecretEntry[]}

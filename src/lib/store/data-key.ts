@@ -21,6 +21,18 @@ export function recordKeyId(db: Database, keyId: string): void {
  * missing or different key is an error that says which key is needed.
  */
 export async function loadKeyRing(db: Database, secrets: SecretStore, path: string): Promise<KeyRing> {
+  const existing = await existingKeyRing(db, secrets, path)
+  if (existing) return existing
+  const ring = KeyRing.generate()
+  await secrets.set(DATA_KEY_SECRET, ring.serialize())
+  return ring
+}
+
+/**
+ * The configured data key ring, checked against the keys this store was sealed with; undefined when
+ * there is none yet and the store needs none. Creates nothing (`hcal doctor` uses it as it is).
+ */
+export async function existingKeyRing(db: Database, secrets: SecretStore, path: string): Promise<KeyRing | undefined> {
   const needed = recordedKeyIds(db)
   const value = await secrets.get(DATA_KEY_SECRET)
   if (value === undefined) {
@@ -36,9 +48,7 @@ export async function loadKeyRing(db: Database, secrets: SecretStore, path: stri
         },
       )
     }
-    const ring = KeyRing.generate()
-    await secrets.set(DATA_KEY_SECRET, ring.serialize())
-    return ring
+    return undefined
   }
   const ring = KeyRing.parse(value)
   const missing = needed.filter((id) => !ring.has(id))

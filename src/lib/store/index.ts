@@ -1,8 +1,9 @@
-import {chmod, mkdir, open} from 'node:fs/promises'
+import {chmod, open} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import Database from 'better-sqlite3'
 
+import {ensureDir, fsFailure} from '../config/dirs.js'
 import {dataDir as defaultDataDir} from '../config/paths.js'
 import type {SecretStore} from '../secrets/index.js'
 import {FieldCipher} from './crypto.js'
@@ -54,12 +55,16 @@ export interface OpenStateStoreOptions {
 
 export async function openStateStore(options: OpenStateStoreOptions): Promise<StateStore> {
   const dir = join(options.dataDir ?? defaultDataDir(), options.profile)
-  await mkdir(dir, {recursive: true, mode: 0o700})
-  await chmod(dir, 0o700)
+  await ensureDir(dir)
   const path = join(dir, 'state.db')
-  // Create the file owner-only before SQLite opens it; SQLite gives -wal and -shm the same mode.
-  await (await open(path, 'a', 0o600)).close()
-  await chmod(path, 0o600)
+  try {
+    await chmod(dir, 0o700)
+    // Create the file owner-only before SQLite opens it; SQLite gives -wal and -shm the same mode.
+    await (await open(path, 'a', 0o600)).close()
+    await chmod(path, 0o600)
+  } catch (error) {
+    throw await fsFailure(error, path, `open the state store ${path}`)
+  }
   const db = new Database(path)
   try {
     db.pragma('journal_mode = WAL')

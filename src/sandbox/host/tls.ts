@@ -1,7 +1,8 @@
 import {webcrypto} from 'node:crypto'
-import {mkdir, readFile, writeFile} from 'node:fs/promises'
+import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {ensureDir, errnoOf} from '../../lib/config/dirs.js'
 import * as x509 from './x509.js'
 
 const RSA_SHA256: webcrypto.RsaHashedKeyGenParams = {
@@ -88,11 +89,12 @@ async function loadOrCreateAuthority(stateDir: string | undefined): Promise<Cert
     const authority = await importAuthority(certPem, keyPem)
     if (authority.cert.notAfter.getTime() > Date.now() + DAY_MS) return authority
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+    // ENOTDIR: a file sits where the state directory should be; ensureDir below names it.
+    if (!['ENOENT', 'ENOTDIR'].includes(errnoOf(error) ?? '')) throw error
   }
   const authority = await createAuthority()
   const keyDer = await webcrypto.subtle.exportKey('pkcs8', authority.privateKey)
-  await mkdir(stateDir, {recursive: true, mode: 0o700})
+  await ensureDir(stateDir)
   await writeFile(keyPath, keyToPem(keyDer), {mode: 0o600})
   await writeFile(certPath, authority.pem, {mode: 0o644})
   return authority

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 
+import {saveProfile} from '../../../src/lib/config/profiles.js'
 import {createSecretStore} from '../../../src/lib/secrets/index.js'
 import {openStateStore} from '../../../src/lib/store/index.js'
 import {runCli, tempHome} from '../../helpers/cli.js'
@@ -21,6 +22,7 @@ describe('hcal keys rotate (built CLI)', () => {
     home = await tempHome()
     profile = `t${++tests}`
     home.env.HCAL_PROFILE = profile
+    await saveProfile(profile, (p) => p, home.env)
   })
   afterEach(() => home.cleanup())
 

@@ -13,6 +13,8 @@ describe('hcal meetings list', () => {
   beforeEach(async () => {
     home = await tempHome()
     env = {...home.env, HCAL_STORE_KEY: storeKey()}
+    // meetings list needs a configured profile: an empty "default" one.
+    await seedStore(env, {})
   })
   afterEach(async () => home.cleanup())
 

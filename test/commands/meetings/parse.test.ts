@@ -6,6 +6,8 @@ import {runCli, tempHome} from '../../helpers/cli.js'
 import {seedStore} from '../../fixtures/events/seed-store.js'
 
 const TEAMS = 'https://teams.microsoft.com/meet/2345678901234?p=AbCdEfGh'
+const NO_SITE_WARNING =
+  'No join address for @webex: The join templates for @webex need a site, and none is set. Set your site with "hcal meetings settings --site acme" (for acme.webex.com).'
 
 describe('hcal meetings parse', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
@@ -19,7 +21,22 @@ describe('hcal meetings parse', () => {
       env: home.env,
     })
     assert.equal(run.code, 0, run.stderr)
-    assert.deepEqual(run.json, {status: 0, result: {keyword: '@webex', join: null, candidates: []}, warnings: []})
+    assert.deepEqual(run.json, {
+      status: 0,
+      result: {keyword: '@webex', join: null, candidates: []},
+      warnings: [NO_SITE_WARNING],
+    })
+  })
+
+  it('says why a keyword gives no join address (no site), with the command that fixes it', async () => {
+    const run = await runCli(['meetings', 'parse', '--location', 'Room 4 @webex'], {env: home.env})
+    assert.equal(run.code, 0, run.stderr)
+    assert.match(run.stdout, /^Keyword\t@webex$/m)
+    assert.ok(run.stderr.includes(`! ${NO_SITE_WARNING}`), run.stderr)
+    await seedStore(home.env, {meetings: {site: 'acme'}})
+    const fixed = await runCli(['meetings', 'parse', '--location', 'Room 4 @webex'], {env: home.env})
+    assert.doesNotMatch(fixed.stderr, /No join address/)
+    assert.match(fixed.stderr, /@webex meetings are joined at the address its templates give for the organiser/)
   })
 
   it('reads an HTML body from a file', async () => {

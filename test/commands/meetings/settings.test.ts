@@ -21,7 +21,11 @@ interface SettingsEnvelope {
 
 describe('hcal meetings settings', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
-  beforeEach(async () => (home = await tempHome()))
+  // A named profile must exist (PROFILE_NOT_FOUND otherwise): each test starts with an empty "acme".
+  beforeEach(async () => {
+    home = await tempHome()
+    await saveProfile('acme', (p) => p, home.env)
+  })
   afterEach(() => home.cleanup())
   const cli = (args: string[]) => runCli(['meetings', 'settings', '--profile', 'acme', ...args], {env: home.env})
 
@@ -64,6 +68,19 @@ describe('hcal meetings settings', () => {
     assert.equal(run.code, 2)
     assert.equal((run.json as {error: {code: string}}).error.code, 'MEETING_SETTINGS_INVALID')
     assert.equal(await readFile(profilePath('acme', home.env), 'utf8'), before)
+  })
+
+  it('--site "" unsets the site (documented in --help), and says what that means', async () => {
+    assert.equal((await cli(['--site', 'acme'])).code, 0)
+    const run = await cli(['--site', '', '--json'])
+    assert.equal(run.code, 0, run.stderr)
+    const envelope = run.json as SettingsEnvelope & {warnings: string[]}
+    assert.equal(envelope.result.settings.site, '')
+    assert.match(envelope.warnings.join(' '), /site is unset: keyword meetings get no join address/)
+    const stored = JSON.parse(await readFile(profilePath('acme', home.env), 'utf8')) as {meetings: object}
+    assert.deepEqual(stored.meetings, {}, 'no empty "site" is saved')
+    const help = await runCli(['meetings', 'settings', '--help'], {env: {...home.env, OCLIF_COLUMNS: '2000'}})
+    assert.match(help.stdout, /"" unsets it/)
   })
 
   it('the saved site is what keyword meetings render with in the meetings list', async () => {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 
+import {saveProfile} from '../../../src/lib/config/profiles.js'
 import {runCli, tempHome} from '../../helpers/cli.js'
 import {lockKeyring, withSecretService} from '../../helpers/secret-service.js'
 
@@ -13,6 +14,7 @@ describe('hcal secrets with a locked keyring', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
   before(async () => {
     home = await tempHome()
+    await saveProfile('default', (p) => p, home.env)
     const env = {...bus(), ...home.env}
     assert.equal((await runCli(['secrets', 'set', 'exchange.password', '--stdin'], {env, input: 'pw-123456'})).code, 0)
     assert.equal((await runCli(['keys', 'rotate'], {env})).code, 0)
@@ -41,10 +43,17 @@ describe('hcal secrets with a locked keyring', () => {
     assert.match((doctor.json as ErrorEnvelope).error.message, /keychain/)
   })
 
-  it('still lists names and ages, which need no keychain values', async () => {
+  it('still lists names and ages from its index, marked unverified, with a warning saying why', async () => {
     const run = await cli(['secrets', 'list', '--json'])
     assert.equal(run.code, 0, run.stderr)
-    const names = (run.json as {result: {secrets: {name: string}[]}}).result.secrets.map((s) => s.name)
-    assert.deepEqual(names, ['exchange.password', 'store.dataKey'])
+    const envelope = run.json as {result: {secrets: {name: string; status: string}[]}; warnings: string[]}
+    assert.deepEqual(
+      envelope.result.secrets.map((s) => [s.name, s.status]),
+      [
+        ['exchange.password', 'unverified'],
+        ['store.dataKey', 'unverified'],
+      ],
+    )
+    assert.match(envelope.warnings.join(' '), /keyring is locked/)
   })
 })

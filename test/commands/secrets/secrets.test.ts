@@ -3,8 +3,9 @@ import {spawnSync} from 'node:child_process'
 import {readdir, readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {saveProfile} from '../../../src/lib/config/profiles.js'
 import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
-import {lookupSecret, withSecretService} from '../../helpers/secret-service.js'
+import {clearSecret, lookupSecret, storeSecretDirectly, withSecretService} from '../../helpers/secret-service.js'
 
 interface ErrorEnvelope {
   status: number
@@ -27,6 +28,7 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
     home = await tempHome()
     profile = `t${++tests}`
     home.env.HCAL_PROFILE = profile
+    await saveProfile(profile, (p) => p, home.env)
   })
   afterEach(() => home.cleanup())
   const cli = (args: string[], input?: string, env: NodeJS.ProcessEnv = {}) =>
@@ -42,8 +44,8 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
     const table = await cli(['secrets', 'list'])
     assert.equal(table.code, 0, table.stderr)
     assert.deepEqual(table.stdout.trim().split('\n'), [
-      'Name\tSource\tAge\tValue',
-      'microsoft.clientSecret\tkeychain\t0d\t******** (short)',
+      'Name\tSource\tStatus\tAge\tValue',
+      'microsoft.clientSecret\tkeychain\tpresent\t0d\t******** (short)',
     ])
     const json = await cli(['secrets', 'list', '--json'])
     const listed = json.json as {result: {secrets: {name: string; source: string; createdAt: string}[]}}
@@ -94,6 +96,34 @@ describe('hcal secrets (built CLI, private Secret Service)', () => {
     assert.ok(files.some((file) => file.endsWith('state.db')) && files.some((f) => f.endsWith('secrets-index.json')))
     for (const file of files) assert.ok(!(await readFile(file)).includes(canary), file)
     assert.equal(lookupSecret(bus(), `hcal:${profile}`, 'exchange.password'), canary)
+  })
+
+  it('lists what the keychain really holds, not what its index remembers', async () => {
+    assert.equal((await cli(['secrets', 'set', 'exchange.password', '--stdin'], 'pw-listed-1')).code, 0)
+    assert.equal((await cli(['secrets', 'set', 'microsoft.clientSecret', '--stdin'], 'client-secret-2')).code, 0)
+    // Another tool removes one item and stores another that hcal's index has never seen.
+    clearSecret(bus(), `hcal:${profile}`, 'exchange.password')
+    storeSecretDirectly(
+      bus(),
+      `hcal:${profile}`,
+      'google.serviceAccountKey',
+      '{"client_email":"a@b.c","private_key":"k"}',
+    )
+    const run = await cli(['secrets', 'list', '--json'])
+    assert.equal(run.code, 0, run.stderr)
+    const envelope = run.json as {
+      result: {secrets: {name: string; status: string; masked: string}[]}
+      warnings: string[]
+    }
+    assert.deepEqual(
+      envelope.result.secrets.map((s) => [s.name, s.status, s.masked]),
+      [
+        ['google.serviceAccountKey', 'present', '******** (medium)'],
+        ['microsoft.clientSecret', 'present', '******** (short)'],
+        ['exchange.password', 'missing', '-'],
+      ],
+    )
+    assert.match(envelope.warnings.join(' '), /no longer holds exchange\.password \(removed outside hcal\)/)
   })
 
   it('the exec trace used above does record child processes and their argv', async () => {

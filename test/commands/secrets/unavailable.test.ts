@@ -3,6 +3,7 @@ import {spawn, spawnSync} from 'node:child_process'
 import {readdir} from 'node:fs/promises'
 import {join} from 'node:path'
 
+import {saveProfile} from '../../../src/lib/config/profiles.js'
 import {REPO_ROOT, runCli, tempHome} from '../../helpers/cli.js'
 import {type SecretServiceSession, startBareBus} from '../../helpers/secret-service.js'
 
@@ -36,14 +37,18 @@ function setInKernelSession(env: NodeJS.ProcessEnv, input: string): Promise<{cod
 
 describe('hcal secrets without a usable keychain', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
-  beforeEach(async () => (home = await tempHome()))
+  beforeEach(async () => {
+    home = await tempHome()
+    await saveProfile('default', (p) => p, home.env)
+  })
   afterEach(() => home.cleanup())
   const env = () => ({...home.env, DBUS_SESSION_BUS_ADDRESS: UNREACHABLE_BUS})
 
-  it('fails with KEYCHAIN_UNAVAILABLE within the 5 s budget and says how to fix it', async () => {
+  it('fails with KEYCHAIN_UNAVAILABLE from the bus error itself (no wait for the deadline) and says how to fix it', async () => {
     for (const args of [
       ['secrets', 'set', 'exchange.password', '--stdin', '--json'],
       ['secrets', 'delete', 'exchange.password', '--json'],
+      ['secrets', 'list', '--json'],
       ['keys', 'rotate', '--json'],
     ]) {
       const run = await runCli(args, {env: env(), input: 'pw-unreachable-1'})
@@ -53,7 +58,7 @@ describe('hcal secrets without a usable keychain', () => {
       assert.match(error.message, /no reachable D-Bus session bus/)
       assert.match(error.suggestions.join(' '), /dbus-run-session .*gnome-keyring-daemon --unlock/)
       assert.match(error.suggestions.join(' '), /HCAL_EXCHANGE_PASSWORD/)
-      assert.ok(run.durationMs < 5000, `${args.join(' ')} took ${run.durationMs} ms`)
+      assert.doesNotMatch(error.message, /timed out/, `${args.join(' ')} waited for the deadline`)
     }
     const doctor = await runCli(['doctor', '--json'], {env: env()})
     assert.equal(doctor.code, 1)

@@ -47,7 +47,6 @@ function context(document: Record<string, unknown> | undefined, secrets: Record<
     env: {HCAL_CONFIG_DIR: '/nonexistent/hcal'},
     profileDocument: async () => document,
     secrets: async () => ({get: async (name: string) => secrets[name]}) as SecretStore,
-    store: async () => assert.fail('provider checks never open the store'),
   }
 }
 
@@ -125,13 +124,13 @@ describe('provider registry: what is derived from it', () => {
 
   it('doctor runs each provider’s declared checks as <id>.<check>, only for systems the profile uses', async () => {
     const names = doctorChecks(WITH_CALDAV).map((c) => c.name)
-    assert.deepEqual(names.slice(0, 4), ['node', 'config', 'keychain', 'store'])
-    assert.deepEqual(names.slice(4), [
+    assert.deepEqual(names.slice(0, 5), ['node', 'config', 'meetings', 'keychain', 'store'])
+    assert.deepEqual(names.slice(5), [
       ...PROVIDER_IDS.flatMap((id) => [`${id}.connection`, `${id}.credentials`]),
       'caldav.connection',
       'caldav.credentials',
     ])
-    const providerChecks = doctorChecks(WITH_CALDAV).slice(4)
+    const providerChecks = doctorChecks(WITH_CALDAV).slice(5)
 
     const unused = await runChecks(providerChecks, context({name: 'p'}))
     assert.deepEqual(unused, [], 'a profile without connections gets no provider checks')

@@ -5,7 +5,7 @@ import {HcalError} from '../../../src/lib/errors.js'
 import {createSecretStore} from '../../../src/lib/secrets/index.js'
 import {KeychainBackend} from '../../../src/lib/secrets/keychain.js'
 import {tempHome} from '../../helpers/cli.js'
-import {withSecretService} from '../../helpers/secret-service.js'
+import {accountsUnder, lockKeyring, withSecretService} from '../../helpers/secret-service.js'
 
 describe('keychain secret store (real Secret Service)', () => {
   // The native binding connects to the bus once per process, so these in-process tests point the
@@ -29,9 +29,11 @@ describe('keychain secret store (real Secret Service)', () => {
     const store = createSecretStore({profile: 'acme', env: home.env})
     await store.set('exchange.password', password)
     assert.equal(await store.get('exchange.password'), password)
-    const [info] = await store.list()
+    const [info] = await store.list({verify: true})
     assert.equal(info?.name, 'exchange.password')
     assert.equal(info?.source, 'keychain')
+    assert.equal(info?.status, 'present')
+    assert.equal((await store.list())[0]?.status, 'unverified', 'without verify, only the index was read')
     assert.ok(info?.createdAt && Date.now() - Date.parse(info.createdAt) < 60_000)
     assert.ok(!info?.masked.includes(password.slice(-4)))
     const index = new KeychainBackend('acme', home.env)
@@ -54,10 +56,6 @@ describe('keychain secret store (real Secret Service)', () => {
     )
   })
 
-  it('probes with a write, read-back and delete', async () => {
-    await createSecretStore({profile: 'acme', env: home.env}).probe()
-  })
-
   it('reports an item that the index knows but the keychain no longer returns', async () => {
     const store = createSecretStore({profile: 'acme', env: home.env})
     await store.set('exchange.password', 'will-vanish-123')
@@ -65,6 +63,19 @@ describe('keychain secret store (real Secret Service)', () => {
     await other.delete('exchange.password')
     await assert.rejects(store.get('exchange.password'), (error: HcalError) => {
       assert.equal(error.code, 'KEYCHAIN_ITEM_UNREADABLE')
+      return true
+    })
+  })
+
+  // Last in this file: it locks the keyring that the tests above need unlocked.
+  it('probes with a write, read-back and delete: nothing is left, and a locked keyring fails the probe', async () => {
+    const store = createSecretStore({profile: 'probe', env: home.env})
+    await store.probe()
+    assert.deepEqual(accountsUnder(bus(), 'hcal:probe'), [], 'the probe item was deleted again')
+    lockKeyring(bus())
+    await assert.rejects(store.probe(), (error: HcalError) => {
+      assert.equal(error.code, 'KEYCHAIN_UNAVAILABLE')
+      assert.match(error.message, /could not complete a write\/read\/delete probe: the keyring is locked/)
       return true
     })
   })

@@ -19,7 +19,9 @@ describe('secret store (memory backend, environment layer)', () => {
     await store.set('exchange.password', 'stored-password')
     const withEnv = createSecretStore({profile: 'p', backend: 'memory', env: {HCAL_EXCHANGE_PASSWORD: 'from-env-pw'}})
     assert.equal(await withEnv.get('exchange.password'), 'from-env-pw')
-    assert.deepEqual(await withEnv.list(), [{name: 'exchange.password', source: 'env', masked: '******** (short)'}])
+    const fromEnv = {name: 'exchange.password', source: 'env', status: 'present', masked: '******** (short)'}
+    assert.deepEqual(await withEnv.list(), [fromEnv])
+    assert.deepEqual(await withEnv.list({verify: true}), [fromEnv])
     assert.equal(await store.get('exchange.password'), 'stored-password')
   })
 

@@ -22,6 +22,26 @@ export function keywordJoinDetails(
   variant: 'space' | 'myroom' | null,
   settings: MeetingSettings,
 ): KeywordJoinDetails {
+  const {kind, urlTemplate, sipTemplate} = keywordTemplates(keyword, variant, settings)
+  const values = templateValues(event, settings.site)
+  return {
+    keyword,
+    kind,
+    url: renderTemplate(urlTemplate, values, encodeURIComponent),
+    sip: renderTemplate(sipTemplate, values).replace(/^sip:/i, ''),
+  }
+}
+
+/**
+ * The templates a keyword renders with, once the profile is known to be able to render them: throws
+ * ConfigError (with the command that fixes it) when the keyword, its space templates or the site is
+ * missing. Also tells `hcal meetings parse` why a keyword gives no join address.
+ */
+export function keywordTemplates(
+  keyword: string,
+  variant: 'space' | 'myroom' | null,
+  settings: MeetingSettings,
+): {kind: KeywordAction; urlTemplate: string; sipTemplate: string} {
   const action = settings.keywords[keyword]
   if (!action) {
     throw new ConfigError('KEYWORD_NOT_CONFIGURED', `The keyword ${keyword} has no join templates in this profile.`, {
@@ -41,11 +61,5 @@ export function keywordJoinDetails(
       suggestions: ['Set your site with "hcal meetings settings --site acme" (for acme.webex.com).'],
     })
   }
-  const values = templateValues(event, settings.site)
-  return {
-    keyword,
-    kind,
-    url: renderTemplate(urlTemplate, values, encodeURIComponent),
-    sip: renderTemplate(sipTemplate, values).replace(/^sip:/i, ''),
-  }
+  return {kind, urlTemplate, sipTemplate}
 }

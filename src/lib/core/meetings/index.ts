@@ -1,4 +1,6 @@
-export {parseOptions, resolveJoin, type JoinInfo, type JoinSource, type ResolvedJoin} from './join.js'
+export {resolveJoin, type JoinInfo, type JoinSource, type ResolvedJoin} from './join.js'
+export {keywordSettingsProblem} from './keyword-settings.js'
+export {parseOptions} from './options.js'
 export {
   buildMeetingsList,
   defaultWindow,

@@ -3,6 +3,7 @@ import {keywordJoinDetails} from '../joinblock/details.js'
 import {findKeyword, parseJoin, type JoinDecision} from '../join/index.js'
 import type {CalendarEvent} from '../model.js'
 import type {MeetingSettings} from '../settings.js'
+import {parseOptions} from './options.js'
 
 export type JoinInfo = NonNullable<JoinDecision['join']>
 export type JoinSource = 'keyword' | 'structured' | 'location' | 'body'
@@ -15,15 +16,6 @@ export interface ResolvedJoin {
   decision: JoinDecision
   /** Why keyword join details could not be rendered (a profile setting is missing), if so. */
   problem: string | null
-}
-
-/** Options for the join parser taken from the profile's meetings settings. */
-export function parseOptions(settings: MeetingSettings) {
-  return {
-    keywords: Object.keys(settings.keywords),
-    extraJoinDomains: settings.extraJoinDomains,
-    videoDomains: settings.videoDomains,
-  }
 }
 
 /**
