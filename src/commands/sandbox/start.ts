@@ -21,6 +21,9 @@ export interface SandboxStartResult {
   unavailable: {provider: string; reason: string}[]
   endpoints: SandboxEndpoint[]
   seed: {seed: number; users: number; events: number; rooms: number}
+  /** With --credentials-dir: the directory (absolute) and the files written in it; null otherwise. */
+  credentialsDir: string | null
+  credentialFiles: string[]
 }
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
@@ -34,6 +37,7 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   ].join('\n\n')
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> --credentials-dir ./sandbox-credentials',
     '<%= config.bin %> <%= command.id %> --port 8443 --users 200 --events 20 --latency 20-80',
     `<%= config.bin %> <%= command.id %> --faults '{"errorRates":{"503":0.05},"resetRate":0.01}' --ready-file /tmp/sandbox.json`,
   ]
@@ -47,6 +51,12 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     faults: Flags.string({summary: 'Fault spec as inline JSON or the path of a JSON file.'}),
     'ready-file': Flags.string({summary: 'Write {origin, pid, caFile, profile} here as JSON once listening.'}),
     'skip-profile': Flags.boolean({summary: 'Do not write a profile or store credentials.'}),
+    'credentials-dir': Flags.string({
+      summary: 'Write the credentials as the consoles give them into this new directory (0700, files 0600).',
+      description:
+        'The profile then gets only the endpoints and the CA, and nothing goes to the keychain: provision from the files (google-service-account.json, microsoft.json, exchange.json) as an admin would.',
+      exclusive: ['skip-profile'],
+    }),
   }
 
   async run(): Promise<SandboxStartResult> {
@@ -62,6 +72,10 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     const faults = flags.faults === undefined ? undefined : await loadFaultsFlag(flags.faults)
     if (flags['ready-file'] !== undefined) await assertWritableFilePath(flags['ready-file'], 'ready-file')
     const stateDir = join(dataDir(), 'sandbox')
+    const credentialsDir =
+      flags['credentials-dir'] === undefined
+        ? null
+        : await (await import('../../sandbox/host/credentials-dir.js')).assertCredentialsDirUsable(flags['credentials-dir'])
     const profileName = flags['skip-profile'] ? null : flags.profile === 'default' ? 'sandbox' : flags.profile
 
     this.out.info('Starting the sandbox…')
@@ -79,7 +93,15 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     try {
       for (const {provider, reason} of sandbox.unavailable) this.out.warn(`${provider} emulator not running: ${reason}`)
       const caFile = caCertificatePath(stateDir)
-      if (profileName) {
+      let credentialFiles: string[] = []
+      if (profileName && credentialsDir) {
+        const [{writeCredentialsDir}, {writeSandboxEndpointsProfile}] = await Promise.all([
+          import('../../sandbox/host/credentials-dir.js'),
+          import('../../sandbox/host/profile.js'),
+        ])
+        credentialFiles = await writeCredentialsDir(sandbox, credentialsDir)
+        await writeSandboxEndpointsProfile(sandbox, profileName, caFile)
+      } else if (profileName) {
         const {writeSandboxProfile} = await import('../../sandbox/host/profile.js')
         const {createSecretStore} = await import('../../lib/secrets/index.js')
         try {
@@ -101,6 +123,8 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         unavailable: sandbox.unavailable,
         endpoints: endpointsOf(sandbox, caFile),
         seed: {seed: flags.seed, users: flags.users, events: flags.events, rooms: flags.rooms},
+        credentialsDir,
+        credentialFiles,
       }
       if (flags['ready-file']) {
         const ready = {origin: sandbox.origin, pid: process.pid, caFile, profile: profileName}
@@ -111,7 +135,7 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         {key: 'url', header: 'Endpoint'},
       ])
       this.out.success(
-        `Sandbox ready at ${sandbox.origin}${profileName ? `; profile "${profileName}" written` : ''}. Press Ctrl-C to stop.`,
+        `Sandbox ready at ${sandbox.origin}${profileName ? `; profile "${profileName}" written` : ''}${credentialsDir ? `; credentials in ${credentialsDir}` : ''}. Press Ctrl-C to stop.`,
       )
       await new Promise<void>((resolve) => {
         if (this.abort.signal.aborted) resolve()

@@ -1,4 +1,5 @@
-import {type ProfileConfig, saveProfile} from '../../lib/config/profiles.js'
+import {writeFileAtomic} from '../../lib/config/atomic-write.js'
+import {profilePath, type ProfileConfig, readProfileDocument, saveProfile} from '../../lib/config/profiles.js'
 import type {SecretStore} from '../../lib/secrets/index.js'
 import type {RunningSandbox} from './start.js'
 
@@ -58,4 +59,36 @@ export async function writeSandboxProfile(
     },
     env,
   )
+}
+
+/**
+ * The profile of `--credentials-dir` mode: the sandbox's endpoints (where a private or national cloud would
+ * put them) and the CA, nothing that identifies or authenticates the apps: provisioning records those.
+ * Written as a document, not through saveProfile: its provider sections are incomplete by design until
+ * `hcal provision <provider>` fills them, and doctor reports exactly that.
+ */
+export async function writeSandboxEndpointsProfile(
+  sandbox: RunningSandbox,
+  profileName: string,
+  caFile: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Record<string, unknown>> {
+  const {google, microsoft, exchange} = sandbox.credentials
+  const now = new Date().toISOString()
+  const current = await readProfileDocument(profileName, env)
+  const next: Record<string, unknown> = {
+    ...current,
+    name: profileName,
+    createdAt: current?.createdAt ?? now,
+    updatedAt: now,
+    caFile,
+  }
+  delete next.google
+  delete next.microsoft
+  delete next.exchange
+  if (google) next.google = {tokenUrl: google.tokenUrl, rootUrl: google.rootUrl}
+  if (microsoft) next.microsoft = {authorityOrigin: microsoft.authorityOrigin, graphOrigin: microsoft.graphOrigin}
+  if (exchange) next.exchange = {ewsUrl: exchange.ewsUrl}
+  await writeFileAtomic(profilePath(profileName, env), `${JSON.stringify(next, null, 2)}\n`)
+  return next
 }
