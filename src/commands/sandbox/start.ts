@@ -75,7 +75,9 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     const credentialsDir =
       flags['credentials-dir'] === undefined
         ? null
-        : await (await import('../../sandbox/host/credentials-dir.js')).assertCredentialsDirUsable(flags['credentials-dir'])
+        : await (
+            await import('../../sandbox/host/credentials-dir.js')
+          ).assertCredentialsDirUsable(flags['credentials-dir'])
     const profileName = flags['skip-profile'] ? null : flags.profile === 'default' ? 'sandbox' : flags.profile
 
     this.out.info('Starting the sandbox…')

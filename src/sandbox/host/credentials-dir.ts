@@ -69,7 +69,8 @@ export async function writeCredentialsDir(sandbox: RunningSandbox, dir: string):
     })
   }
   if (exchange) {
-    const mailbox = sandbox.seedData.exchange?.users[0]?.email ?? `${exchange.username.split('\\').pop()}@${exchange.domain}`
+    const mailbox =
+      sandbox.seedData.exchange?.users[0]?.email ?? `${exchange.username.split('\\').pop()}@${exchange.domain}`
     await write(EXCHANGE_FILE, {
       ewsUrl: exchange.ewsUrl,
       autodiscoverEmail: mailbox,

@@ -62,7 +62,20 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
     home = await tempHome()
     dir = join(home.dir, 'creds')
     const readyFile = join(home.dir, 'ready.json')
-    const args = ['sandbox', 'start', '--port', '0', '--users', '3', '--events', '1', '--rooms', '0', '--profile', 'lab']
+    const args = [
+      'sandbox',
+      'start',
+      '--port',
+      '0',
+      '--users',
+      '3',
+      '--events',
+      '1',
+      '--rooms',
+      '0',
+      '--profile',
+      'lab',
+    ]
     cli = startCli([...args, '--credentials-dir', dir, '--ready-file', readyFile, '--json'], {
       env: {...bus(), ...home.env, HCAL_SANDBOX_CONTROL_TOKEN: controlToken},
     })
@@ -122,7 +135,13 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
   for (const mode of ['secret', 'certificate'] as const) {
     it(`gives the Microsoft app registration; its ${mode} gets a client-credentials token`, async function () {
       const app = await readJson<MicrosoftFile>(join(dir, 'microsoft.json'))
-      assert.deepEqual(Object.keys(app).sort(), ['certificatePem', 'clientId', 'clientSecret', 'privateKeyPem', 'tenantId'])
+      assert.deepEqual(Object.keys(app).sort(), [
+        'certificatePem',
+        'clientId',
+        'clientSecret',
+        'privateKeyPem',
+        'tenantId',
+      ])
       assert.match(app.certificatePem, /^-----BEGIN CERTIFICATE-----/)
       const clients = createMicrosoftClients({
         tenantId: app.tenantId,
@@ -157,7 +176,10 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
       caPem,
       impersonate: firstUser.exchange,
     })
-    const folder = await Folder.Bind(service, new FolderId(WellKnownFolderName.Calendar, new Mailbox(firstUser.exchange)))
+    const folder = await Folder.Bind(
+      service,
+      new FolderId(WellKnownFolderName.Calendar, new Mailbox(firstUser.exchange)),
+    )
     assert.equal(folder.DisplayName, 'Calendar')
   })
 
