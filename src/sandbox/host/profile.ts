@@ -65,7 +65,7 @@ export async function writeSandboxProfile(
  * The profile of `--credentials-dir` mode: the sandbox's endpoints (where a private or national cloud would
  * put them) and the CA, nothing that identifies or authenticates the apps: provisioning records those.
  * Written as a document, not through saveProfile: its provider sections are incomplete by design until
- * `hcal provision <provider>` fills them, and doctor reports exactly that.
+ * provisioning (issue 9) fills them in.
  */
 export async function writeSandboxEndpointsProfile(
   sandbox: RunningSandbox,
