@@ -35,7 +35,7 @@ export interface VerifiedDomain {
 }
 
 /** A DNS name of at least two labels, lower case (as it is stored). */
-const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/
+export const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/
 
 /** A problem of one provider section of a profile. */
 export interface ProfileProblem {
@@ -65,7 +65,8 @@ export function profileProblems(
             ...p,
           }))),
     ]),
-    ...domainProblems(document.domains, providers),
+    // Domains may name any registered system, not only those being validated (saveProfile passes the changed ones).
+    ...domainProblems(document.domains, [...PROVIDERS, ...providers]),
   ]
 }
 
