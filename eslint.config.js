@@ -50,8 +50,29 @@ const ZONES = {
     message: 'The sync engine, watch service and ports import ports and core, never a provider folder or an SDK.',
   },
 }
+/**
+ * The access gate (src/lib/access/) is the one way to a mailbox: provider code takes its grants. The files
+ * that make mailbox calls (SDK clients, adapters, validators) are reached only inside their provider folder
+ * and through the registry's lazy loaders, so nothing outside a provider folder can call a mailbox around it.
+ */
+const ADAPTER_FILES = {
+  group: [
+    '**/providers/*/client.js',
+    '**/providers/*/connect.js',
+    '**/providers/*/validate.js',
+    '**/providers/*/adapter.js',
+    '**/providers/*/adapter/**',
+  ],
+  message:
+    "Mailbox calls go through the access gate: load a provider's validator or adapter through its registry module (REGISTRY[id].validator()), never by importing its files.",
+}
 function restrict(...zones) {
-  return {'no-restricted-imports': ['error', {patterns: zones.map((zone) => ZONES[zone])}]}
+  return {
+    'no-restricted-imports': [
+      'error',
+      {patterns: zones.map((zone) => (zone === 'adapters' ? ADAPTER_FILES : ZONES[zone]))},
+    ],
+  }
 }
 
 export default tseslint.config(
@@ -80,8 +101,9 @@ export default tseslint.config(
       '@typescript-eslint/switch-exhaustiveness-check': ['error', {considerDefaultExhaustiveForUnions: true}],
     },
   },
-  {files: ['src/lib/**/*.ts'], rules: restrict('lib')},
-  {files: ['src/commands/**/*.ts'], rules: restrict('commands')},
+  {files: ['src/lib/**/*.ts'], ignores: ['src/lib/providers/**'], rules: restrict('lib', 'adapters')},
+  {files: ['src/lib/providers/**/*.ts'], rules: restrict('lib')},
+  {files: ['src/commands/**/*.ts', 'src/hooks/**/*.ts'], rules: restrict('commands', 'adapters')},
   {files: ['src/lib/core/**/*.ts'], rules: restrict('lib', 'core')},
   // The ports are what the engine sees: they import core, never a provider or an SDK, or the engine would too.
   {files: ['src/lib/sync/**/*.ts', 'src/lib/watch/**/*.ts', 'src/lib/ports/**/*.ts'], rules: restrict('lib', 'engine')},

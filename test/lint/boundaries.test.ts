@@ -67,6 +67,31 @@ describe('lint: boundaries and promise rules run and fail on a violation', funct
     )
   })
 
+  it('nothing outside a provider folder reaches its SDK clients or validator around the access gate', async () => {
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/lib/users/lint-probe.ts',
+        "import {createValidator} from '../providers/google/validate.js'\nexport const x = createValidator\n",
+      ),
+      ['no-restricted-imports'],
+    )
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/commands/lint-probe.ts',
+        "import {createMicrosoftClients} from '../lib/providers/microsoft/client.js'\nexport const x = createMicrosoftClients\n",
+      ),
+      ['no-restricted-imports'],
+    )
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/lib/providers/lint-probe.ts',
+        "import {createGoogleClients} from './google/client.js'\nexport const x = createGoogleClients\n",
+      ),
+      [],
+      'provider code itself may build clients (it takes grants)',
+    )
+  })
+
   it('a floating promise and a promise where void is expected are errors', async () => {
     const ids = await ruleIdsFor(
       'src/lib/lint-probe.ts',

@@ -1,10 +1,12 @@
 /**
  * The calendar port: what the sync engine and the watch service ask of a calendar system, in core's
  * neutral model. Adapters (src/lib/providers/<id>/) implement it over their SDK, map their errors to
- * ProviderFailure (./failures.ts) and declare their limits (./capabilities.ts). Every call names the mailbox
- * it acts on, so the access gate can check it before the adapter runs.
+ * ProviderFailure (./failures.ts) and declare their limits (./capabilities.ts). Every call carries the access
+ * gate's grant for the mailbox it acts on (./access.ts), never a bare address: the adapter gets the address
+ * from the gate (`mailboxFor(grant)` in src/lib/access/), which refuses a mailbox that is not active.
  */
 import type {BodyType, CalendarEvent, HcalMarker, ProviderId} from '../core/model.js'
+import type {MailboxGrant} from './access.js'
 import type {ProviderCapabilities} from './capabilities.js'
 import type {ProviderFailureInfo} from './failures.js'
 
@@ -30,7 +32,7 @@ export interface CallOptions {
 }
 
 export interface ListChangesRequest extends CallOptions {
-  mailbox: string
+  grant: MailboxGrant
   window: TimeWindow
   /** Absent for a full read of the window. */
   cursor?: SyncCursor
@@ -58,7 +60,7 @@ export type ListChangesResult =
   | {kind: 'cursorExpired'; failure: ProviderFailureInfo}
 
 export interface EventRef extends CallOptions {
-  mailbox: string
+  grant: MailboxGrant
   eventId: string
 }
 
@@ -96,7 +98,7 @@ export interface OutOfOffice {
 }
 
 export interface PushRequest extends CallOptions {
-  mailbox: string
+  grant: MailboxGrant
   /** https URL the provider calls (webhook kind only). */
   notificationUrl?: string
   /** Secret echoed with each notification, checked on receipt. */
@@ -121,13 +123,14 @@ export interface CalendarProvider {
   /** One event as it is now; undefined when it no longer exists. */
   readEvent(ref: EventRef): Promise<CalendarEvent | undefined>
   writeEvent(request: WriteRequest): Promise<WriteResult>
-  readMailboxSettings(mailbox: string, options?: CallOptions): Promise<MailboxSettings>
-  readOutOfOffice(mailbox: string, options?: CallOptions): Promise<OutOfOffice>
+  readMailboxSettings(grant: MailboxGrant, options?: CallOptions): Promise<MailboxSettings>
+  readOutOfOffice(grant: MailboxGrant, options?: CallOptions): Promise<OutOfOffice>
   /** Present when capabilities.push.kind is not 'none'. */
   push?: {
     subscribe(request: PushRequest): Promise<PushSubscription>
     /** Extends it, or replaces it when the provider cannot extend (Google channels): use the result. */
-    renew(subscription: PushSubscription, expiresAt: string): Promise<PushSubscription>
+    renew(grant: MailboxGrant, subscription: PushSubscription, expiresAt: string): Promise<PushSubscription>
+    /** Stopping needs no grant: it ends access (deactivation removes a user's subscriptions this way). */
     stop(subscription: PushSubscription): Promise<void>
   }
 }

@@ -2,3 +2,5 @@
 export * from './calendar.js'
 export * from './capabilities.js'
 export * from './failures.js'
+export * from './access.js'
+export * from './validation.js'

@@ -8,6 +8,8 @@
  */
 import type {CheckOutcome} from '../doctor/types.js'
 import type {ProviderCapabilities} from '../ports/capabilities.js'
+import type {MailboxValidator} from '../ports/validation.js'
+import type {ConnectionInput} from './connection.js'
 import type {ConnectionFields, ConnectionOf, SectionProblem} from './schema.js'
 
 export interface SecretDefinition {
@@ -62,6 +64,8 @@ export interface ProviderModule<Id extends string = string, C = unknown> {
   secrets: Record<string, SecretDefinition>
   doctorChecks: readonly ProviderCheck<C>[]
   capabilities: ProviderCapabilities
+  /** Loads (lazily: it pulls in the SDK) what proves users' and rooms' mailboxes (validate.ts). */
+  validator(): Promise<{createValidator(input: ConnectionInput<C>): MailboxValidator}>
 }
 
 /** A module as declared: its connection fields and secret names stay literal for the derived types. */

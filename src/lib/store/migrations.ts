@@ -80,6 +80,34 @@ export const MIGRATIONS: readonly Migration[] = [
     name: 'join service column named after the meeting service, not the calendar provider',
     sql: `ALTER TABLE meetings RENAME COLUMN join_provider TO join_service;`,
   },
+  {
+    // SQLite cannot change a CHECK constraint in place: the table is rebuilt with its rows.
+    version: 3,
+    name: 'users: deactivated state, fix, primary address of an alias, retry time, last validated and synced',
+    sql: `
+      CREATE TABLE users_v3 (
+        email TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        kind TEXT NOT NULL CHECK (kind IN ('user', 'room')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error', 'deactivated')),
+        reason_code TEXT,
+        reason TEXT,
+        fix TEXT,
+        device_sip TEXT,
+        primary_email TEXT,
+        retry_at TEXT,
+        validated_at TEXT,
+        synced_at TEXT,
+        updated_at TEXT NOT NULL
+      );
+      INSERT INTO users_v3 (email, provider, kind, state, reason_code, reason, device_sip, updated_at)
+        SELECT email, provider, kind, state, reason_code, reason, device_sip, updated_at FROM users;
+      DROP TABLE users;
+      ALTER TABLE users_v3 RENAME TO users;
+      CREATE INDEX users_by_primary_email ON users (primary_email) WHERE primary_email IS NOT NULL;
+      CREATE INDEX users_by_state ON users (state);
+    `,
+  },
 ]
 
 /** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */

@@ -14,10 +14,16 @@ export type StoredMeeting = CalendarEvent & {
 }
 
 export type UserKind = 'user' | 'room'
-export type UserState = 'pending' | 'active' | 'error'
+/**
+ * - `pending`: recorded, not (yet) proven: only validation may touch its mailbox;
+ * - `active`: validated: hcal reads and writes its calendar;
+ * - `error`: validation failed (reasonCode, reason, fix say why);
+ * - `deactivated`: an admin stopped it: nothing touches its mailbox, its stored meetings are gone.
+ */
+export type UserState = 'pending' | 'active' | 'error' | 'deactivated'
 
 export interface StoredUser {
-  /** Mailbox address, kept lower-case. */
+  /** The address the user or room was activated under, kept lower-case (the record's key). */
   email: string
   provider: ProviderId
   kind: UserKind
@@ -25,8 +31,18 @@ export interface StoredUser {
   /** Stable code for `error` (and for why a user is still pending), e.g. MAILBOX_NOT_FOUND. */
   reasonCode?: string
   reason?: string
-  /** SIP address of the room's video device, for OBTP. */
+  /** What fixes it: a console step or a command. */
+  fix?: string
+  /** SIP address (or device id) of the room's video device, for OBTP. */
   deviceSip?: string
+  /** The mailbox's primary address when `email` is an alias of it (found by validation); hcal acts on it. */
+  primaryEmail?: string
+  /** When a throttled validation may be tried again (a pending user). */
+  retryAt?: string
+  /** When validation last completed for it (whatever the outcome). */
+  validatedAt?: string
+  /** When a sync last completed for its mailbox. */
+  syncedAt?: string
   updatedAt: string
 }
 

@@ -84,7 +84,15 @@ export class CalendarStore {
     this.domain = data.domain
     for (const user of data.users) this.seedUser(user)
     for (const room of data.rooms) {
-      this.addCalendar(room.email.toLowerCase(), room.displayName, {isRoom: true, timeZone: 'UTC', locale: 'en'})
+      const calendar = this.addCalendar(room.email.toLowerCase(), room.displayName, {
+        isRoom: true,
+        timeZone: 'UTC',
+        locale: 'en',
+      })
+      // Workspace shares resource calendars with the whole organisation (event details), as the Admin
+      // console's default for resources does: a domain user reads a room's calendar.
+      const ruleId = `domain:${data.domain}`
+      calendar.acl.set(ruleId, {id: ruleId, role: 'reader', scope: {type: 'domain', value: data.domain}, etag: 1})
     }
     for (const meeting of data.meetings) this.seedMeeting(meeting)
   }

@@ -268,6 +268,52 @@ describe('state store', () => {
     assert.deepEqual(upgraded.meetings.get('alice@example.com', 'evt-1')?.join, meeting().join)
   })
 
+  it('upgrades a schema-2 users table: rows kept, deactivated allowed, fix, alias, retry and sync times added', async () => {
+    ;(await open()).close()
+    const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
+    const db = new Database(path)
+    db.exec(`DROP TABLE users;
+      CREATE TABLE users (email TEXT PRIMARY KEY, provider TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'room')),
+        state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')), reason_code TEXT, reason TEXT, device_sip TEXT,
+        updated_at TEXT NOT NULL);
+      INSERT INTO users VALUES ('room1@example.com', 'exchange', 'room', 'active', NULL, NULL, 'room1@acme.webex.com', '2026-01-01T00:00:00Z');
+      DELETE FROM schema_migrations WHERE version > 2`)
+    db.close()
+    const upgraded = await open()
+    assert.deepEqual(upgraded.users.get('room1@example.com'), {
+      email: 'room1@example.com',
+      provider: 'exchange',
+      kind: 'room',
+      state: 'active',
+      deviceSip: 'room1@acme.webex.com',
+      updatedAt: '2026-01-01T00:00:00Z',
+    })
+    const stored = upgraded.users.upsert({
+      email: 'jane@example.com',
+      provider: 'google',
+      kind: 'user',
+      state: 'deactivated',
+      fix: 'activate again',
+      primaryEmail: 'Jane.Doe@example.com',
+      retryAt: '2026-01-01T00:01:00Z',
+      validatedAt: '2026-01-01T00:00:30Z',
+    })
+    assert.equal(stored.primaryEmail, 'jane.doe@example.com')
+    upgraded.users.markSynced('jane.doe@example.com', '2026-01-02T00:00:00Z')
+    assert.equal(upgraded.users.get('jane@example.com')?.syncedAt, '2026-01-02T00:00:00Z')
+    upgraded.users.upsert({...stored, state: 'pending'})
+    assert.equal(
+      upgraded.users.get('jane@example.com')?.syncedAt,
+      '2026-01-02T00:00:00Z',
+      'a rewrite keeps the sync time',
+    )
+    assert.deepEqual(upgraded.users.statesOfMailbox('jane.doe@example.com'), ['pending'])
+    assert.deepEqual(
+      upgraded.users.list({provider: 'exchange'}).map((u) => u.email),
+      ['room1@example.com'],
+    )
+  })
+
   it('refuses a store written by a newer hcal', async () => {
     ;(await open()).close()
     const db = new Database(join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db'))

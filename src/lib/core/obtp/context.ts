@@ -5,8 +5,10 @@ import type {ObtpContext, ObtpRoom} from './targets.js'
 export interface ObtpUserRecord {
   email: string
   kind: 'user' | 'room'
-  state: 'pending' | 'active' | 'error'
+  state: 'pending' | 'active' | 'error' | 'deactivated'
   deviceSip?: string
+  /** The primary address when `email` is an alias (invitations name the primary address). */
+  primaryEmail?: string
 }
 
 /** Active users and enabled rooms, as OBTP sees them. */
@@ -16,7 +18,9 @@ export function obtpContextFromUsers(
   overrides: Pick<ObtpContext, 'leadMinutes' | 'tentative' | 'at'> = {},
 ): ObtpContext {
   const active = new Set(
-    users.filter((u) => u.kind === 'user' && u.state === 'active').map((u) => u.email.toLowerCase()),
+    users
+      .filter((u) => u.kind === 'user' && u.state === 'active')
+      .flatMap((u) => [u.email.toLowerCase(), ...(u.primaryEmail ? [u.primaryEmail.toLowerCase()] : [])]),
   )
   const rooms: ObtpRoom[] = users
     .filter((u) => u.kind === 'room')

@@ -62,4 +62,5 @@ export const exchange = defineProvider({
     },
   ],
   capabilities: EXCHANGE_CAPABILITIES,
+  validator: () => import('./validate.js'),
 })

@@ -74,4 +74,5 @@ export const google = defineProvider({
     },
   ],
   capabilities: GOOGLE_CAPABILITIES,
+  validator: () => import('./validate.js'),
 })

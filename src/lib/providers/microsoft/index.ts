@@ -131,4 +131,5 @@ export const microsoft = defineProvider({
     },
   ],
   capabilities: MICROSOFT_CAPABILITIES,
+  validator: () => import('./validate.js'),
 })

@@ -1,0 +1,31 @@
+/**
+ * Google clients for one profile: the service-account key from the SecretStore, the endpoint overrides
+ * from `profile.endpoints.google` and the profile's CA, acting as `subject` with hcal's scopes.
+ */
+import type {ConnectionInput} from '../connection.js'
+import {createGoogleClients, type GoogleClients} from './client.js'
+import type {GoogleConnection} from './index.js'
+import {GOOGLE_KEY_SECRET} from './key.js'
+
+/** Read and write calendars, watch them, read settings (locale, time zone). */
+export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar'
+/** Read the vacation responder. */
+export const GMAIL_SETTINGS_SCOPE = 'https://www.googleapis.com/auth/gmail.settings.basic'
+export const HCAL_GOOGLE_SCOPES = [CALENDAR_SCOPE, GMAIL_SETTINGS_SCOPE]
+
+export async function googleClientsFor(
+  input: ConnectionInput<GoogleConnection>,
+  subject: string,
+  scopes: string[] = HCAL_GOOGLE_SCOPES,
+): Promise<GoogleClients> {
+  return createGoogleClients({
+    serviceAccountJson: await input.secret(GOOGLE_KEY_SECRET),
+    subject,
+    scopes,
+    ...(input.endpoints.tokenUrl ? {tokenUrl: input.endpoints.tokenUrl} : {}),
+    ...(input.endpoints.rootUrl ? {rootUrl: input.endpoints.rootUrl} : {}),
+    ...(input.caPem ? {caPem: input.caPem} : {}),
+    // Each user's requests count against that user's quota, not the service account's 600 a minute.
+    quotaUser: true,
+  })
+}
