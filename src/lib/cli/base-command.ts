@@ -63,6 +63,8 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
 
   protected flags!: InferredFlags<T>
   protected args!: InferredArgs<T>
+  /** Every positional argument, for commands that take a list (`static strict = false`). */
+  protected positional!: string[]
   protected out!: Output
   protected logger!: Logger
   /** Aborted on SIGINT/SIGTERM; long-running work observes it and stops cleanly. */
@@ -87,7 +89,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     await super.init()
     const ctor = this.ctor as typeof BaseCommand
     // Anything the parser rejects is a usage error (exit 2), whatever class oclif threw it as.
-    const {args, flags, metadata} = await this.parse({
+    const {args, argv, flags, metadata} = await this.parse({
       args: ctor.args,
       baseFlags: ctor.baseFlags,
       enableJsonFlag: ctor.enableJsonFlag,
@@ -98,6 +100,7 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
     this.flags = flags as InferredFlags<T>
     this.args = args as InferredArgs<T>
+    this.positional = argv.map(String)
     await guardProfile(this.flags.profile, ctor.profileNeed, !metadata.flags.profile?.setFromDefault)
     this.logger = createLogger({level: this.flags['log-level'], format: this.flags['log-format']})
     this.logger.debug({command: this.id, profile: this.flags.profile}, 'command start')
@@ -124,9 +127,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     })
   }
 
-  /** Marks the run as a partial success: the result is still printed, the exit code is 3. */
-  protected markPartial(message: string): void {
-    this.exitStatus = ExitCode.partial
+  /**
+   * Marks the run as a partial success: the result is still printed, the exit code is 3 (or `exitCode`, e.g. 4
+   * when a whole connection's credentials failed); the highest one marked wins.
+   */
+  protected markPartial(message: string, exitCode: ExitCodeValue = ExitCode.partial): void {
+    this.exitStatus = Math.max(this.exitStatus, exitCode) as ExitCodeValue
     this.out.warn(message)
   }
 
