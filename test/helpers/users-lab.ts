@@ -32,7 +32,13 @@ export async function startUsersLab(options: SandboxOptions = {}): Promise<Users
     const caFile = join(home.dir, 'sandbox-ca.pem')
     await writeFile(caFile, sandbox.caPem)
     // The profile's secrets go to a throwaway store: the CLI gets them from the environment below.
-    await writeSandboxProfile(sandbox, LAB_PROFILE, caFile, createSecretStore({profile: LAB_PROFILE, backend: 'memory', env: {}}), home.env)
+    await writeSandboxProfile(
+      sandbox,
+      LAB_PROFILE,
+      caFile,
+      createSecretStore({profile: LAB_PROFILE, backend: 'memory', env: {}}),
+      home.env,
+    )
     const {google, microsoft, exchange} = sandbox.credentials
     const env: NodeJS.ProcessEnv = {
       ...home.env,

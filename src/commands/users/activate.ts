@@ -21,7 +21,9 @@ export default class UsersActivate extends UsersCommand<typeof UsersActivate> {
     email: Args.string({description: 'Addresses of users (or rooms, with --room) to activate.'}),
   }
   static override flags = {
-    file: Flags.string({summary: 'CSV file of users (header row: email/mail/userPrincipalName/PrimarySmtpAddress, type, device).'}),
+    file: Flags.string({
+      summary: 'CSV file of users (header row: email/mail/userPrincipalName/PrimarySmtpAddress, type, device).',
+    }),
     room: Flags.boolean({summary: 'The addresses are rooms (CSV rows without a type column too).'}),
     device: Flags.string({
       summary: "The room's video device (SIP address or device id) that gets its Join buttons.",
@@ -39,9 +41,13 @@ export default class UsersActivate extends UsersCommand<typeof UsersActivate> {
       })
     }
     if (device && (addresses.length !== 1 || file)) {
-      throw new UsageError('DEVICE_NEEDS_ONE_ROOM', '--device names the device of one room, but several addresses were given.', {
-        suggestions: ['Activate one room per command with --device, or put a device column in the CSV file.'],
-      })
+      throw new UsageError(
+        'DEVICE_NEEDS_ONE_ROOM',
+        '--device names the device of one room, but several addresses were given.',
+        {
+          suggestions: ['Activate one room per command with --device, or put a device column in the CSV file.'],
+        },
+      )
     }
     const kind = room ? 'room' : 'user'
     const targets = addresses.map((address) => ({address, kind, ...(device ? {device} : {})}) as const)
@@ -51,7 +57,8 @@ export default class UsersActivate extends UsersCommand<typeof UsersActivate> {
         import('../../lib/users/csv.js'),
       ])
       const csv = parseUsersCsv(await readInputFile(file, this.abort.signal), file)
-      for (const problem of csv.problems) this.markPartial(`${file} line ${problem.line}: ${problem.problem}; row skipped.`)
+      for (const problem of csv.problems)
+        this.markPartial(`${file} line ${problem.line}: ${problem.problem}; row skipped.`)
       for (const row of csv.targets) {
         targets.push({address: row.address, kind: row.kind ?? kind, ...(row.device ? {device: row.device} : {})})
       }

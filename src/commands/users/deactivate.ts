@@ -16,7 +16,10 @@ export default class UsersDeactivate extends UsersCommand<typeof UsersDeactivate
   static override summary = 'Stop processing users or rooms and purge their stored meeting data.'
   static override description =
     'From the moment it runs, hcal no longer touches the mailbox (a running sync or watch stops at its next call to it); its push subscriptions are removed, and its stored meetings and sync cursors are deleted (the counts are printed). The record stays as deactivated; "hcal users activate" brings it back (it is then synced afresh). An address hcal does not know is reported and changes nothing (exit 3).'
-  static override examples = ['<%= config.bin %> <%= command.id %> jane@acme.com', '<%= config.bin %> <%= command.id %> room-1@acme.com joe@acme.com --json']
+  static override examples = [
+    '<%= config.bin %> <%= command.id %> jane@acme.com',
+    '<%= config.bin %> <%= command.id %> room-1@acme.com joe@acme.com --json',
+  ]
   static override args = {
     email: Args.string({description: 'Addresses of users or rooms to deactivate.'}),
   }

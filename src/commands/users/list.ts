@@ -16,7 +16,10 @@ export default class UsersList extends UsersCommand<typeof UsersList> {
     '<%= config.bin %> <%= command.id %> --state error --provider microsoft --json',
   ]
   static override flags = {
-    state: Flags.option({summary: 'Only users in this state.', options: ['pending', 'active', 'error', 'deactivated'] as const})(),
+    state: Flags.option({
+      summary: 'Only users in this state.',
+      options: ['pending', 'active', 'error', 'deactivated'] as const,
+    })(),
     provider: Flags.option({summary: 'Only users of this calendar system.', options: PROVIDER_IDS})(),
   }
 

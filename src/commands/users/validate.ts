@@ -10,8 +10,11 @@ export default class UsersValidate extends UsersCommand<typeof UsersValidate> {
   static override strict = false
   static override summary = 'Validate users and rooms again and move them between states.'
   static override description =
-    'Re-checks every activated user and room (or those named) against its calendar system, exactly as activation does: a fixed problem makes it active, a new one puts it in error with a reason code and a fix. A throttled check leaves it pending with the time to retry; an active user stays active when its calendar system is only throttling or unreachable. Deactivated users are not touched. Exit 3 when some are not active, 4 when a connection\'s credentials failed.'
-  static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> jane@acme.com --json']
+    "Re-checks every activated user and room (or those named) against its calendar system, exactly as activation does: a fixed problem makes it active, a new one puts it in error with a reason code and a fix. A throttled check leaves it pending with the time to retry; an active user stays active when its calendar system is only throttling or unreachable. Deactivated users are not touched. Exit 3 when some are not active, 4 when a connection's credentials failed."
+  static override examples = [
+    '<%= config.bin %> <%= command.id %>',
+    '<%= config.bin %> <%= command.id %> jane@acme.com --json',
+  ]
   static override args = {
     email: Args.string({description: 'Addresses to validate (default: every activated user and room).'}),
   }
@@ -26,7 +29,10 @@ export default class UsersValidate extends UsersCommand<typeof UsersValidate> {
     const users = named.length === 0 ? store.users.list().filter((user) => user.state !== 'deactivated') : []
     for (const address of new Set(named)) {
       const user = store.users.get(address)
-      if (!user) this.markPartial(`${address} is not an activated user or room; activate it with "hcal users activate ${address}".`)
+      if (!user)
+        this.markPartial(
+          `${address} is not an activated user or room; activate it with "hcal users activate ${address}".`,
+        )
       else if (user.state === 'deactivated') {
         this.markPartial(`${address} is deactivated; activate it again with "hcal users activate ${address}".`)
       } else users.push(user)

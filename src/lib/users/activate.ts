@@ -28,7 +28,10 @@ function unrecorded(address: string, kind: UserKind, code: string, reason: strin
   return {email: address, kind, provider: null, state: 'error', reasonCode: code, reason, fix}
 }
 
-export async function activateUsers(targets: readonly ActivationTarget[], context: ValidationContext): Promise<ActivationRun> {
+export async function activateUsers(
+  targets: readonly ActivationTarget[],
+  context: ValidationContext,
+): Promise<ActivationRun> {
   const {store, profile} = context
   const entries = new Map<string, UserEntry>()
   const toValidate: StoredUser[] = []
@@ -39,7 +42,13 @@ export async function activateUsers(targets: readonly ActivationTarget[], contex
     if (!address) {
       entries.set(
         shown,
-        unrecorded(shown, target.kind, 'ADDRESS_INVALID', `"${target.address.trim()}" is not an email address.`, 'Give one address per user or room, as name@domain.'),
+        unrecorded(
+          shown,
+          target.kind,
+          'ADDRESS_INVALID',
+          `"${target.address.trim()}" is not an email address.`,
+          'Give one address per user or room, as name@domain.',
+        ),
       )
       continue
     }
@@ -85,7 +94,15 @@ export async function activateUsers(targets: readonly ActivationTarget[], contex
       // An address moved to another calendar system is a new mailbox: the old alias finding no longer holds.
       primaryEmail: existing?.provider === domain.provider ? existing.primaryEmail : undefined,
     })
-    entries.set(address, {email: address, kind: recorded.kind, provider: recorded.provider, state: 'pending', reasonCode: null, reason: null, fix: null})
+    entries.set(address, {
+      email: address,
+      kind: recorded.kind,
+      provider: recorded.provider,
+      state: 'pending',
+      reasonCode: null,
+      reason: null,
+      fix: null,
+    })
     toValidate.push(recorded)
   }
   const run = await validateUsers(toValidate, context)

@@ -9,7 +9,10 @@ const LOCAL_PART = /^[a-z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-z0-9!#$%&'*+/=?^_`{|}~-
 
 /** The address as stored, or undefined when it is not one address. */
 export function normaliseAddress(input: string): string | undefined {
-  const trimmed = input.trim().replace(/^mailto:/i, '').replace(/^smtp:/i, '')
+  const trimmed = input
+    .trim()
+    .replace(/^mailto:/i, '')
+    .replace(/^smtp:/i, '')
   const at = trimmed.lastIndexOf('@')
   if (at < 1 || trimmed.length > 254) return undefined
   const local = trimmed.slice(0, at).toLowerCase()

@@ -37,7 +37,9 @@ export abstract class UsersCommand<T extends typeof Command> extends BaseCommand
     for (const note of notes) this.out.info(note)
     if (!this.jsonEnabled() && entries.length > 0) this.renderEntries(entries)
     const {active, error, pending, deactivated} = result.summary
-    this.out.info(`${active} active, ${error} error, ${pending} pending${deactivated ? `, ${deactivated} deactivated` : ''}.`)
+    this.out.info(
+      `${active} active, ${error} error, ${pending} pending${deactivated ? `, ${deactivated} deactivated` : ''}.`,
+    )
     for (const failure of failures) {
       this.markPartial(
         `${failure.provider}: ${failure.users} not validated: ${failure.error.message} ${failure.error.suggestions.join(' ')}`.trim(),
@@ -59,7 +61,9 @@ export abstract class UsersCommand<T extends typeof Command> extends BaseCommand
           address: user?.primaryEmail ? `${entry.email} (alias of ${user.primaryEmail})` : entry.email,
           validated: user?.validatedAt ?? '',
           synced: user?.syncedAt ?? '',
-          why: entry.reasonCode ? `${entry.reasonCode}: ${entry.reason ?? ''}${entry.fix ? ` Fix: ${entry.fix}` : ''}` : '',
+          why: entry.reasonCode
+            ? `${entry.reasonCode}: ${entry.reason ?? ''}${entry.fix ? ` Fix: ${entry.fix}` : ''}`
+            : '',
         }
       }),
       [

@@ -8,7 +8,14 @@ import {CsvError, parse} from 'csv-parse/sync'
 import {UsageError} from '../errors.js'
 
 /** Address headers, in order of preference, compared without case, spaces or punctuation. */
-const ADDRESS_HEADERS = ['email', 'mail', 'userprincipalname', 'primarysmtpaddress', 'emailaddress', 'emailaddressrequired']
+const ADDRESS_HEADERS = [
+  'email',
+  'mail',
+  'userprincipalname',
+  'primarysmtpaddress',
+  'emailaddress',
+  'emailaddressrequired',
+]
 const TYPE_HEADERS = ['type', 'kind', 'recipienttypedetails']
 const DEVICE_HEADERS = ['device', 'devicesip', 'sip']
 
@@ -76,7 +83,8 @@ export function parseUsersCsv(text: string, path: string): CsvUsers {
   if (!header) throw csvInvalid(path, 'the file is empty')
   const headers = header.record
   const addressIndex = columnOf(headers, ADDRESS_HEADERS)
-  if (addressIndex < 0) throw csvInvalid(path, `no address column among ${headers.map((h) => `"${h}"`).join(', ')}`, header.info.lines)
+  if (addressIndex < 0)
+    throw csvInvalid(path, `no address column among ${headers.map((h) => `"${h}"`).join(', ')}`, header.info.lines)
   const typeIndex = columnOf(headers, TYPE_HEADERS)
   const deviceIndex = columnOf(headers, DEVICE_HEADERS)
   const targets: CsvTarget[] = []

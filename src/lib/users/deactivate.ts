@@ -48,13 +48,23 @@ export async function deactivateUsers(
       continue
     }
     // Closed first: from here on the gate refuses this mailbox, whatever else is running.
-    store.users.upsert({...record, state: 'deactivated', reasonCode: undefined, reason: undefined, fix: undefined, retryAt: undefined})
+    store.users.upsert({
+      ...record,
+      state: 'deactivated',
+      reasonCode: undefined,
+      reason: undefined,
+      fix: undefined,
+      retryAt: undefined,
+    })
     const mailboxes = [...new Set([record.email, ...(record.primaryEmail ? [record.primaryEmail] : [])])]
     // A mailbox another activated record still reaches (an alias and its primary both activated) keeps its data.
-    const closed = mailboxes.filter((mailbox) => store.users.statesOfMailbox(mailbox).every((state) => state === 'deactivated'))
+    const closed = mailboxes.filter((mailbox) =>
+      store.users.statesOfMailbox(mailbox).every((state) => state === 'deactivated'),
+    )
     const removed: Record<string, number> = {}
     for (const hook of options.hooks ?? []) {
-      for (const mailbox of closed) removed[hook.name] = (removed[hook.name] ?? 0) + (await hook.run(mailbox, options.signal))
+      for (const mailbox of closed)
+        removed[hook.name] = (removed[hook.name] ?? 0) + (await hook.run(mailbox, options.signal))
     }
     let meetings = 0
     let cursors = 0
@@ -65,7 +75,14 @@ export async function deactivateUsers(
     }
     purged.meetings += meetings
     purged.cursors += cursors
-    users.push({email: record.email, found: true, previousState: record.state, meetingsPurged: meetings, cursorsPurged: cursors, removed})
+    users.push({
+      email: record.email,
+      found: true,
+      previousState: record.state,
+      meetingsPurged: meetings,
+      cursorsPurged: cursors,
+      removed,
+    })
   }
   return {users, purged}
 }

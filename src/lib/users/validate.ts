@@ -20,7 +20,11 @@ import type {StoredUser} from '../store/types.js'
 import {entryOf, type UserEntry} from './report.js'
 
 /** Problems of the connection, not the mailbox: after the first, the provider's other users get the same. */
-const CONNECTION_WIDE: ReadonlySet<ReasonCode> = new Set(['DELEGATION_SCOPE_MISSING', 'CONSENT_MISSING', 'ROLE_MISSING'])
+const CONNECTION_WIDE: ReadonlySet<ReasonCode> = new Set([
+  'DELEGATION_SCOPE_MISSING',
+  'CONSENT_MISSING',
+  'ROLE_MISSING',
+])
 /** Outcomes that say nothing about the mailbox: an active user stays active through them. */
 const TRANSIENT: ReadonlySet<ReasonCode> = new Set(['THROTTLED', 'PROVIDER_UNREACHABLE'])
 
@@ -65,7 +69,9 @@ export async function validateUsers(users: readonly StoredUser[], context: Valid
     const cleared = {reasonCode: undefined, reason: undefined, fix: undefined, retryAt: undefined}
     if (outcome.result === 'valid') {
       if (outcome.primaryEmail) {
-        run.notes.push(`${user.email} is an alias of ${outcome.primaryEmail}: hcal reads and writes ${outcome.primaryEmail}.`)
+        run.notes.push(
+          `${user.email} is an alias of ${outcome.primaryEmail}: hcal reads and writes ${outcome.primaryEmail}.`,
+        )
       }
       return context.store.users.upsert({
         ...user,
@@ -76,7 +82,9 @@ export async function validateUsers(users: readonly StoredUser[], context: Valid
       })
     }
     if (user.state === 'active' && TRANSIENT.has(outcome.reasonCode)) {
-      run.notes.push(`${user.email} could not be validated now (${outcome.reasonCode}: ${outcome.reason}); it stays active.`)
+      run.notes.push(
+        `${user.email} could not be validated now (${outcome.reasonCode}: ${outcome.reason}); it stays active.`,
+      )
       return user
     }
     if (outcome.result === 'retry') {

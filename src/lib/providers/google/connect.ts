@@ -18,7 +18,7 @@ export async function googleClientsFor(
   subject: string,
   scopes: string[] = HCAL_GOOGLE_SCOPES,
 ): Promise<GoogleClients> {
-  return createGoogleClients({
+  const clients = createGoogleClients({
     serviceAccountJson: await input.secret(GOOGLE_KEY_SECRET),
     subject,
     scopes,
@@ -28,4 +28,13 @@ export async function googleClientsFor(
     // Each user's requests count against that user's quota, not the service account's 600 a minute.
     quotaUser: true,
   })
+  // hcal's retry policy (src/lib/retry) is the only one: gaxios would otherwise retry the same 429/5xx first.
+  clients.auth.transporter.interceptors.request.add({
+    resolved: async (config) => {
+      config.retry = false
+      if (config.retryConfig) config.retryConfig = {...config.retryConfig, retry: 0}
+      return config
+    },
+  })
+  return clients
 }

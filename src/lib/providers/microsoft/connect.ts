@@ -2,6 +2,7 @@
  * Microsoft clients for one profile: the app's client secret or certificate key from the SecretStore, the
  * endpoint overrides from `profile.endpoints.microsoft` and the profile's CA.
  */
+import {RetryHandlerOptions} from '@microsoft/microsoft-graph-client'
 import {decodeJwt} from 'jose'
 
 import type {ConnectionInput} from '../connection.js'
@@ -38,4 +39,12 @@ export function rolesOf(accessToken: string): string[] {
   } catch {
     return []
   }
+}
+
+/**
+ * Per-request middleware options that turn the Graph client's own RetryHandler off: hcal's retry policy
+ * (src/lib/retry) is the only one, or a 429 would be retried by both (4 x 4 requests).
+ */
+export function withoutSdkRetry(): RetryHandlerOptions[] {
+  return [new RetryHandlerOptions(0, 0)]
 }

@@ -9,7 +9,7 @@ import type {MailboxValidator, ValidationOutcome, ValidationRequest} from '../..
 import type {ConnectionInput} from '../connection.js'
 import {invalid, outcomeOfFailure, step} from '../validation.js'
 import type {MicrosoftClients} from './client.js'
-import {microsoftClientsFor, rolesOf} from './connect.js'
+import {microsoftClientsFor, rolesOf, withoutSdkRetry} from './connect.js'
 import {microsoftFailure} from './errors.js'
 import type {MicrosoftConnection} from './index.js'
 
@@ -46,13 +46,22 @@ export function createValidator(input: ConnectionInput<MicrosoftConnection>): Ma
     const roles = new Set(rolesOf(token.value))
     const user = `/users/${encodeURIComponent(address)}`
     const events = await step(
-      () => graph.graph.api(`${user}/calendar/events`).top(1).select('id').get() as Promise<unknown>,
+      () =>
+        graph.graph
+          .api(`${user}/calendar/events`)
+          .middlewareOptions(withoutSdkRetry())
+          .top(1)
+          .select('id')
+          .get() as Promise<unknown>,
       microsoftFailure,
       {signal},
     )
     if (!events.ok) return outcomeOfFailure(events.failure, refusal(roles, CALENDAR_READ))
     const settings = await step(
-      () => graph.graph.api(`${user}/mailboxSettings`).get() as Promise<{userPurpose?: string}>,
+      () =>
+        graph.graph.api(`${user}/mailboxSettings`).middlewareOptions(withoutSdkRetry()).get() as Promise<{
+          userPurpose?: string
+        }>,
       microsoftFailure,
       {signal},
     )
