@@ -45,7 +45,7 @@ export default class DomainsAdd extends BaseCommand<typeof DomainsAdd> {
     const profile = await loadProfile(this.profileName)
     if (profile && profile[provider] === undefined) {
       this.out.info(
-        `This profile has no ${REGISTRY[provider].displayName} connection yet: run "hcal provision ${provider}".`,
+        `This profile has no ${REGISTRY[provider].displayName} connection yet: connect it with "hcal provision google|microsoft|exchange" (${provider}).`,
       )
     }
     return {domain, provider, added: outcome.added, domains: outcome.domains}

@@ -15,7 +15,7 @@ export default class DomainsList extends BaseCommand<typeof DomainsList> {
   static override profileNeed = 'existing' as const
   static override summary = 'List the verified domains and the calendar system serving each.'
   static override description =
-    '"Connected" says whether the profile has a connection for that calendar system yet ("hcal provision <system>" adds it); users of a domain without one cannot be validated.'
+    '"Connected" says whether the profile has a connection for that calendar system yet ("hcal provision google|microsoft|exchange" adds it); users of a domain without one cannot be validated.'
   static override examples = ['<%= config.bin %> <%= command.id %>', '<%= config.bin %> <%= command.id %> --json']
 
   async run(): Promise<DomainsListResult> {

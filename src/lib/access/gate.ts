@@ -27,7 +27,7 @@ export class MailboxAccessDenied extends HcalError {
     const what = state === undefined ? 'is not an activated user or room' : `is ${state}`
     super(
       'MAILBOX_NOT_ACTIVE',
-      `hcal may not access ${address}: it ${what} (${purpose} needs ${[...ALLOWED[purpose]].join(' or ')}).`,
+      `Access to ${address} refused: it ${what} (${purpose} needs ${[...ALLOWED[purpose]].join(' or ')}).`,
       {
         suggestions: [
           state === 'deactivated' || state === undefined

@@ -26,7 +26,7 @@ export function notConnected(module: ProviderModule, profile: string): ConfigErr
   return new ConfigError(
     'PROVIDER_NOT_CONNECTED',
     `Profile "${profile}" has no ${module.displayName} connection, so hcal cannot reach its mailboxes.`,
-    {suggestions: [`Connect it with "hcal provision ${module.id}".`], data: {provider: module.id}},
+    {suggestions: [`Connect it with "hcal provision google|microsoft|exchange" (${module.id}).`], data: {provider: module.id}},
   )
 }
 

@@ -99,7 +99,7 @@ export function createValidator(input: ConnectionInput<GoogleConnection>): Mailb
     if (!WRITE_ROLES.has(accessRole)) {
       return invalid(
         'DELEGATION_SCOPE_MISSING',
-        `hcal can read ${address}'s calendar but not change it (access role ${accessRole || 'none'}).`,
+        `The calendar of ${address} can be read but not changed with the scopes granted (access role ${accessRole || 'none'}).`,
         `Authorise the scope ${HCAL_GOOGLE_SCOPES[0]} (not calendar.readonly) for client ID ${input.connection.clientId} in the Admin console > Security > API controls > Domain-wide delegation.`,
       )
     }
