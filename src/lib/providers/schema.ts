@@ -19,7 +19,7 @@ export type ConnectionFields = Record<string, Field<unknown>>
 
 /** The part of JSON Schema a connection field needs. */
 export interface JsonSchemaFragment {
-  type?: 'string'
+  type?: 'string' | 'boolean'
   enum?: readonly string[]
   pattern?: string
   format?: 'email' | 'uri'
@@ -81,6 +81,31 @@ export function httpsUrl(description: string): Field<string, false> {
     },
     {type: 'string', format: 'uri', pattern: '^https://'},
   )
+}
+
+/** An absolute http or https URL: for an endpoint where plain http is allowed by a separate, explicit setting. */
+export function webUrl(description: string): Field<string, false> {
+  return required(
+    description,
+    (value) => {
+      const problem = nonEmpty(value)
+      if (problem) return problem
+      let url: URL
+      try {
+        url = new URL(value as string)
+      } catch {
+        return 'must be an absolute URL'
+      }
+      return url.protocol === 'https:' || url.protocol === 'http:' ? undefined : `must be an https URL (got ${url.protocol})`
+    },
+    {type: 'string', format: 'uri', pattern: '^https?://'},
+  )
+}
+
+export function flag(description: string): Field<boolean, false> {
+  return required(description, (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'), {
+    type: 'boolean',
+  })
 }
 
 export function oneOf<const V extends string>(values: readonly V[], description: string): Field<V, false> {
