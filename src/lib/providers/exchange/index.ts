@@ -21,6 +21,15 @@ const fields = {
   allowInsecureHttp: optional(flag('The admin accepted a plain http ewsUrl (--allow-insecure-http): the password crosses unencrypted.')),
 }
 
+/** Endpoint overrides, in the profile's endpoints.exchange. */
+const endpoints = {
+  autodiscoverUrl: optional(
+    httpsUrl(
+      'Where Autodiscover is asked instead of https://autodiscover.<domain>/autodiscover/autodiscover.xml (sandbox, split DNS).',
+    ),
+  ),
+}
+
 export type ExchangeConnection = ConnectionOf<typeof fields>
 
 declare module '../../core/model.js' {
@@ -50,6 +59,7 @@ export const exchange = defineProvider({
     fields,
     summary: (c: ExchangeConnection) => `${c.ewsUrl} as ${c.username} (${c.auth})`,
   },
+  endpoints,
   secrets: {
     [PASSWORD]: {
       env: PASSWORD_ENV,
@@ -65,7 +75,7 @@ export const exchange = defineProvider({
         const password = await readSecret(input, PASSWORD)
         if (!password.ok) return password.outcome
         const account = input.connection ? ` of ${input.connection.username}` : ''
-        return {status: 'pass', detail: `password${account} is set`}
+        return {status: 'pass', message: `password${account} is set`}
       },
     },
     lazyCheck('reachable', 'reachable'),
@@ -75,5 +85,4 @@ export const exchange = defineProvider({
     lazyCheck('password-age', 'passwordAge'),
   ],
   capabilities: EXCHANGE_CAPABILITIES,
-  provisioning: [],
 })
