@@ -36,6 +36,8 @@ export interface ProviderCheckInput<C> {
   secretsInEnv: string[]
   /** Reads a secret (environment variable first, then the keychain). */
   secret(name: string): Promise<string | undefined>
+  /** The whole profile document as written (caFile, endpoints, provisioning records); undefined when unreadable. */
+  document: Record<string, unknown> | undefined
 }
 
 export interface ProviderCheck<C> {

@@ -3,7 +3,7 @@
  * about it, what it needs, and how doctor checks it.
  */
 import {connectionCheck, readSecret} from '../checks.js'
-import {type ConnectionOf, email, flag, oneOf, optional, text, webUrl} from '../schema.js'
+import {type ConnectionOf, email, flag, httpsUrl, oneOf, optional, text, webUrl} from '../schema.js'
 import type {ProviderCheck, ProviderCheckInput} from '../types.js'
 import {defineProvider} from '../types.js'
 import {EXCHANGE_CAPABILITIES} from './capabilities.js'

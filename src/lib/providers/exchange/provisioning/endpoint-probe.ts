@@ -26,10 +26,15 @@ export type EndpointProbe = EndpointAnswer | EndpointFailure
 
 const PROBE_TIMEOUT_MS = 15_000
 
+/** One scheme per WWW-Authenticate header (IIS sends one each); Node's `headers` would join them with commas. */
 function schemesOf(response: IncomingMessage): string[] {
-  const header = response.headers['www-authenticate']
-  const values = Array.isArray(header) ? header : header ? [header] : []
-  return values.map((value) => value.split(' ')[0] ?? '').filter((scheme) => scheme !== '')
+  const schemes: string[] = []
+  for (let i = 0; i + 1 < response.rawHeaders.length; i += 2) {
+    if (response.rawHeaders[i]?.toLowerCase() !== 'www-authenticate') continue
+    const scheme = response.rawHeaders[i + 1]?.trim().split(/[\s,]/)[0]
+    if (scheme) schemes.push(scheme)
+  }
+  return schemes
 }
 
 /** GETs `url` trusting `caPem` (when given) in addition to nothing else: the same trust the EWS client uses. */
