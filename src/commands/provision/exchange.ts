@@ -12,7 +12,7 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
   static override profileNeed = 'none' as const
   static override summary = 'Connect on-premises Exchange (EWS with an impersonation account) and prove it works.'
   static override description = [
-    'Finds EWS (--ews-url, or --autodiscover with a mailbox address), then checks in order: tls (TLS and reachability), credentials, convert-id (ConvertId connectivity), server-version (warns when Microsoft no longer supports the release; Exchange Server SE is current) and impersonation (GetFolder of --test-user\'s calendar). A check after a blocking failure is skipped. ErrorImpersonateUserDenied is answered with the New-ManagementRoleAssignment command that grants ApplicationImpersonation (scoped with --management-scope).',
+    "Finds EWS (--ews-url, or --autodiscover with a mailbox address), then checks in order: tls (TLS and reachability), credentials, convert-id (ConvertId connectivity), server-version (warns when Microsoft no longer supports the release; Exchange Server SE is current) and impersonation (GetFolder of --test-user's calendar). A check after a blocking failure is skipped. ErrorImpersonateUserDenied is answered with the New-ManagementRoleAssignment command that grants ApplicationImpersonation (scoped with --management-scope).",
     'The password is read from --password-file, --password-stdin or a hidden prompt, never from a flag value, and stored in the keychain (exchange.password); the profile gets the connection, the CA (--ca-file) and the provisioning record. Nothing is saved when a check fails. Re-running with the same settings and password reports "already configured".',
     'Exit codes: 0 configured (warnings allowed), 1 unreachable or TLS failure, 2 usage (e.g. an http URL without --allow-insecure-http), 4 credentials or impersonation refused.',
   ].join('\n\n')
@@ -47,7 +47,7 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
     }),
     auth: Flags.option({
       options: ['basic', 'ntlm'] as const,
-      summary: 'How the account signs in (default: the profile\'s, else basic).',
+      summary: "How the account signs in (default: the profile's, else basic).",
     })(),
     'ca-file': Flags.string({
       summary: "PEM of the CA that issued Exchange's certificate (a private CA); the profile trusts it from then on.",
@@ -57,7 +57,7 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
       summary: 'Accept a plain http EWS URL (the password crosses the network unencrypted): isolated labs only.',
     }),
     'test-user': Flags.string({
-      summary: 'A mailbox to prove impersonation with (default: the --autodiscover address, else the profile\'s).',
+      summary: "A mailbox to prove impersonation with (default: the --autodiscover address, else the profile's).",
       helpValue: 'EMAIL',
     }),
     'management-scope': Flags.string({
@@ -105,8 +105,10 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
 
 function summary(result: ProvisionExchangeResult): string {
   const where = `${result.ewsUrl} as ${result.username}`
-  if (result.state === 'unchanged') return `Already configured: ${where} in profile "${result.profile}"; nothing changed.`
-  if (result.state === 'updated') return `Updated ${result.changes.join(', ')}: ${where} in profile "${result.profile}".`
+  if (result.state === 'unchanged')
+    return `Already configured: ${where} in profile "${result.profile}"; nothing changed.`
+  if (result.state === 'updated')
+    return `Updated ${result.changes.join(', ')}: ${where} in profile "${result.profile}".`
   return `Configured ${where} in profile "${result.profile}"; the password is in the keychain (exchange.password).`
 }
 
@@ -114,7 +116,10 @@ function summary(result: ProvisionExchangeResult): string {
 function passwordInputError(error: unknown): unknown {
   if (!(error instanceof UsageError)) return error
   const rename = (text: string) =>
-    text.replace(/--stdin\b/g, '--password-stdin').replace(/--file\b/g, '--password-file').replace(/hcal secrets set exchange\.password/g, 'hcal provision exchange')
+    text
+      .replace(/--stdin\b/g, '--password-stdin')
+      .replace(/--file\b/g, '--password-file')
+      .replace(/hcal secrets set exchange\.password/g, 'hcal provision exchange')
   return new UsageError(error.code, rename(error.message), {
     cause: error.cause,
     suggestions: error.suggestions.map(rename),

@@ -80,7 +80,10 @@ export function withExchangeLab(profile = 'lab'): () => ExchangeLab {
       const answer = await request(`${ready.origin}${path}`, {
         method: method as 'GET',
         dispatcher: agent,
-        headers: {authorization: `Bearer ${controlToken}`, ...(body === undefined ? {} : {'content-type': 'application/json'})},
+        headers: {
+          authorization: `Bearer ${controlToken}`,
+          ...(body === undefined ? {} : {'content-type': 'application/json'}),
+        },
         ...(body === undefined ? {} : {body: JSON.stringify(body)}),
       })
       const text = await answer.body.text()
@@ -104,10 +107,11 @@ export function withExchangeLab(profile = 'lab'): () => ExchangeLab {
       run,
       provision: (cliArgs, options = {}) => {
         const named = cliArgs.includes('--password-file')
-        return runCli(
-          ['provision', 'exchange', '--profile', options.profile ?? profile, ...cliArgs, '--json'],
-          {env, timeoutMs: 60_000, ...(named ? {} : {input: options.password ?? account.password})},
-        )
+        return runCli(['provision', 'exchange', '--profile', options.profile ?? profile, ...cliArgs, '--json'], {
+          env,
+          timeoutMs: 60_000,
+          ...(named ? {} : {input: options.password ?? account.password}),
+        })
       },
       readProfile: async (name = profile) => {
         const text = await readFile(join(home.dir, 'config', 'profiles', `${name}.json`), 'utf8').catch(() => undefined)

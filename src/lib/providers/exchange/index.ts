@@ -3,7 +3,7 @@
  * about it, what it needs, and how doctor checks it.
  */
 import {connectionCheck, readSecret} from '../checks.js'
-import {type ConnectionOf, email, flag, httpsUrl, oneOf, optional, text, webUrl} from '../schema.js'
+import {type ConnectionOf, email, flag, httpsUrl, oneOf, optional, text} from '../schema.js'
 import type {ProviderCheck, ProviderCheckInput} from '../types.js'
 import {defineProvider} from '../types.js'
 import {EXCHANGE_CAPABILITIES} from './capabilities.js'
@@ -13,12 +13,18 @@ const PASSWORD = EXCHANGE_PASSWORD
 const PASSWORD_ENV = 'HCAL_EXCHANGE_PASSWORD'
 
 const fields = {
-  ewsUrl: webUrl('The EWS endpoint, https://<server>/EWS/Exchange.asmx (http only with allowInsecureHttp).'),
+  ewsUrl: httpsUrl('The EWS endpoint, https://<server>/EWS/Exchange.asmx (http only with allowInsecureHttp).', {
+    insecureAllowedBy: 'allowInsecureHttp',
+  }),
   username: text('The impersonation (service) account: DOMAIN\\user or a UPN.'),
   auth: oneOf(['basic', 'ntlm'], 'How the service account signs in.'),
   testMailbox: optional(email('A mailbox to prove impersonation with (doctor, provisioning).')),
-  managementScope: optional(text('The management scope that limits the impersonation assignment, for fixes that name it.')),
-  allowInsecureHttp: optional(flag('The admin accepted a plain http ewsUrl (--allow-insecure-http): the password crosses unencrypted.')),
+  managementScope: optional(
+    text('The management scope that limits the impersonation assignment, for fixes that name it.'),
+  ),
+  allowInsecureHttp: optional(
+    flag('The admin accepted a plain http ewsUrl (--allow-insecure-http): the password crosses unencrypted.'),
+  ),
 }
 
 /** Endpoint overrides, in the profile's endpoints.exchange. */

@@ -41,11 +41,17 @@ type Prepared = {ok: true; proof: ExchangeProofInput} | {ok: false; outcome: Che
 async function prepare(input: Input): Promise<Prepared> {
   const connection = input.connection
   if (!connection) {
-    return {ok: false, outcome: {status: 'warn', message: 'not checked: no valid exchange connection (see exchange.connection)'}}
+    return {
+      ok: false,
+      outcome: {status: 'warn', message: 'not checked: no valid exchange connection (see exchange.connection)'},
+    }
   }
   const password = await readSecret(input, EXCHANGE_PASSWORD)
   if (!password.ok) {
-    return {ok: false, outcome: {status: 'warn', message: `not checked: ${EXCHANGE_PASSWORD} is not set (see exchange.credentials)`}}
+    return {
+      ok: false,
+      outcome: {status: 'warn', message: `not checked: ${EXCHANGE_PASSWORD} is not set (see exchange.credentials)`},
+    }
   }
   const caFile = typeof input.document?.caFile === 'string' ? input.document.caFile : undefined
   let caPem: string | undefined
@@ -120,7 +126,11 @@ export async function version(input: Input): Promise<CheckOutcome> {
   const {convertId, credentials, server} = await connect(prepared.proof)
   if (convertId.status !== 'pass') {
     const blocker = credentials.status === 'pass' ? convertId : credentials
-    return outcomeOf({...blocker, status: 'skip', message: `EWS gave no answer to read the version from (${blocker.message})`})
+    return outcomeOf({
+      ...blocker,
+      status: 'skip',
+      message: `EWS gave no answer to read the version from (${blocker.message})`,
+    })
   }
   return outcomeOf(serverVersionCheck(server))
 }

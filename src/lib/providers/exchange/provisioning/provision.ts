@@ -158,7 +158,16 @@ export async function provisionExchange(options: ProvisionExchangeOptions): Prom
   if (!ewsUrl) {
     const blocked = ['tls', 'credentials', 'convert-id', 'server-version', 'impersonation']
     checks.push(...blocked.map((id) => skipped(id, 'not tried: autodiscover failed')))
-    return {...base, state: 'failed', changes: [], ewsUrl: null, allowInsecureHttp, server: null, checks, passwordStoredAt: null}
+    return {
+      ...base,
+      state: 'failed',
+      changes: [],
+      ewsUrl: null,
+      allowInsecureHttp,
+      server: null,
+      checks,
+      passwordStoredAt: null,
+    }
   }
   const insecure = new URL(ewsUrl).protocol === 'http:'
   if (insecure) {
