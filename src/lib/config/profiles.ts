@@ -66,7 +66,7 @@ export function profileProblems(
           }))),
     ]),
     // Every registered system may serve a domain, also when only some sections are checked (saveProfile).
-    ...domainProblems(document.domains, [...PROVIDERS, ...providers]),
+    ...domainProblems(document.domains, [...new Set([...PROVIDERS, ...providers])]),
   ]
 }
 

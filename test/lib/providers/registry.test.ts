@@ -103,7 +103,7 @@ describe('provider registry: what is derived from it', () => {
         'google.clientEmail: must be an email address',
         'endpoints.google.rootUrl: must be an https URL (got http:)',
         'exchange.auth: must be one of "basic", "ntlm"',
-        'exchange.extra: is not a known field (known: ewsUrl, username, auth, testMailbox)',
+        'exchange.extra: is not a known field (known: ewsUrl, username, auth, testMailbox, managementScope, allowInsecureHttp)',
         'endpoints.exchange.ewsUrl: is not a known field (known: autodiscoverUrl)',
         'domains[1].domain: must be a lower-case domain name',
         'domains[1].provider: must be one of google, microsoft, exchange',
@@ -136,6 +136,7 @@ describe('provider registry: what is derived from it', () => {
     assert.deepEqual(names.slice(0, 5), ['node', 'config', 'meetings', 'keychain', 'store'])
     assert.deepEqual(names.slice(5), [
       ...PROVIDER_IDS.flatMap((id) => [`${id}.connection`, `${id}.credentials`]),
+      ...['reachable', 'impersonation', 'clock', 'version', 'password-age'].map((name) => `exchange.${name}`),
       'caldav.connection',
       'caldav.credentials',
     ])
