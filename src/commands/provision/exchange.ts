@@ -2,6 +2,7 @@ import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/errors.js'
+import {checkEwsUrl} from '../../lib/providers/exchange/provisioning/endpoint-url.js'
 import type {ExchangeProvisioningResult} from '../../lib/providers/exchange/provisioning/provision.js'
 import {printProofChecks, proofFailure} from '../../lib/provisioning/report.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
@@ -68,6 +69,8 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
 
   async run(): Promise<ProvisionExchangeResult> {
     const {flags} = this
+    // A URL that cannot be used fails before anyone is asked for a password.
+    if (flags['ews-url'] !== undefined) checkEwsUrl(flags['ews-url'], flags['allow-insecure-http'], '--ews-url')
     const password = await readSecretInput({
       name: 'exchange.password',
       stdin: flags['password-stdin'],

@@ -241,14 +241,18 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
     }
   })
 
-  it('refuses an http EWS URL without --allow-insecure-http: usage error naming the flag (exit 2)', async function () {
+  it('refuses an http EWS URL without --allow-insecure-http: usage error naming the flag (exit 2), before any password', async function () {
     const l = lab()
-    const run = await l.provision([
+    const run = await l.run([
+      'provision',
+      'exchange',
+      '--profile',
+      l.profile,
       '--ews-url',
       l.account.ewsUrl.replace('https:', 'http:'),
       '--username',
       l.account.username,
-      '--password-stdin',
+      '--json',
     ])
     assert.equal(run.code, 2, run.stdout + run.stderr)
     const {error} = run.json as ErrorJson
@@ -315,6 +319,25 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
     const trusted = await l.provision([...args, '--ca-file', l.caFile], {profile: 'fresh'})
     assert.equal(trusted.code, 0, trusted.stdout + trusted.stderr)
     assert.equal(((await l.readProfile('fresh')) as {caFile: string}).caFile, l.caFile)
+  })
+
+  it('fails with exit 1 naming the host when nothing listens at the EWS URL; the later checks are skipped', async function () {
+    const l = lab()
+    const run = await l.provision([
+      '--ews-url',
+      'https://127.0.0.1:1/EWS/Exchange.asmx',
+      '--username',
+      l.account.username,
+      '--password-stdin',
+    ])
+    assert.equal(run.code, 1, run.stdout + run.stderr)
+    const tls = checkOf(run, 'tls')
+    assert.equal(tls.code, 'EXCHANGE_UNREACHABLE')
+    assert.match(tls.message, /^127\.0\.0\.1:1 cannot be reached \(ECONNREFUSED/)
+    assert.deepEqual(
+      checksOf(run).map((c) => c.status),
+      ['fail', 'skip', 'skip', 'skip', 'skip'],
+    )
   })
 
   it('warns that Exchange 2016 is out of support, naming Exchange Server SE, and still configures (exit 0)', async function () {
