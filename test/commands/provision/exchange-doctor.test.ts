@@ -20,15 +20,7 @@ describe('hcal doctor on a provisioned Exchange profile (built CLI against the s
 
   before(async function () {
     const l = lab()
-    const run = await l.provision([
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-      '--test-user',
-      l.users[0] ?? '',
-    ])
+    const run = await l.provision(l.viaEwsUrl('--test-user', l.users[0] ?? ''))
     assert.equal(run.code, 0, run.stdout + run.stderr)
   })
 

@@ -33,6 +33,8 @@ export interface ExchangeLab {
   /** The service account's password in a 0600 file, for --password-file. */
   passwordFile: string
   control(method: string, path: string, body?: unknown): Promise<{status: number; body: unknown}>
+  /** `--ews-url <the sandbox's> --username <the service account> --password-stdin`, then `extra`. */
+  viaEwsUrl(...extra: string[]): string[]
   /** `hcal provision exchange --profile <profile> … --json` with the password on stdin unless a file is named. */
   provision(args: string[], options?: {profile?: string; password?: string}): Promise<CliResult>
   run(args: string[]): Promise<CliResult>
@@ -104,6 +106,14 @@ export function withExchangeLab(profile = 'lab'): () => ExchangeLab {
       users: seed.providers.exchange.users.map((u) => u.email),
       passwordFile,
       control,
+      viaEwsUrl: (...extra) => [
+        '--ews-url',
+        account.ewsUrl,
+        '--username',
+        account.username,
+        '--password-stdin',
+        ...extra,
+      ],
       run,
       provision: (cliArgs, options = {}) => {
         const named = cliArgs.includes('--password-file')

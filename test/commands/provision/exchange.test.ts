@@ -32,15 +32,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
   it('configures with --ews-url: every check passes, the password goes to the keychain only, the record is written', async function () {
     const l = lab()
     const user = l.users[0] ?? ''
-    const run = await l.provision([
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-      '--test-user',
-      user,
-    ])
+    const run = await l.provision(l.viaEwsUrl('--test-user', user))
     assert.equal(run.code, 0, run.stdout + run.stderr)
     assert.deepEqual(
       checksOf(run).map((c) => [c.id, c.status]),
@@ -76,13 +68,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
     const l = lab()
     const before = ((await l.readProfile()) as {provisioning: {exchange: {credential: {storedAt: string}}}})
       .provisioning
-    const same = await l.provision([
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-    ])
+    const same = await l.provision(l.viaEwsUrl())
     assert.equal(same.code, 0, same.stdout + same.stderr)
     assert.equal((same.json as ProvisionJson).result.state, 'unchanged')
     assert.deepEqual((same.json as ProvisionJson).result.changes, [])
@@ -142,20 +128,10 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
 
   it('fails with exit 4 on a wrong password, naming the user name, password and --auth; nothing is saved', async function () {
     const l = lab()
-    const run = await l.provision(
-      [
-        '--ews-url',
-        l.account.ewsUrl,
-        '--username',
-        l.account.username,
-        '--password-stdin',
-        '--ca-file',
-        l.caFile,
-        '--test-user',
-        l.users[0] ?? '',
-      ],
-      {profile: 'wrongpw', password: `${l.account.password}x`},
-    )
+    const run = await l.provision(l.viaEwsUrl('--ca-file', l.caFile, '--test-user', l.users[0] ?? ''), {
+      profile: 'wrongpw',
+      password: `${l.account.password}x`,
+    })
     assert.equal(run.code, 4, run.stdout + run.stderr)
     assert.equal((run.json as ErrorJson).error.code, 'EXCHANGE_PROVISIONING_FAILED')
     const credentials = checkOf(run, 'credentials')
@@ -173,15 +149,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
 
   it('answers a missing ApplicationImpersonation right with the exact New-ManagementRoleAssignment command (exit 4)', async function () {
     const l = lab()
-    const args = [
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-      '--test-user',
-      l.users[0] ?? '',
-    ]
+    const args = l.viaEwsUrl('--test-user', l.users[0] ?? '')
     await impersonation({enabled: false})
     try {
       const run = await l.provision(args)
@@ -208,17 +176,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
   it('explains a test mailbox outside the management scope (exit 4) and passes for one inside it', async function () {
     const l = lab()
     const inside = l.users[2] ?? ''
-    const args = [
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-      '--management-scope',
-      'hcal mailboxes',
-      '--ca-file',
-      l.caFile,
-    ]
+    const args = l.viaEwsUrl('--management-scope', 'hcal mailboxes', '--ca-file', l.caFile)
     await impersonation({enabled: true, scope: [inside]})
     try {
       const outside = await l.provision([...args, '--test-user', l.users[3] ?? ''], {profile: 'scoped'})
@@ -295,15 +253,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
 
   it('fails TLS against a private CA without --ca-file, naming --ca-file (exit 1), and trusts it with --ca-file', async function () {
     const l = lab()
-    const args = [
-      '--ews-url',
-      l.account.ewsUrl,
-      '--username',
-      l.account.username,
-      '--password-stdin',
-      '--test-user',
-      l.users[0] ?? '',
-    ]
+    const args = l.viaEwsUrl('--test-user', l.users[0] ?? '')
     const untrusted = await l.provision(args, {profile: 'fresh'})
     assert.equal(untrusted.code, 1, untrusted.stdout + untrusted.stderr)
     const tls = checkOf(untrusted, 'tls')
@@ -344,13 +294,7 @@ describe('hcal provision exchange (built CLI against the sandbox, --credentials-
     const l = lab()
     await l.control('PUT', '/_sandbox/exchange/server', {version: '15.1.2507.6'})
     try {
-      const run = await l.provision([
-        '--ews-url',
-        l.account.ewsUrl,
-        '--username',
-        l.account.username,
-        '--password-stdin',
-      ])
+      const run = await l.provision(l.viaEwsUrl())
       assert.equal(run.code, 0, run.stdout + run.stderr)
       const version = checkOf(run, 'server-version')
       assert.equal(version.status, 'warn')
