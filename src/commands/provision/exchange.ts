@@ -20,7 +20,7 @@ export default class ProvisionExchange extends BaseCommand<typeof ProvisionExcha
   static override examples = [
     '$ printf %s "$EWS_PASSWORD" | <%= config.bin %> <%= command.id %> --ews-url https://mail.contoso.com/EWS/Exchange.asmx --username "CONTOSO\\svc-hcal" --password-stdin --test-user alice@contoso.com',
     '<%= config.bin %> <%= command.id %> --autodiscover alice@contoso.com --username svc-hcal@contoso.com --auth ntlm --ca-file ./contoso-root-ca.pem',
-    '<%= config.bin %> <%= command.id %> --ews-url https://mail.contoso.com/EWS/Exchange.asmx --username "CONTOSO\\svc-hcal" --password-file ./ews.pw --test-user alice@contoso.com --management-scope "hcal mailboxes" --json',
+    '<%= config.bin %> <%= command.id %> --ews-url https://mail.contoso.com/EWS/Exchange.asmx --username "CONTOSO\\svc-hcal" --password-file ./ews.pw --test-user alice@contoso.com --management-scope "Calendar users" --json',
   ]
   static override flags = {
     'ews-url': Flags.string({

@@ -2,7 +2,8 @@
  * `hcal provision exchange` without the CLI: find the EWS URL (given, or Autodiscover), prove the
  * connection check by check, and, when nothing failed, store the password in the SecretStore and the
  * connection, the trusted CA and the provisioning record in the profile. Re-running with the same
- * settings and password changes nothing and says so. `hcal demo` calls this in-process.
+ * settings and password changes nothing and says so. Callable without the CLI (a SecretStore is passed in),
+ * so a demo can provision in-process.
  */
 import {readFile} from 'node:fs/promises'
 import {resolve} from 'node:path'

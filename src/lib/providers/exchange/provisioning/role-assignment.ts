@@ -1,6 +1,6 @@
 /**
  * The Exchange Management Shell commands that give (or scope) the impersonation right, exactly as an admin
- * pastes them. `hcal scope limit` (the management-scope script) builds on the same assignment.
+ * pastes them; a management-scope script builds on the same assignment.
  */
 
 /** The role assignment's name: one per service account and scope, so re-running it is recognisable. */
