@@ -6,6 +6,7 @@ import {connectionCheck, readSecret} from '../checks.js'
 import {type ConnectionOf, email, httpsUrl, oneOf, optional, text} from '../schema.js'
 import {defineProvider} from '../types.js'
 import {EXCHANGE_CAPABILITIES} from './capabilities.js'
+import {EXCHANGE_SCOPE} from './scope.js'
 
 const PASSWORD = 'exchange.password'
 const PASSWORD_ENV = 'HCAL_EXCHANGE_PASSWORD'
@@ -53,4 +54,5 @@ export const exchange = defineProvider({
   ],
   capabilities: EXCHANGE_CAPABILITIES,
   provisioning: [],
+  scope: EXCHANGE_SCOPE,
 })
