@@ -41,10 +41,13 @@ async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Prom
 /** One mailbox: its calendar read, or the refusal; anything that is not about this mailbox is thrown. */
 async function probe(clients: MicrosoftClients, mailbox: string): Promise<MailboxProbe> {
   try {
-    const calendar = (await clients.graph.api(`/users/${encodeURIComponent(mailbox)}/calendar`).get()) as {
-      name?: string
-    }
-    return {access: 'readable', message: `read the calendar "${calendar.name ?? 'Calendar'}"`}
+    // One event id is enough: the answer (200 or 403) is the mailbox's, whatever the calendar holds.
+    const events = (await clients.graph
+      .api(`/users/${encodeURIComponent(mailbox)}/calendar/events`)
+      .top(1)
+      .select('id')
+      .get()) as {value?: unknown[]}
+    return {access: 'readable', message: `read the calendar (${events.value?.length ? 'events' : 'no events'} listed)`}
   } catch (error) {
     const failure = classifyMicrosoftError(error)
     if (failure.kind === 'permission' && (failure.reason === 'denied' || failure.reason === 'outOfMailboxScope')) {
