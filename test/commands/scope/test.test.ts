@@ -70,6 +70,15 @@ describe('hcal scope test (against the sandbox)', function () {
           [outside, 'out', 'denied', true, 'ErrorAccessDenied'],
         ],
       )
+
+      const human = await runCli(
+        ['scope', 'test', '--profile', 'acme', '--provider', 'microsoft', '--in', inside ?? '', '--out', outside ?? ''],
+        {env: {...home.env, ...secretEnv}},
+      )
+      assert.equal(human.code, 0, human.stderr)
+      assert.match(human.stdout, new RegExp(`^${inside}\tin\treadable\treadable\tPASS$`, 'm'))
+      assert.match(human.stdout, new RegExp(`^${outside}\tout\tdenied\tdenied\tPASS$`, 'm'))
+      assert.match(human.stderr, /The scope holds/)
     })
 
     it('fails with exit 4 when the canary is readable, naming the tenant-wide grant to remove', async () => {
