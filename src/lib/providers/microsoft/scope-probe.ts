@@ -12,9 +12,10 @@ import type {MicrosoftConnection} from './index.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 
+/** An endpoint override from the profile's endpoints.microsoft (sandbox, national clouds). */
 function endpoint(request: ScopeProbeRequest<MicrosoftConnection>, name: 'authorityOrigin' | 'graphOrigin') {
   const override = request.endpoints?.[name]
-  return typeof override === 'string' ? override : request.connection[name]
+  return typeof override === 'string' ? override : undefined
 }
 
 async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Promise<MicrosoftClients> {
