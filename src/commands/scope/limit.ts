@@ -5,6 +5,7 @@ import {assertWritableFilePath} from '../../lib/cli/file-flags.js'
 import {readProfileDocument} from '../../lib/config/profiles.js'
 import {PROVIDER_IDS, REGISTRY} from '../../lib/providers/registry.js'
 import {planScopeLimit} from '../../lib/scope/limit.js'
+import {recordScopeScript} from '../../lib/scope/record.js'
 import {writeScriptFile} from '../../lib/scope/script-file.js'
 
 /** `result` of `hcal scope limit --json`: the script that limits hcal to some mailboxes, or why there is none. */
@@ -97,6 +98,8 @@ export default class ScopeLimit extends BaseCommand<typeof ScopeLimit> {
       await assertWritableFilePath(flags.output, 'output')
       await writeScriptFile(flags.output, plan.script, flags.force)
     }
+    // "hcal scope test" reads this to tell a scope still propagating from one that does not hold.
+    await recordScopeScript(this.profileName, module.id, plan.mechanism, new Date())
     // Under --json the cautions are in the result; repeating them as envelope warnings would say it twice.
     if (!this.jsonEnabled()) for (const caution of plan.warnings) this.out.warn(caution)
     if (flags.output === undefined) this.out.data(plan.script)

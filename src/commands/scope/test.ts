@@ -1,7 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {readProfileDocument} from '../../lib/config/profiles.js'
+import {type ProfileConfig, readProfileDocument} from '../../lib/config/profiles.js'
+import type {ProviderId} from '../../lib/core/model.js'
+import {recordScopeTest, scopeRecordOf} from '../../lib/scope/record.js'
 import {PROVIDER_IDS, PROVIDERS} from '../../lib/providers/registry.js'
 import {chooseModule, scopeConnection} from '../../lib/scope/connection.js'
 import {type MailboxOutcome, testMailboxScope} from '../../lib/scope/test.js'
@@ -50,17 +52,31 @@ export default class ScopeTest extends BaseCommand<typeof ScopeTest> {
       if (!this.jsonEnabled()) this.out.data(`${module.scope.reason}\n${module.scope.control}`)
       return {...base, supported: false, passed: null, reason: module.scope.reason, control: module.scope.control}
     }
+    const target = await scopeConnection(document, this.profileName, module)
     const secrets = await this.secrets()
+    const id = module.id as ProviderId
+    const now = new Date()
     this.out.info(`Reading ${this.flags.in} and ${this.flags.out} as the ${module.displayName} app does…`)
     const report = await testMailboxScope({
       module,
-      target: await scopeConnection(document, this.profileName, module),
+      target,
       secret: (name) => secrets.get(name),
       in: this.flags.in,
       out: this.flags.out,
-      now: new Date(),
+      scopeChangedAt: scopeRecordOf(document as ProfileConfig, id)?.scriptAt ?? undefined,
+      now,
     })
-    const mailboxes = report.supported ? report.mailboxes : []
+    if (!report.supported) throw new Error('unreachable: a system with a scope answered without one')
+    // The outcome is remembered for "hcal provision status", passed or not.
+    await recordScopeTest(this.profileName, id, {
+      at: now.toISOString(),
+      passed: report.passed,
+      in: this.flags.in,
+      out: this.flags.out,
+      code: report.passed ? null : report.failure.code,
+    })
+    if (!report.passed) throw report.failure
+    const {mailboxes} = report
     this.out.table(mailboxes, [
       {key: 'mailbox', header: 'Mailbox'},
       {key: 'role', header: 'Scope'},

@@ -4,7 +4,7 @@
  * calendar system's terms. A scope test that only asked the configuration (Test-ServicePrincipalAuthorization)
  * would miss the tenant-wide grant that makes every mailbox readable; reading as the app cannot.
  */
-import {AuthError, NotFoundError} from '../errors.js'
+import {AuthError, type HcalError, NotFoundError} from '../errors.js'
 import type {ProviderModule} from '../providers/types.js'
 import type {ScopeConnection} from './connection.js'
 import type {MailboxAccess, MailboxProbe, MailboxScopeLimits, ScopeTestAdvice} from './types.js'
@@ -29,13 +29,16 @@ export interface ScopeTestRequest {
   secret(name: string): Promise<string | undefined>
   in: string
   out: string
-  /** When the scope was last asked for (`hcal scope limit`), if known: a recent one may still be propagating. */
+  /** When `hcal scope limit` last wrote the script, if known: a scope applied since may still be propagating. */
   scopeChangedAt?: string
   now: Date
 }
 
 export type ScopeTestReport =
-  {supported: true; passed: true; mailboxes: MailboxOutcome[]} | {supported: false; reason: string; control: string}
+  | {supported: true; passed: true; mailboxes: MailboxOutcome[]}
+  /** `failure` is the error to end the run with (exit 4, or 1 for a mailbox that does not exist). */
+  | {supported: true; passed: false; mailboxes: MailboxOutcome[]; failure: HcalError}
+  | {supported: false; reason: string; control: string}
 
 function outcomes(request: ScopeTestRequest, probes: MailboxProbe[]): MailboxOutcome[] {
   const sides = [
@@ -54,7 +57,11 @@ function isRecent(request: ScopeTestRequest, advice: ScopeTestAdvice): boolean {
 }
 
 /** The error for a scope that did not hold: what was seen, why that happens, and the fixes. */
-function scopeFailure(request: ScopeTestRequest, scope: MailboxScopeLimits<unknown>, results: MailboxOutcome[]) {
+function scopeFailure(
+  request: ScopeTestRequest,
+  scope: MailboxScopeLimits<unknown>,
+  results: MailboxOutcome[],
+): HcalError {
   const [inside, outside] = results as [MailboxOutcome, MailboxOutcome]
   const data = {provider: request.module.id, mailboxes: results}
   const missing = results.filter((r) => r.access === 'missing')
@@ -83,7 +90,9 @@ function scopeFailure(request: ScopeTestRequest, scope: MailboxScopeLimits<unkno
     inside.passed ? `${inside.mailbox} (in scope) is readable` : `${inside.mailbox} (in scope) was denied`,
     outside.passed ? `${outside.mailbox} (out of scope) is denied` : `${outside.mailbox} (out of scope) is readable`,
   ].join(' but ')
-  const when = recent ? ` The scope was changed at ${request.scopeChangedAt ?? ''}: it may not be in effect yet.` : ''
+  const when = recent
+    ? ` The scope script was written at ${request.scopeChangedAt ?? ''}: a scope applied since may not be in effect yet.`
+    : ''
   return new AuthError(
     outside.passed ? 'SCOPE_IN_DENIED' : 'SCOPE_OUT_READABLE',
     `The mailbox scope does not hold: ${seen}.${when}`,
@@ -103,5 +112,5 @@ export async function testMailboxScope(request: ScopeTestRequest): Promise<Scope
   })
   const results = outcomes(request, probes)
   if (results.every((r) => r.passed)) return {supported: true, passed: true, mailboxes: results}
-  throw scopeFailure(request, scope, results)
+  return {supported: true, passed: false, mailboxes: results, failure: scopeFailure(request, scope, results)}
 }

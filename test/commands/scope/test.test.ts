@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import {mkdtemp, rm} from 'node:fs/promises'
+import {mkdtemp, readFile, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
@@ -96,6 +96,7 @@ describe('hcal scope test (against the sandbox)', function () {
         fixes,
         /RBAC for Applications takes 30 minutes to 2 hours.*, an application access policy more than an hour/,
       )
+      assert.match(error.suggestions[0] ?? '', /^No scope limits the app/, 'no scope script was written: causes first')
       assert.deepEqual(
         error.data.mailboxes.map((m) => [m.role, m.access, m.passed]),
         [
@@ -121,6 +122,27 @@ describe('hcal scope test (against the sandbox)', function () {
           ['denied', 'application access policy'],
         ],
       )
+    })
+
+    it('puts propagation first when the scope script was written recently, and remembers each test', async () => {
+      const [inside, outside] = users('microsoft')
+      const limit = await runCli(['scope', 'limit', '--profile', 'acme', '--provider', 'microsoft', '--group', 'g'], {
+        env: home.env,
+      })
+      assert.equal(limit.code, 0, limit.stderr)
+      await setMicrosoftScope(null)
+      const run = await scopeTest(['--provider', 'microsoft', '--in', inside ?? '', '--out', outside ?? ''])
+      assert.equal(run.code, 4, run.stdout)
+      const {error} = run.json as ErrorEnvelope
+      assert.match(error.message, /The scope script was written at .*: a scope applied since may not be in effect yet/)
+      assert.match(error.suggestions[0] ?? '', /^Scope changes are not immediate/)
+
+      const profile = JSON.parse(await readFile(join(home.dir, 'config', 'profiles', 'acme.json'), 'utf8')) as {
+        mailboxScope: {microsoft: {mechanism: string; lastTest: {passed: boolean; out: string; code: string}}}
+      }
+      const {mechanism, lastTest} = profile.mailboxScope.microsoft
+      assert.equal(mechanism, 'rbac-for-applications')
+      assert.deepEqual([lastTest.passed, lastTest.out, lastTest.code], [false, outside, 'SCOPE_OUT_READABLE'])
     })
 
     it('fails with exit 1 when a mailbox does not exist, rather than counting it as denied', async () => {
