@@ -40,7 +40,7 @@ export default class ScopeLimit extends BaseCommand<typeof ScopeLimit> {
     '<%= config.bin %> <%= command.id %> --provider microsoft --group hcal-users@acme.com --service-principal-object-id 6f1c…',
     `<%= config.bin %> <%= command.id %> --provider microsoft --filter "Department -eq 'Sales'" --output scope.ps1`,
     '<%= config.bin %> <%= command.id %> --provider microsoft --legacy --group hcal-users@acme.com',
-    '<%= config.bin %> <%= command.id %> --provider exchange --group "hcal users" --service-account "ACME\\svc-hcal"',
+    '<%= config.bin %> <%= command.id %> --provider exchange --group "Calendar users" --service-account "ACME\\svc-hcal"',
   ]
   static override flags = {
     provider: Flags.option({summary: 'The calendar system.', options: PROVIDER_IDS, required: true})(),

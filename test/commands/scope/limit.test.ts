@@ -55,11 +55,11 @@ describe('hcal scope limit', () => {
     )
     assert.ok(lines.includes("$GroupDn = (Get-Group -Identity 'hcal users').DistinguishedName"))
     assert.ok(lines.includes(`$ScopeFilter = "MemberOfGroup -eq '{0}'" -f ($GroupDn -replace "'", "''")`))
-    assert.ok(lines.includes("New-ManagementScope -Name 'hcal mailboxes' -RecipientRestrictionFilter $ScopeFilter"))
+    assert.ok(lines.includes("New-ManagementScope -Name 'hcal-mailboxes' -RecipientRestrictionFilter $ScopeFilter"))
     for (const role of ['Calendars.ReadWrite', 'MailboxSettings.ReadWrite']) {
       assert.ok(
         lines.includes(
-          `New-ManagementRoleAssignment -Name 'hcal ${role}' -App $AppId -Role 'Application ${role}' -CustomResourceScope 'hcal mailboxes'`,
+          `New-ManagementRoleAssignment -Name 'hcal-${role}' -App $AppId -Role 'Application ${role}' -CustomResourceScope 'hcal-mailboxes'`,
         ),
         `the ${role} assignment is scoped`,
       )
@@ -133,10 +133,10 @@ describe('hcal scope limit', () => {
     const lines = run.stdout.split('\n')
     assert.ok(lines.includes("$ServiceAccount = 'ACME\\svc-hcal'"), 'the service account comes from the profile')
     assert.ok(lines.includes("$ScopeFilter = 'CustomAttribute1 -eq ''hcal'''"))
-    assert.ok(lines.includes("New-ManagementScope -Name 'hcal mailboxes' -RecipientRestrictionFilter $ScopeFilter"))
+    assert.ok(lines.includes("New-ManagementScope -Name 'hcal-mailboxes' -RecipientRestrictionFilter $ScopeFilter"))
     assert.ok(
       lines.includes(
-        "New-ManagementRoleAssignment -Name 'hcal impersonation' -Role ApplicationImpersonation -User $ServiceAccount -CustomRecipientWriteScope 'hcal mailboxes'",
+        "New-ManagementRoleAssignment -Name 'hcal-impersonation' -Role ApplicationImpersonation -User $ServiceAccount -CustomRecipientWriteScope 'hcal-mailboxes'",
       ),
     )
     assert.match(run.stderr, /unscoped ApplicationImpersonation assignment/)

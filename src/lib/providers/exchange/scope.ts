@@ -8,7 +8,7 @@ import {FLAT_GROUPS, managementScopeFilter, psComment, psQuote, scriptValue} fro
 import type {MailboxScopeLimits, ScopeLimitRequest, ScopeScript} from '../../scope/types.js'
 import type {ExchangeConnection} from './index.js'
 
-const SCOPE_NAME = 'hcal mailboxes'
+const SCOPE_NAME = 'hcal-mailboxes'
 const PROPAGATION =
   'up to a few hours (each server caches role assignments; recycling its MSExchangeServicesAppPool applies them at once)'
 
@@ -54,7 +54,7 @@ function limitScript(request: ScopeLimitRequest): ScopeScript {
     `New-ManagementScope -Name ${psQuote(SCOPE_NAME)} -RecipientRestrictionFilter $ScopeFilter`,
     '',
     '# 2. ApplicationImpersonation for the service account, over that scope only.',
-    `New-ManagementRoleAssignment -Name 'hcal impersonation' -Role ApplicationImpersonation -User $ServiceAccount -CustomRecipientWriteScope ${psQuote(SCOPE_NAME)}`,
+    `New-ManagementRoleAssignment -Name 'hcal-impersonation' -Role ApplicationImpersonation -User $ServiceAccount -CustomRecipientWriteScope ${psQuote(SCOPE_NAME)}`,
     '',
     '# 3. Verify: the account’s ApplicationImpersonation assignments; each must name the scope above.',
     'Get-ManagementRoleAssignment -Role ApplicationImpersonation -GetEffectiveUsers |',

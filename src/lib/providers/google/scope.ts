@@ -11,6 +11,6 @@ export const GOOGLE_SCOPE: NoMailboxScope = {
     '(Security > Access and data control > API controls > Domain-wide delegation) can act as every user of the domain, ' +
     'and Google offers no group or organisational-unit limit on it.',
   control:
-    'hcal limits itself instead: it reads and writes only the calendars of users you activate ("hcal users activate"), ' +
+    'The control is user activation: hcal reads and writes only the calendars of users you activate ("hcal users activate"), ' +
     'and touches no one else.',
 }

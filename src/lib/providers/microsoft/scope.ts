@@ -14,7 +14,7 @@ import type {MailboxScopeLimits, ScopeLimitRequest, ScopeScript} from '../../sco
 import type {MicrosoftConnection} from './index.js'
 
 export const RBAC_ROLES = ['Application Calendars.ReadWrite', 'Application MailboxSettings.ReadWrite'] as const
-const SCOPE_NAME = 'hcal mailboxes'
+const SCOPE_NAME = 'hcal-mailboxes'
 const OBJECT_ID_PLACEHOLDER = '<enterprise application Object ID>'
 
 /** Where an admin removes the tenant-wide grant that defeats an RBAC scope. */
@@ -125,7 +125,7 @@ function rbacScript(request: ScopeLimitRequest, clientId: string): ScopeScript {
     '# 3. The application roles hcal needs, over that scope only.',
     ...RBAC_ROLES.map(
       (role) =>
-        `New-ManagementRoleAssignment -Name ${psQuote(`hcal ${role.replace('Application ', '')}`)} -App $AppId -Role ${psQuote(role)} -CustomResourceScope ${psQuote(SCOPE_NAME)}`,
+        `New-ManagementRoleAssignment -Name ${psQuote(`hcal-${role.replace('Application ', '')}`)} -App $AppId -Role ${psQuote(role)} -CustomResourceScope ${psQuote(SCOPE_NAME)}`,
     ),
     '',
     '# 4. Verify: both roles are listed over the scope; with -Resource, InScope is True for a mailbox in scope',
