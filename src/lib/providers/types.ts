@@ -8,6 +8,7 @@
  */
 import type {CheckOutcome} from '../doctor/types.js'
 import type {ProviderCapabilities} from '../ports/capabilities.js'
+import type {MailboxScopeSupport} from '../scope/types.js'
 import type {ConnectionFields, ConnectionOf, SectionProblem} from './schema.js'
 
 export interface SecretDefinition {
@@ -64,6 +65,8 @@ export interface ProviderModule<Id extends string = string, C = unknown> {
   secrets: Record<string, SecretDefinition>
   doctorChecks: readonly ProviderCheck<C>[]
   capabilities: ProviderCapabilities
+  /** How the system limits which mailboxes hcal reaches (`hcal scope limit|test`), or why it cannot. */
+  scope: MailboxScopeSupport<C>
 }
 
 /** A module as declared: its connection fields and secret names stay literal for the derived types. */

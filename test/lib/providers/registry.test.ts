@@ -38,6 +38,7 @@ const caldav = defineProvider({
   ],
   capabilities: GOOGLE_CAPABILITIES,
   endpoints: {},
+  scope: {kind: 'none', reason: 'CalDAV has no per-mailbox scope.', control: 'User activation.'},
 }) as unknown as ProviderModule
 const WITH_CALDAV = [...PROVIDERS, caldav]
 

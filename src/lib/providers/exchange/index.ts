@@ -7,6 +7,7 @@ import {type ConnectionOf, email, flag, httpsUrl, oneOf, optional, text} from '.
 import type {ProviderCheck, ProviderCheckInput} from '../types.js'
 import {defineProvider} from '../types.js'
 import {EXCHANGE_CAPABILITIES} from './capabilities.js'
+import {EXCHANGE_SCOPE} from './scope.js'
 
 export const EXCHANGE_PASSWORD = 'exchange.password'
 const PASSWORD = EXCHANGE_PASSWORD
@@ -91,4 +92,5 @@ export const exchange = defineProvider({
     lazyCheck('password-age', 'passwordAge'),
   ],
   capabilities: EXCHANGE_CAPABILITIES,
+  scope: EXCHANGE_SCOPE,
 })

@@ -6,6 +6,7 @@ import {connectionCheck, outcomeOf, readSecret} from '../checks.js'
 import {type ConnectionOf, email, httpsUrl, optional, text} from '../schema.js'
 import {defineProvider} from '../types.js'
 import {GOOGLE_CAPABILITIES} from './capabilities.js'
+import {GOOGLE_SCOPE} from './scope.js'
 import {
   GOOGLE_KEY_ENV,
   GOOGLE_KEY_HOW_TO_SET,
@@ -74,4 +75,5 @@ export const google = defineProvider({
     },
   ],
   capabilities: GOOGLE_CAPABILITIES,
+  scope: GOOGLE_SCOPE,
 })

@@ -7,6 +7,7 @@ import {connectionCheck, outcomeOf, readSecret} from '../checks.js'
 import {type ConnectionOf, email, httpsUrl, oneOf, optional, text} from '../schema.js'
 import {defineProvider, type ProviderCheckInput} from '../types.js'
 import {MICROSOFT_CAPABILITIES} from './capabilities.js'
+import {MICROSOFT_SCOPE} from './scope.js'
 import {
   CERTIFICATE_KEY_ENV,
   CERTIFICATE_KEY_HOW_TO_SET,
@@ -131,4 +132,5 @@ export const microsoft = defineProvider({
     },
   ],
   capabilities: MICROSOFT_CAPABILITIES,
+  scope: MICROSOFT_SCOPE,
 })
