@@ -65,7 +65,8 @@ export function profileProblems(
             ...p,
           }))),
     ]),
-    ...domainProblems(document.domains, providers),
+    // Every registered system may serve a domain, also when only some sections are checked (saveProfile).
+    ...domainProblems(document.domains, [...new Set([...PROVIDERS, ...providers])]),
   ]
 }
 

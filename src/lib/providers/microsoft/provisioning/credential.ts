@@ -3,8 +3,6 @@
  * holding the private key and its certificate). Checked before anything is sent, and described without
  * its secret part: what goes to the keychain, a fingerprint to tell a changed credential, its expiry.
  */
-import {createHash} from 'node:crypto'
-
 import {HcalError, UsageError} from '../../../errors.js'
 import {CERTIFICATE_KEY_SECRET, resolveCertificateCredential} from '../certificate.js'
 import {PORTAL} from './portal.js'
@@ -21,8 +19,8 @@ export interface MicrosoftCredential {
   secretName: typeof CLIENT_SECRET_SECRET | typeof CERTIFICATE_KEY_SECRET
   /** What the keychain item holds (secret material: never printed). */
   value: string
-  /** Tells a changed credential from the stored one without revealing it: a SHA-256 prefix or the thumbprint. */
-  fingerprint: string
+  /** A public identifier (the certificate's SHA-256 thumbprint); null for a secret, which has none. */
+  fingerprint: string | null
   expiresAt?: string
   thumbprintSha256?: string
 }
@@ -32,10 +30,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** True for a value shaped like a secret's ID (a GUID), which admins paste instead of the secret's Value. */
 export function looksLikeSecretId(value: string): boolean {
   return GUID.test(value.trim())
-}
-
-export function secretFingerprint(value: string): string {
-  return `sha256:${createHash('sha256').update(value).digest('hex').slice(0, 16)}`
 }
 
 /** An expiry date given on the command line (e.g. 2026-12-31 or an ISO instant), as an ISO instant. */
@@ -66,7 +60,7 @@ export function describeCredential(input: MicrosoftCredentialInput): MicrosoftCr
       auth: 'secret',
       secretName: CLIENT_SECRET_SECRET,
       value: input.value,
-      fingerprint: secretFingerprint(input.value),
+      fingerprint: null,
       ...(input.expiresAt ? {expiresAt: input.expiresAt} : {}),
     }
   }

@@ -4,7 +4,7 @@
  * mailbox) that mailbox's calendar and mailbox settings read through Graph. Each step is one ProofCheck
  * carrying Microsoft's answer turned into a cause and the step that fixes it.
  */
-import type {ProofCheck} from '../../../provisioning/checks.js'
+import {failed, passed, type ProofCheck, skipped} from '../../../provisioning/checks.js'
 import {createMicrosoftClients, type MicrosoftClients} from '../client.js'
 import {microsoftFailure} from '../errors.js'
 import {aadstsNumberOf, explainAadsts} from './aadsts.js'
@@ -17,6 +17,8 @@ export interface MicrosoftProofTarget {
   /** Exactly one: the client secret, or the PEM holding the certificate's key and the certificate. */
   clientSecret?: string
   certificatePem?: string
+  /** SHA-256 thumbprint, for a PEM holding only the key (the profile's certificateThumbprint). */
+  certificateThumbprint?: string
   authorityOrigin: string
   graphOrigin: string
   /** The cloud's Graph resource the token is asked for. */
@@ -35,7 +37,9 @@ function clientsFor(target: MicrosoftProofTarget): MicrosoftClients {
     tenantId: target.tenantId,
     clientId: target.clientId,
     ...(target.clientSecret ? {clientSecret: target.clientSecret} : {}),
-    ...(target.certificatePem ? {certificate: {privateKeyPem: target.certificatePem}} : {}),
+    ...(target.certificatePem
+      ? {certificate: {privateKeyPem: target.certificatePem, thumbprintSha256: target.certificateThumbprint}}
+      : {}),
     authorityOrigin: target.authorityOrigin,
     graphOrigin: target.graphOrigin,
     graphResource: target.graphResource,
@@ -49,18 +53,19 @@ function tokenFailure(error: unknown, target: MicrosoftProofTarget, thumbprint?:
   const explained = explainAadsts(number, {tenant: target.tenantId, clientId: target.clientId, thumbprint})
   const failure = microsoftFailure(error)
   const aadsts = number ? ` (AADSTS${number})` : ''
-  return {
-    id: 'token',
-    status: 'fail',
-    code: explained?.code ?? failure.code,
-    message: explained
+  return failed(
+    'token',
+    explained
       ? `no token for app ${target.clientId}: ${explained.cause}${aadsts}`
       : `no token for app ${target.clientId}: ${failure.message}`,
-    fix:
-      explained?.fix ??
+    explained?.fix ??
       (failure.suggestions.join(' ') ||
         'Check the tenant, the client ID and the credential, and the network path to the identity platform.'),
-  }
+    explained?.code ?? failure.code,
+    // Every AADSTS answer hcal explains is about the app, its credential or its consent; anything else
+    // (no answer, a 5xx) is about reaching Microsoft.
+    {auth: Boolean(explained) || failure.exitCode === 4},
+  )
 }
 
 /** `token`: a client-credentials token is issued and its roles hold Calendars.ReadWrite and MailboxSettings.ReadWrite. */
@@ -79,24 +84,16 @@ export async function proveToken(
   if (missing.length > 0) {
     return {
       roles,
-      check: {
-        id: 'token',
-        status: 'fail',
-        code: 'MICROSOFT_ROLE_MISSING',
-        message: `the token lacks the application permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has ${roles.length ? roles.join(', ') : 'no roles'})`,
-        fix: addRolesFix(missing),
-      },
+      check: failed(
+        'token',
+        `the token lacks the application permission${missing.length > 1 ? 's' : ''} ${missing.join(', ')} (it has ${roles.length ? roles.join(', ') : 'no roles'})`,
+        addRolesFix(missing),
+        'MICROSOFT_ROLE_MISSING',
+        {auth: true},
+      ),
     }
   }
-  return {
-    roles,
-    check: {
-      id: 'token',
-      status: 'pass',
-      message: `token issued for app ${target.clientId} with roles ${roles.join(', ')}`,
-      fix: '',
-    },
-  }
+  return {roles, check: passed('token', `token issued for app ${target.clientId} with roles ${roles.join(', ')}`)}
 }
 
 /** `mailbox`: the test mailbox's calendar and its mailbox settings are readable with the app's token. */
@@ -119,17 +116,14 @@ export async function proveMailbox(clients: MicrosoftClients, mailbox: string): 
             ? `The app may not read ${mailbox}: add the application permissions in ${PORTAL.apiPermissions} and grant admin consent, ` +
               'or, when an RBAC for Applications scope or an application access policy limits the app, put the mailbox in its scope ' +
               '("hcal scope test" shows which mailboxes are in).'
-            : failure.suggestions.join(' ') || 'Run "hcal doctor" again; if it persists, check the Microsoft 365 service health.'
-      return {
-        id: 'mailbox',
-        status: 'fail',
-        code: failure.code,
-        message: `cannot read the ${what} of ${mailbox}: ${failure.message}`,
-        fix,
-      }
+            : failure.suggestions.join(' ') ||
+              'Run "hcal doctor" again; if it persists, check the Microsoft 365 service health.'
+      return failed('mailbox', `cannot read the ${what} of ${mailbox}: ${failure.message}`, fix, failure.code, {
+        auth: failure.exitCode === 4,
+      })
     }
   }
-  return {id: 'mailbox', status: 'pass', message: `read the calendar and mailbox settings of ${mailbox}`, fix: ''}
+  return passed('mailbox', `read the calendar and mailbox settings of ${mailbox}`)
 }
 
 /** Runs the token proof and, when it passes and a mailbox is given, the mailbox proof. */
@@ -145,12 +139,7 @@ export async function proveMicrosoftAccess(
       checks.push(
         token.check.status === 'pass'
           ? await proveMailbox(clients, options.testMailbox)
-          : {
-              id: 'mailbox',
-              status: 'skip',
-              message: `not tried: no usable token to read ${options.testMailbox} with`,
-              fix: '',
-            },
+          : skipped('mailbox', `not tried: no usable token to read ${options.testMailbox} with`),
       )
     }
     return {checks, roles: token.roles}
