@@ -5,12 +5,12 @@ import {isHcalError, UsageError} from '../../lib/errors.js'
 import {CLOUD_IDS} from '../../lib/providers/microsoft/provisioning/clouds.js'
 import type {MicrosoftCredentialInput} from '../../lib/providers/microsoft/provisioning/credential.js'
 import {PORTAL} from '../../lib/providers/microsoft/provisioning/portal.js'
-import type {ProvisionMicrosoftResult as LibResult} from '../../lib/providers/microsoft/provisioning/provision.js'
+import type {MicrosoftProvisioningResult} from '../../lib/providers/microsoft/provisioning/provision.js'
 import type {ProofCheck} from '../../lib/provisioning/checks.js'
 import {printProofChecks} from '../../lib/provisioning/report.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
 
-export type ProvisionMicrosoftResult = LibResult
+export type ProvisionMicrosoftResult = MicrosoftProvisioningResult
 
 const CREDENTIAL_FLAGS = ['certificate', 'client-secret-file', 'client-secret-stdin'] as const
 

@@ -40,7 +40,7 @@ const TABLE: Record<number, (context: AadstsContext) => AadstsExplanation> = {
   }),
   50011: ({redirectUri}) => ({
     code: 'MICROSOFT_REDIRECT_URI_UNREGISTERED',
-    cause: `the app registration does not list the redirect URI ${redirectUri ?? 'hcal used'}`,
+    cause: `the app registration does not list the redirect URI ${redirectUri ?? 'in the consent URL'}`,
     fix: `Add ${PORTAL.consentRedirect} as a Web redirect URI in ${PORTAL.authentication} (Entra ignores the port of a localhost URI), then run the command again.`,
   }),
   7000215: () => ({

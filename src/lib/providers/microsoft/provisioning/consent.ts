@@ -145,7 +145,7 @@ export async function startAdminConsent(options: AdminConsentOptions): Promise<A
   const handle = (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost')
     if (request.method !== 'GET' || url.pathname !== CONSENT_PATH) return answer(response, 404, 'Not found.')
-    if (settled) return answer(response, 410, 'hcal already has its answer; you can close this tab.')
+    if (settled) return answer(response, 410, 'This consent answer was already received; you can close this tab.')
     const result = readRedirect(url.searchParams, state, {
       tenant: options.tenant,
       clientId: options.clientId,

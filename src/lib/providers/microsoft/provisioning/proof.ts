@@ -115,7 +115,7 @@ export async function proveMailbox(clients: MicrosoftClients, mailbox: string): 
           : kind === 'permission'
             ? `The app may not read ${mailbox}: add the application permissions in ${PORTAL.apiPermissions} and grant admin consent, ` +
               'or, when an RBAC for Applications scope or an application access policy limits the app, put the mailbox in its scope ' +
-              '("hcal scope test" shows which mailboxes are in).'
+              '(a scope test with this mailbox shows whether it is in).'
             : failure.suggestions.join(' ') ||
               'Run "hcal doctor" again; if it persists, check the Microsoft 365 service health.'
       return failed('mailbox', `cannot read the ${what} of ${mailbox}: ${failure.message}`, fix, failure.code, {

@@ -51,13 +51,13 @@ export interface ProvisionMicrosoftDeps {
   onConsentUrl(url: string, redirectUri: string): void
 }
 
-export interface ProvisionMicrosoftResult {
+export interface MicrosoftProvisioningResult {
   profile: string
   tenantId: string
   clientId: string
   auth: 'secret' | 'certificate'
   cloud: CloudId
-  /** asked: granted through the prompt now; skipped: --skip-consent; alreadyGranted: a passing proof of this app is on record. */
+  /** granted: through the prompt, now; skipped: --skip-consent; alreadyGranted: a passing proof of this app is on record. */
   consent: 'granted' | 'skipped' | 'alreadyGranted'
   /** The same app and credential were already provisioned: nothing was stored again. */
   alreadyConfigured: boolean
@@ -118,7 +118,7 @@ async function askConsent(
 export async function provisionMicrosoft(
   options: ProvisionMicrosoftOptions,
   deps: ProvisionMicrosoftDeps,
-): Promise<ProvisionMicrosoftResult> {
+): Promise<MicrosoftProvisioningResult> {
   const env = options.env ?? process.env
   const credential = describeCredential(options.credential)
   const profile: ProfileConfig | undefined = await loadProfile(options.profile, env)
@@ -142,7 +142,7 @@ export async function provisionMicrosoft(
   const unchanged = await sameAsStored(previous, options, credential, deps.secrets)
   const alreadyConfigured = unchanged && previous.record?.lastProof?.failed.length === 0
 
-  let consent: ProvisionMicrosoftResult['consent'] = 'skipped'
+  let consent: MicrosoftProvisioningResult['consent'] = 'skipped'
   if (options.consent === 'ask' && alreadyConfigured) consent = 'alreadyGranted'
   else if (options.consent === 'ask') {
     await askConsent(options, endpoints.authorityOrigin, deps)
