@@ -5,7 +5,7 @@ import {join} from 'node:path'
 
 import {prepareTls} from '../../src/sandbox/host/tls.js'
 import {runCli, tempHome} from '../helpers/cli.js'
-import {rsaCertificate} from '../helpers/rsa-certificate.js'
+import {createAppCertificate} from '../../src/sandbox/microsoft/directory.js'
 import {withSecretService} from '../helpers/secret-service.js'
 
 interface Check {
@@ -118,7 +118,7 @@ describe('hcal doctor: the checks each calendar system declares', () => {
       microsoft: {tenantId: 'acme.test', clientId: 'app-id', auth: 'certificate'},
       endpoints: {microsoft: {authorityOrigin: 'https://127.0.0.1:1', graphOrigin: 'https://127.0.0.1:1'}},
     })
-    const rsa = await rsaCertificate()
+    const rsa = await createAppCertificate()
     const bundle = await doctor({HCAL_MICROSOFT_CERTIFICATE_KEY: `${rsa.privateKeyPem}\n${rsa.certificatePem}`})
     assert.equal(bundle.byName.get('microsoft.credentials')?.status, 'pass')
     assert.match(bundle.byName.get('microsoft.credentials')?.message ?? '', /certificate key is readable .*valid until/)

@@ -38,7 +38,8 @@ export interface AppCertificate {
   thumbprintSha256Hex: string
 }
 
-async function createAppCertificate(): Promise<AppCertificate> {
+/** A self-signed RSA certificate as an admin registers on an app (Entra verifies assertions with RSA only). */
+export async function createAppCertificate(): Promise<AppCertificate> {
   const algorithm = {
     name: 'RSASSA-PKCS1-v1_5',
     hash: 'SHA-256',

@@ -8,8 +8,9 @@ import {readFile} from 'node:fs/promises'
 import {join} from 'node:path'
 import {setTimeout as sleep} from 'node:timers/promises'
 
-import {type Agent, request} from 'undici'
+import {request} from 'undici'
 
+import {createControlClient} from '../../../src/sandbox/host/control-client.js'
 import {type RunningCli, startCli} from '../../helpers/cli.js'
 import {trustingAgent} from '../../helpers/trusted-agent.js'
 
@@ -66,20 +67,7 @@ export async function startCliSandbox(
   )
   const ready = JSON.parse(await waitForFile(readyFile, cli)) as {origin: string; caFile: string}
   const caPem = await readFile(ready.caFile, 'utf8')
-  const agent: Agent = trustingAgent(caPem)
-  const control = async (method: string, path: string, body?: unknown) => {
-    const response = await request(new URL(path, ready.origin), {
-      method: method as 'GET',
-      dispatcher: agent,
-      headers: {
-        authorization: `Bearer ${controlToken}`,
-        ...(body === undefined ? {} : {'content-type': 'application/json'}),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await response.body.text()
-    return {status: response.statusCode, body: text ? (JSON.parse(text) as unknown) : undefined}
-  }
+  const control = createControlClient(ready.origin, caPem, controlToken)
   const seed = await control('GET', '/_sandbox/seed')
   const user = (seed.body as {providers: {microsoft: {users: {email: string}[]}}}).providers.microsoft.users[0]?.email
   assert.ok(user, 'the sandbox seeded no Microsoft user')
@@ -104,7 +92,7 @@ export async function startCliSandbox(
     async stop() {
       cli.signal('SIGINT')
       await cli.exit
-      await agent.close()
+      await control.close()
     },
   }
 }

@@ -4,7 +4,7 @@ import {readFile, writeFile} from 'node:fs/promises'
 import {join} from 'node:path'
 
 import {runCli, startCli, tempHome} from '../../helpers/cli.js'
-import {rsaCertificate} from '../../helpers/rsa-certificate.js'
+import {createAppCertificate} from '../../../src/sandbox/microsoft/directory.js'
 import {lookupSecret, withSecretService} from '../../helpers/secret-service.js'
 import {answerConsent, type CliSandbox, consentUrlOf, startCliSandbox} from './microsoft-sandbox.js'
 
@@ -216,7 +216,7 @@ describe('hcal provision microsoft (built CLI, sandbox with --credentials-dir)',
   })
 
   it('fails a certificate the app does not know with exit 4 and MICROSOFT_CERTIFICATE_REJECTED naming its thumbprint', async function () {
-    const other = await rsaCertificate()
+    const other = await createAppCertificate()
     const file = join(home.dir, 'other.pem')
     await writeFile(file, `${other.privateKeyPem}\n${other.certificatePem}`, {mode: 0o600})
     const done = await run([...app(), '--certificate', file, '--skip-consent'])

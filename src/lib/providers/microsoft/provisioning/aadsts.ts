@@ -12,32 +12,28 @@ export interface AadstsExplanation {
   fix: string
 }
 
+const notAdmin = (): AadstsExplanation => ({
+  code: 'MICROSOFT_CONSENT_NOT_ADMIN',
+  cause: 'the account that answered the consent prompt may not grant tenant-wide consent',
+  fix: 'Open the consent URL signed in as a Global Administrator or Privileged Role Administrator.',
+})
+
+const consentMissing = (cause: string): AadstsExplanation => ({
+  code: 'MICROSOFT_CONSENT_MISSING',
+  cause,
+  fix: `Run the command again without --skip-consent and accept the prompt, or use Grant admin consent in ${PORTAL.apiPermissions}.`,
+})
+
 const TABLE: Record<number, (context: AadstsContext) => AadstsExplanation> = {
   65004: () => ({
     code: 'MICROSOFT_CONSENT_DENIED',
     cause: 'the administrator declined the consent prompt',
     fix: 'Run the command again and accept the prompt, signed in as a Global Administrator or Privileged Role Administrator of the tenant.',
   }),
-  65001: () => ({
-    code: 'MICROSOFT_CONSENT_MISSING',
-    cause: 'the app has not been granted admin consent in this tenant',
-    fix: `Run the command again without --skip-consent and accept the prompt, or use Grant admin consent in ${PORTAL.apiPermissions}.`,
-  }),
-  7000229: () => ({
-    code: 'MICROSOFT_CONSENT_MISSING',
-    cause: 'the app has no service principal in the tenant: nobody has consented to it yet',
-    fix: `Run the command again without --skip-consent and accept the prompt, or use Grant admin consent in ${PORTAL.apiPermissions}.`,
-  }),
-  90094: () => ({
-    code: 'MICROSOFT_CONSENT_NOT_ADMIN',
-    cause: 'the account that answered the consent prompt may not grant tenant-wide consent',
-    fix: 'Open the consent URL signed in as a Global Administrator or Privileged Role Administrator.',
-  }),
-  90099: () => ({
-    code: 'MICROSOFT_CONSENT_NOT_ADMIN',
-    cause: 'the account that answered the consent prompt may not grant tenant-wide consent',
-    fix: 'Open the consent URL signed in as a Global Administrator or Privileged Role Administrator.',
-  }),
+  65001: () => consentMissing('the app has not been granted admin consent in this tenant'),
+  7000229: () => consentMissing('the app has no service principal in the tenant: nobody has consented to it yet'),
+  90094: notAdmin,
+  90099: notAdmin,
   50011: ({redirectUri}) => ({
     code: 'MICROSOFT_REDIRECT_URI_UNREGISTERED',
     cause: `the app registration does not list the redirect URI ${redirectUri ?? 'in the consent URL'}`,
