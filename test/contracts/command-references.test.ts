@@ -13,7 +13,6 @@ import {commandWords, markdownMentions, type Mention, quotedMentions, sourceMent
  */
 const PLANNED = new Map<string, number>([
   ['provision google', 9],
-  ['provision microsoft', 9],
   ['users activate', 10],
   ['users list', 10],
   ['sync', 11],
