@@ -119,14 +119,35 @@ class BinaryExpressionParser implements SubNodeParser {
  * field lists), which the generator cannot follow: each registered provider's section is added from its fields.
  */
 function addProviderConnections(schema: unknown): void {
-  const profile = (schema as {definitions?: Record<string, {properties?: Record<string, unknown>}>}).definitions
-    ?.ProfileConfig
+  const definitions =
+    (schema as {definitions?: Record<string, {properties?: Record<string, unknown>}>}).definitions ?? {}
+  const profile = definitions.ProfileConfig
   if (!profile?.properties) return
   for (const provider of PROVIDERS) {
     profile.properties[provider.id] = {
       description: `The ${provider.displayName} connection.`,
       ...connectionJsonSchema(provider.connection.fields),
     }
+  }
+  const ids = PROVIDERS.map((provider) => provider.id)
+  const domain = definitions.VerifiedDomain
+  if (domain?.properties) domain.properties.provider = {enum: ids, description: 'The calendar system serving it.'}
+  profile.properties.provisioning = {
+    description: 'What provisioning recorded per calendar system (see hcal provision status).',
+    type: 'object',
+    properties: Object.fromEntries(ids.map((id) => [id, {type: 'object'}])),
+    additionalProperties: false,
+  }
+  profile.properties.endpoints = {
+    description: 'Endpoint overrides per calendar system (private or national clouds, the sandbox).',
+    type: 'object',
+    properties: Object.fromEntries(
+      PROVIDERS.map((provider) => [
+        provider.id,
+        {description: `${provider.displayName} endpoints.`, ...connectionJsonSchema(provider.endpoints)},
+      ]),
+    ),
+    additionalProperties: false,
   }
 }
 

@@ -31,16 +31,16 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
     const c = this.out.color.stdout
     const mark = {pass: c.green('pass'), warn: c.yellow('warn'), fail: c.red('FAIL')}
     this.out.table(checks, [
-      {key: 'name', header: 'Check'},
+      {key: 'id', header: 'Check'},
       {key: 'status', header: 'Status', format: (v) => mark[v as CheckResult['status']]},
-      {key: 'detail', header: 'Detail'},
+      {key: 'message', header: 'Message'},
       {key: 'fix', header: 'Fix'},
     ])
     const failed = checks.filter((check) => check.status === 'fail')
     if (failed.length > 0) {
       throw new HcalError(
         'DOCTOR_FAILED',
-        `${failed.length} of ${checks.length} checks failed: ${failed.map((f) => f.name).join(', ')}.`,
+        `${failed.length} of ${checks.length} checks failed: ${failed.map((f) => f.id).join(', ')}.`,
         {
           // People have just read the Fix column; scripts get each distinct fix once.
           suggestions: this.jsonEnabled()

@@ -42,7 +42,7 @@ describe('colour is decided per stream (under a terminal)', () => {
     const piped = join(home.dir, 'stdout.txt')
     const terminal = inTerminal(['doctor', '--profile', 'doc'], `| cat > ${quote(piped)}`, env)
     const table = readFileSync(piped, 'utf8')
-    assert.match(table, /^Check\tStatus\tDetail\tFix\n/)
+    assert.match(table, /^Check\tStatus\tMessage\tFix\n/)
     assert.match(table, /\nkeychain\tFAIL\t/)
     assert.ok(!table.includes(ESC), JSON.stringify(table.slice(0, 200)))
     assert.match(terminal, new RegExp(`${ESC}\\[31mError:`), JSON.stringify(terminal.slice(0, 200)))

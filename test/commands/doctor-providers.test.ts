@@ -8,9 +8,9 @@ import {runCli, tempHome} from '../helpers/cli.js'
 import {withSecretService} from '../helpers/secret-service.js'
 
 interface Check {
-  name: string
+  id: string
   status: 'pass' | 'warn' | 'fail'
-  detail: string
+  message: string
   fix?: string
   code?: string
 }
@@ -42,7 +42,7 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     const run = await runCli(['doctor', '--json', '--profile', 'acme'], {env: {...bus(), ...home.env, ...env}})
     const envelope = run.json as {result?: {checks: Check[]}; error?: {code: string; data: {checks: Check[]}}}
     const checks = envelope.result?.checks ?? envelope.error?.data.checks ?? []
-    return {run, envelope, byName: new Map(checks.map((c) => [c.name, c])), names: checks.map((c) => c.name)}
+    return {run, envelope, byName: new Map(checks.map((c) => [c.id, c])), names: checks.map((c) => c.id)}
   }
 
   it('fails google.credentials with GOOGLE_KEY_INVALID when HCAL_GOOGLE_SERVICE_ACCOUNT_JSON is not a key', async () => {
@@ -63,12 +63,12 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     ])
     const credentials = byName.get('google.credentials')
     assert.deepEqual([credentials?.status, credentials?.code], ['fail', 'GOOGLE_KEY_INVALID'])
-    assert.match(credentials?.detail ?? '', /OAuth client file, not a service-account key/)
+    assert.match(credentials?.message ?? '', /OAuth client file, not a service-account key/)
     assert.match(credentials?.fix ?? '', /hcal secrets set google\.serviceAccountKey --file KEY\.json/)
     assert.equal(byName.get('google.connection')?.status, 'warn')
     assert.match(byName.get('google.connection')?.fix ?? '', /"google" section .*clientId, clientEmail, domain/)
     assert.deepEqual(
-      [...byName.values()].filter((c) => c.status === 'fail').map((c) => c.name),
+      [...byName.values()].filter((c) => c.status === 'fail').map((c) => c.id),
       ['google.credentials'],
     )
 
@@ -84,9 +84,9 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     const healthy = await doctor({HCAL_GOOGLE_SERVICE_ACCOUNT_JSON: GOOGLE_KEY})
     assert.equal(healthy.run.code, 0, healthy.run.stdout)
     assert.equal(healthy.byName.get('google.connection')?.status, 'pass')
-    assert.match(healthy.byName.get('google.connection')?.detail ?? '', /Google Workspace: acme\.test/)
+    assert.match(healthy.byName.get('google.connection')?.message ?? '', /Google Workspace: acme\.test/)
     assert.deepEqual(
-      [healthy.byName.get('google.credentials')?.status, healthy.byName.get('google.credentials')?.detail],
+      [healthy.byName.get('google.credentials')?.status, healthy.byName.get('google.credentials')?.message],
       ['pass', `service-account key for ${GOOGLE.clientEmail} is well-formed`],
     )
 
@@ -110,7 +110,7 @@ describe('hcal doctor: the checks each calendar system declares', () => {
 
     const bundle = await doctor({HCAL_MICROSOFT_CERTIFICATE_KEY: `${leaf.keyPem}\n${leaf.certPem}`})
     assert.equal(bundle.run.code, 0, bundle.run.stdout)
-    assert.match(bundle.byName.get('microsoft.credentials')?.detail ?? '', /certificate key is readable .*valid until/)
+    assert.match(bundle.byName.get('microsoft.credentials')?.message ?? '', /certificate key is readable .*valid until/)
   })
 
   it('fails <id>.connection with CONFIG_INVALID naming the field of a hand-broken section', async () => {
@@ -121,7 +121,7 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     assert.equal(run.code, 1)
     const connection = byName.get('exchange.connection')
     assert.deepEqual([connection?.status, connection?.code], ['fail', 'CONFIG_INVALID'])
-    assert.match(connection?.detail ?? '', /exchange\.ewsUrl must be an https URL \(got http:\)/)
+    assert.match(connection?.message ?? '', /exchange\.ewsUrl must be an https URL \(got http:\)/)
     assert.equal(byName.get('exchange.credentials')?.status, 'pass')
     assert.equal(byName.get('config')?.status, 'pass', 'the profile file itself is readable')
 

@@ -9,9 +9,9 @@ import {runCli, tempHome} from '../helpers/cli.js'
 import {accountsUnder, startBareBus, withSecretService} from '../helpers/secret-service.js'
 
 interface Check {
-  name: string
+  id: string
   status: 'pass' | 'warn' | 'fail'
-  detail: string
+  message: string
   fix?: string
 }
 
@@ -19,7 +19,7 @@ interface FailedEnvelope {
   error: {code: string; message: string; suggestions: string[]; data: {checks: Check[]}}
 }
 
-const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.name, c]))
+const byName = (checks: Check[]) => Object.fromEntries(checks.map((c) => [c.id, c]))
 
 describe('hcal doctor', () => {
   const bus = withSecretService()
@@ -47,7 +47,7 @@ describe('hcal doctor', () => {
     assert.match(checks.config?.fix ?? '', /hcal provision|hcal sandbox start/)
     assert.equal(checks.keychain?.status, 'pass')
     assert.equal(checks.store?.status, 'pass')
-    assert.match(checks.store?.detail ?? '', /no state store yet; .*doctor created nothing/)
+    assert.match(checks.store?.message ?? '', /no state store yet; .*doctor created nothing/)
     // No state store, no data key, no probe item left: nothing at all.
     assert.deepEqual(await readdir(home.dir, {recursive: true}), [])
     assert.deepEqual(accountsUnder(bus(), 'hcal:doc'), [])
@@ -62,7 +62,7 @@ describe('hcal doctor', () => {
     })
     assert.equal(run.code, 0, run.stdout)
     const checks = byName((run.json as {result: {checks: Check[]}}).result.checks)
-    assert.match(checks.store?.detail ?? '', /at schema version [1-9]\d*; its data key is present$/)
+    assert.match(checks.store?.message ?? '', /at schema version [1-9]\d*; its data key is present$/)
     assert.deepEqual((await readdir(home.dir, {recursive: true})).sort(), before)
 
     const wrongKey = await runCli(['doctor', '--json', '--profile', 'doc'], {
@@ -71,7 +71,7 @@ describe('hcal doctor', () => {
     assert.equal(wrongKey.code, 1)
     const store = byName((wrongKey.json as FailedEnvelope).error.data.checks).store
     assert.equal(store?.status, 'fail')
-    assert.match(store?.detail ?? '', /needs data key/)
+    assert.match(store?.message ?? '', /needs data key/)
   })
 
   it('fails on invalid meeting settings (a bad site, a lead that is not a number), naming both', async () => {
@@ -82,8 +82,8 @@ describe('hcal doctor', () => {
     assert.equal(error.code, 'DOCTOR_FAILED')
     const meetings = byName(error.data.checks).meetings
     assert.equal(meetings?.status, 'fail')
-    assert.match(meetings?.detail ?? '', /"meetings\.site" must be a site name/)
-    assert.match(meetings?.detail ?? '', /"meetings\.obtp\.leadMinutes" must be a whole number/)
+    assert.match(meetings?.message ?? '', /"meetings\.site" must be a site name/)
+    assert.match(meetings?.message ?? '', /"meetings\.obtp\.leadMinutes" must be a whole number/)
     assert.match(meetings?.fix ?? '', /hcal meetings settings/)
   })
 
@@ -93,7 +93,7 @@ describe('hcal doctor', () => {
     assert.equal(run.code, 0, run.stdout)
     const meetings = byName((run.json as {result: {checks: Check[]}}).result.checks).meetings
     assert.equal(meetings?.status, 'warn')
-    assert.match(meetings?.detail ?? '', /@webex: The join templates for @webex need a site/)
+    assert.match(meetings?.message ?? '', /@webex: The join templates for @webex need a site/)
     assert.equal(meetings?.fix, 'Set your site with "hcal meetings settings --site acme" (for acme.webex.com).')
   })
 
@@ -101,7 +101,7 @@ describe('hcal doctor', () => {
     const run = await runCli(['doctor', '--profile', 'doc'], {env: {...bus(), ...home.env}})
     assert.equal(run.code, 0, run.stderr)
     const lines = run.stdout.trim().split('\n')
-    assert.equal(lines[0], 'Check\tStatus\tDetail\tFix')
+    assert.equal(lines[0], 'Check\tStatus\tMessage\tFix')
     assert.match(lines.find((l) => l.startsWith('keychain')) ?? '', /^keychain\tpass\t/)
   })
 
@@ -123,7 +123,7 @@ describe('hcal doctor', () => {
         assert.equal(error.code, 'DOCTOR_FAILED')
         const checks = byName(error.data.checks)
         assert.equal(checks.keychain?.status, 'fail')
-        assert.doesNotMatch(checks.keychain?.detail ?? '', /timed out/)
+        assert.doesNotMatch(checks.keychain?.message ?? '', /timed out/)
         assert.match(checks.keychain?.fix ?? '', /gnome-keyring|Secret Service/)
         assert.equal(checks.store?.status, 'fail')
         assert.equal(checks.store?.fix, 'Same fix as the "keychain" check.')

@@ -1,7 +1,7 @@
 import {readdir, readFile, rm} from 'node:fs/promises'
 import {join} from 'node:path'
 
-import type {CalendarSystems} from '../core/model.js'
+import type {CalendarSystems, ProviderId} from '../core/model.js'
 import {ConfigError, type HcalError, isHcalError, NotFoundError, UsageError} from '../errors.js'
 import {PROVIDERS} from '../providers/registry.js'
 import {sectionProblems} from '../providers/schema.js'
@@ -21,7 +21,21 @@ export type ProfileConfig = ProviderConnections & {
   caFile?: string
   /** Keyword, join-template, language and OBTP settings (see src/lib/core/settings.ts). */
   meetings?: Record<string, unknown>
+  /** Endpoint overrides per calendar system (each module's `endpoints` fields): set before provisioning. */
+  endpoints?: {[Id in keyof CalendarSystems]?: Record<string, string>}
+  /** The organisation's verified domains and the calendar system that serves each (a user's follows from its domain). */
+  domains?: VerifiedDomain[]
+  /** What provisioning recorded per calendar system (src/lib/provisioning/record.ts). */
+  provisioning?: {[Id in keyof CalendarSystems]?: unknown}
 }
+
+export interface VerifiedDomain {
+  domain: string
+  provider: keyof CalendarSystems
+}
+
+/** A DNS name of at least two labels, lower case (as it is stored). */
+const DOMAIN_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$/
 
 /** A problem of one provider section of a profile. */
 export interface ProfileProblem {
@@ -35,11 +49,41 @@ export function profileProblems(
   document: Record<string, unknown>,
   providers: readonly ProviderModule[] = PROVIDERS,
 ): ProfileProblem[] {
-  return providers.flatMap((provider) =>
-    document[provider.id] === undefined
-      ? []
-      : sectionProblems(provider.connection.fields, document[provider.id]).map((p) => ({provider: provider.id, ...p})),
-  )
+  const endpoints = document.endpoints as Record<string, unknown> | undefined
+  return [
+    ...providers.flatMap((provider) => [
+      ...(document[provider.id] === undefined
+        ? []
+        : sectionProblems(provider.connection.fields, document[provider.id]).map((p) => ({
+            provider: provider.id,
+            ...p,
+          }))),
+      ...(endpoints?.[provider.id] === undefined
+        ? []
+        : sectionProblems(provider.endpoints, endpoints[provider.id]).map((p) => ({
+            provider: `endpoints.${provider.id}`,
+            ...p,
+          }))),
+    ]),
+    ...domainProblems(document.domains, providers),
+  ]
+}
+
+function domainProblems(domains: unknown, providers: readonly ProviderModule[]): ProfileProblem[] {
+  if (domains === undefined) return []
+  if (!Array.isArray(domains)) return [{provider: 'domains', problem: 'must be a list of {domain, provider}'}]
+  const ids = providers.map((p) => p.id)
+  return domains.flatMap((entry: unknown, index): ProfileProblem[] => {
+    const {domain, provider} = (entry ?? {}) as {domain?: unknown; provider?: unknown}
+    const problems: ProfileProblem[] = []
+    if (typeof domain !== 'string' || !DOMAIN_NAME.test(domain)) {
+      problems.push({provider: `domains[${index}]`, field: 'domain', problem: 'must be a lower-case domain name'})
+    }
+    if (typeof provider !== 'string' || !ids.includes(provider)) {
+      problems.push({provider: `domains[${index}]`, field: 'provider', problem: `must be one of ${ids.join(', ')}`})
+    }
+    return problems
+  })
 }
 
 function describeProblems(problems: ProfileProblem[]): string {
@@ -166,7 +210,12 @@ export async function saveProfile(
   const current = ((await readProfileDocument(name, env)) ?? {name, createdAt: now, updatedAt: now}) as ProfileConfig
   const next = {...update(current), name, createdAt: current.createdAt, updatedAt: now}
   const section = (profile: ProfileConfig, id: string) => JSON.stringify((profile as Record<string, unknown>)[id])
-  const changed = PROVIDERS.filter((provider) => section(next, provider.id) !== section(current, provider.id))
+  const endpoints = (profile: ProfileConfig, id: string) => JSON.stringify(profile.endpoints?.[id as ProviderId])
+  const changed = PROVIDERS.filter(
+    (provider) =>
+      section(next, provider.id) !== section(current, provider.id) ||
+      endpoints(next, provider.id) !== endpoints(current, provider.id),
+  )
   validateProfile(next, path, changed)
   await writeFileAtomic(path, `${JSON.stringify(next, null, 2)}\n`)
   return next

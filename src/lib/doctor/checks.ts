@@ -14,22 +14,22 @@ import {storeCheck} from './store-check.js'
 const NODE_FLOOR = [20, 19] as const
 
 export const nodeVersionCheck: DoctorCheck = {
-  name: 'node',
+  id: 'node',
   async run() {
     const [major = 0, minor = 0] = process.versions.node.split('.').map(Number)
     const ok = major > NODE_FLOOR[0] || (major === NODE_FLOOR[0] && minor >= NODE_FLOOR[1])
     return ok
-      ? {status: 'pass', detail: `Node ${process.versions.node}`}
+      ? {status: 'pass', message: `Node ${process.versions.node}`}
       : {
           status: 'fail',
-          detail: `Node ${process.versions.node} is older than ${NODE_FLOOR.join('.')}`,
+          message: `Node ${process.versions.node} is older than ${NODE_FLOOR.join('.')}`,
           fix: 'Install Node 20.19 or newer (20 LTS or 24 LTS).',
         }
   },
 }
 
 export const configCheck: DoctorCheck = {
-  name: 'config',
+  id: 'config',
   async run({profile, profileDocument}) {
     const dir = configDir()
     try {
@@ -38,7 +38,7 @@ export const configCheck: DoctorCheck = {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
         return {
           status: 'fail',
-          detail: `${dir} is not readable and writable`,
+          message: `${dir} is not readable and writable`,
           fix: `Fix the owner/permissions of ${dir}.`,
         }
       }
@@ -46,20 +46,20 @@ export const configCheck: DoctorCheck = {
     // Provider sections are each checked by their own `<id>.connection` check.
     const loaded = await profileDocument()
     return loaded
-      ? {status: 'pass', detail: `profile "${profile}" read from ${dir}`}
+      ? {status: 'pass', message: `profile "${profile}" read from ${dir}`}
       : {
           status: 'warn',
-          detail: `profile "${profile}" is not configured yet (${dir})`,
+          message: `profile "${profile}" is not configured yet (${dir})`,
           fix: 'Run "hcal provision google|microsoft|exchange", or "hcal sandbox start" to try hcal locally.',
         }
   },
 }
 
 export const keychainCheck: DoctorCheck = {
-  name: 'keychain',
+  id: 'keychain',
   async run({secrets}) {
     await (await secrets()).probe()
-    return {status: 'pass', detail: 'probe item written, read back and deleted'}
+    return {status: 'pass', message: 'probe item written, read back and deleted'}
   },
 }
 
@@ -82,12 +82,19 @@ export async function runChecks(checks: DoctorCheck[], context: DoctorContext): 
     } catch (error) {
       outcome = {
         status: 'fail',
-        detail: error instanceof Error ? error.message : String(error),
+        message: error instanceof Error ? error.message : String(error),
         ...(isHcalError(error) && error.suggestions.length > 0 ? {fix: error.suggestions.join(' ')} : {}),
         ...(isHcalError(error) ? {code: error.code} : {}),
       }
     }
-    results.push({name: check.name, ...outcome, durationMs: Math.round(performance.now() - started)})
+    results.push({
+      id: check.id,
+      status: outcome.status,
+      message: outcome.message,
+      fix: outcome.fix ?? null,
+      code: outcome.code ?? null,
+      durationMs: Math.round(performance.now() - started),
+    })
   }
   return results
 }
@@ -99,10 +106,10 @@ export async function runChecks(checks: DoctorCheck[], context: DoctorContext): 
 export function collapseRepeatedFixes(results: CheckResult[]): CheckResult[] {
   const firstWithFix = new Map<string, string>()
   return results.map((result) => {
-    if (result.fix === undefined) return result
+    if (result.fix === null) return result
     const earlier = firstWithFix.get(result.fix)
     if (earlier === undefined) {
-      firstWithFix.set(result.fix, result.name)
+      firstWithFix.set(result.fix, result.id)
       return result
     }
     return {...result, fix: `Same fix as the "${earlier}" check.`}

@@ -10,11 +10,11 @@ import type {CheckOutcome, DoctorCheck} from './checks.js'
  * that cannot give a join address (no site) are a warning with the command that fixes them.
  */
 export const meetingsCheck: DoctorCheck = {
-  name: 'meetings',
+  id: 'meetings',
   async run({profile, profileDocument}) {
     // The raw document: a broken provider section is the config and <system>.connection checks' finding, not ours.
     const loaded = await profileDocument()
-    if (!loaded) return {status: 'pass', detail: 'defaults (the profile is not configured yet)'}
+    if (!loaded) return {status: 'pass', message: 'defaults (the profile is not configured yet)'}
     const settings = readSettings(loaded.meetings, profile)
     if ('status' in settings) return settings
     const unusable = Object.keys(settings.keywords).flatMap((keyword) => {
@@ -29,14 +29,14 @@ export const meetingsCheck: DoctorCheck = {
     if (unusable.length > 0) {
       return {
         status: 'warn',
-        detail: unusable.map(({keyword, error}) => `${keyword}: ${error.message}`).join(' '),
+        message: unusable.map(({keyword, error}) => `${keyword}: ${error.message}`).join(' '),
         fix: [...new Set(unusable.flatMap(({error}) => error.suggestions))].join(' '),
       }
     }
     const site = settings.site ? `site ${settings.site}` : 'no site'
     return {
       status: 'pass',
-      detail: `${site}; keywords ${Object.keys(settings.keywords).join(', ') || 'none'}; Join button ${settings.obtp.leadMinutes} min before the start`,
+      message: `${site}; keywords ${Object.keys(settings.keywords).join(', ') || 'none'}; Join button ${settings.obtp.leadMinutes} min before the start`,
     }
   },
 }
@@ -48,7 +48,7 @@ function readSettings(raw: unknown, profile: string): MeetingSettings | CheckOut
     if (!isHcalError(error)) throw error
     return {
       status: 'fail',
-      detail: error.message,
+      message: error.message,
       fix: `Edit "meetings" in ${profilePath(profile)}, or set single values with "hcal meetings settings" (see its --help).`,
     }
   }

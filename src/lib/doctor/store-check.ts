@@ -5,7 +5,7 @@ import type {DoctorCheck} from './checks.js'
  * a present one is not migrated. Its data key must be there and match what the store was sealed with.
  */
 export const storeCheck: DoctorCheck = {
-  name: 'store',
+  id: 'store',
   async run({profile, secrets}) {
     // Loaded when the check runs: SQLite's native module must not load for `hcal --help`.
     const {inspectStateStore} = await import('../store/inspect.js')
@@ -13,13 +13,13 @@ export const storeCheck: DoctorCheck = {
     if (found.state === 'absent') {
       return {
         status: 'pass',
-        detail: `no state store yet; hcal creates ${found.path} on first use (doctor created nothing)`,
+        message: `no state store yet; hcal creates ${found.path} on first use (doctor created nothing)`,
       }
     }
     if (found.schemaVersion > found.latestVersion) {
       return {
         status: 'fail',
-        detail: `${found.path} has schema version ${found.schemaVersion}, newer than this hcal (${found.latestVersion})`,
+        message: `${found.path} has schema version ${found.schemaVersion}, newer than this hcal (${found.latestVersion})`,
         fix: 'Upgrade hcal to the version that last wrote this store.',
       }
     }
@@ -28,7 +28,7 @@ export const storeCheck: DoctorCheck = {
     const key = found.hasKey ? 'its data key is present' : 'no data key yet (created on first use)'
     return {
       status: 'pass',
-      detail: `state store ${found.path} at schema version ${found.schemaVersion}${migration}; ${key}`,
+      message: `state store ${found.path} at schema version ${found.schemaVersion}${migration}; ${key}`,
     }
   },
 }

@@ -4,15 +4,21 @@ export type CheckStatus = 'pass' | 'warn' | 'fail'
 
 export interface CheckOutcome {
   status: CheckStatus
-  detail: string
+  message: string
   /** How to fix a warn or fail. */
   fix?: string
   /** The error code behind a warn or fail, when there is one (e.g. GOOGLE_KEY_INVALID). */
   code?: string
 }
 
-export interface CheckResult extends CheckOutcome {
-  name: string
+/** One check as doctor reports it (`--json`: `{id, status, message, fix, code, durationMs}`). */
+export interface CheckResult {
+  /** `node`, `config`, …, `<provider>.<check>`. */
+  id: string
+  status: CheckStatus
+  message: string
+  fix: string | null
+  code: string | null
   durationMs: number
 }
 
@@ -25,7 +31,7 @@ export interface DoctorContext {
 }
 
 export interface DoctorCheck {
-  name: string
+  id: string
   /** False when the check has nothing to look at here (a calendar system this profile does not use). */
   appliesTo?(context: DoctorContext): Promise<boolean>
   run(context: DoctorContext): Promise<CheckOutcome>

@@ -16,7 +16,7 @@ export function connectionCheck<C>(): ProviderCheck<C> {
         const required = Object.keys(fields).filter((name) => !fields[name]?.optional)
         return {
           status: 'warn',
-          detail: `profile "${profile}" has no ${module.id} connection, yet ${secretsInEnv.join(', ')} is set`,
+          message: `profile "${profile}" has no ${module.id} connection, yet ${secretsInEnv.join(', ')} is set`,
           fix: `Add a "${module.id}" section to ${profilePath} (${required.join(', ')}), or unset ${secretsInEnv.join(', ')}.`,
         }
       }
@@ -25,11 +25,11 @@ export function connectionCheck<C>(): ProviderCheck<C> {
         return {
           status: 'fail',
           code: 'CONFIG_INVALID',
-          detail: `the ${module.displayName} connection in profile "${profile}" is not valid: ${list.join('; ')}`,
+          message: `the ${module.displayName} connection in profile "${profile}" is not valid: ${list.join('; ')}`,
           fix: `Correct the "${module.id}" section of ${profilePath}; "hcal profile show ${profile}" lists what is set.`,
         }
       }
-      return {status: 'pass', detail: `${module.displayName}: ${module.connection.summary(connection)}`}
+      return {status: 'pass', message: `${module.displayName}: ${module.connection.summary(connection)}`}
     },
   }
 }
@@ -46,7 +46,7 @@ export async function readSecret<C>(input: ProviderCheckInput<C>, name: string):
     outcome: {
       status: 'fail',
       code: 'SECRET_MISSING',
-      detail: `${name} is not set (neither in the keychain nor in ${definition?.env ?? 'its environment variable'})`,
+      message: `${name} is not set (neither in the keychain nor in ${definition?.env ?? 'its environment variable'})`,
       fix: definition?.howToSet ?? `Store it with "hcal secrets set ${name}".`,
     },
   }
@@ -55,13 +55,13 @@ export async function readSecret<C>(input: ProviderCheckInput<C>, name: string):
 /** Runs a parser that throws coded HcalErrors; its error becomes a failing outcome with the code and fix. */
 export function outcomeOf(secretName: string, parse: () => string): CheckOutcome {
   try {
-    return {status: 'pass', detail: parse()}
+    return {status: 'pass', message: parse()}
   } catch (error) {
     if (!isHcalError(error)) throw error
     return {
       status: 'fail',
       code: error.code,
-      detail: `${secretName}: ${error.message}`,
+      message: `${secretName}: ${error.message}`,
       ...(error.suggestions.length > 0 ? {fix: error.suggestions.join(' ')} : {}),
     }
   }

@@ -37,7 +37,7 @@ async function inputFor(module: ProviderModule, context: DoctorContext): Promise
 
 export function providerDoctorChecks(module: ProviderModule): DoctorCheck[] {
   return module.doctorChecks.map((check) => ({
-    name: `${module.id}.${check.name}`,
+    id: `${module.id}.${check.name}`,
     appliesTo: async (context) =>
       (await sectionOf(module, context)) !== undefined || secretsInEnv(module, context.env).length > 0,
     run: async (context) => check.run(await inputFor(module, context)),

@@ -44,12 +44,6 @@ export interface ProviderCheck<C> {
   run(input: ProviderCheckInput<C>): Promise<CheckOutcome>
 }
 
-/** One step of provisioning a calendar system ("hcal provision google" and the like): what it checks, applies and proves (filled by the provisioning work). */
-export interface ProvisioningStep {
-  id: string
-  summary: string
-}
-
 export interface ProviderModule<Id extends string = string, C = unknown> {
   id: Id
   /** As admins know it: "Google Workspace", "Microsoft 365", "Exchange Server". */
@@ -59,11 +53,15 @@ export interface ProviderModule<Id extends string = string, C = unknown> {
     /** One line naming the connection (tenant, domain, server) for doctor and profile output. */
     summary(connection: C): string
   }
+  /**
+   * Endpoint overrides (all optional), kept in the profile's `endpoints.<id>` apart from the connection: a
+   * private or national cloud, or the sandbox, sets them before anything is provisioned.
+   */
+  endpoints: ConnectionFields
   /** Keyed by secret name, `<id>.<what>`. */
   secrets: Record<string, SecretDefinition>
   doctorChecks: readonly ProviderCheck<C>[]
   capabilities: ProviderCapabilities
-  provisioning: readonly ProvisioningStep[]
 }
 
 /** A module as declared: its connection fields and secret names stay literal for the derived types. */

@@ -1,7 +1,44 @@
-import {writeFileAtomic} from '../../lib/config/atomic-write.js'
-import {profilePath, type ProfileConfig, readProfileDocument, saveProfile} from '../../lib/config/profiles.js'
+import {type ProfileConfig, saveProfile, type VerifiedDomain} from '../../lib/config/profiles.js'
 import type {SecretStore} from '../../lib/secrets/index.js'
+import {SEED_ORGANISATIONS} from '../seed/generate.js'
 import type {RunningSandbox} from './start.js'
+
+type SandboxProfileBase = Pick<ProfileConfig, 'caFile' | 'endpoints' | 'domains' | 'meetings'>
+
+/**
+ * What both profile modes share: the CA, the endpoint overrides (where a private or national cloud would
+ * put them), the sandbox's domains as verified, and a Webex site so keyword meetings get join details.
+ */
+function sandboxBase(sandbox: RunningSandbox, caFile: string, current: ProfileConfig): SandboxProfileBase {
+  const {google, microsoft, exchange} = sandbox.credentials
+  const endpoints: NonNullable<ProfileConfig['endpoints']> = {}
+  const domains: VerifiedDomain[] = []
+  if (google) {
+    endpoints.google = {tokenUrl: google.tokenUrl, rootUrl: google.rootUrl}
+    domains.push({domain: google.domain, provider: 'google'})
+  }
+  if (microsoft) {
+    endpoints.microsoft = {authorityOrigin: microsoft.authorityOrigin, graphOrigin: microsoft.graphOrigin}
+    domains.push({domain: microsoft.domain, provider: 'microsoft'})
+  }
+  if (exchange) {
+    endpoints.exchange = {autodiscoverUrl: exchange.autodiscoverUrl}
+    domains.push({domain: exchange.domain, provider: 'exchange'})
+  }
+  const site = sandbox.providers[0] ? SEED_ORGANISATIONS[sandbox.providers[0]].org : 'acme'
+  // A site the admin already chose is kept; the sandbox only fills in a missing one.
+  const meetings = {...current.meetings, site: (current.meetings?.site as string | undefined) || site}
+  return {caFile, endpoints, domains, meetings}
+}
+
+function withoutConnections(profile: ProfileConfig): ProfileConfig {
+  const next = {...profile}
+  delete next.google
+  delete next.microsoft
+  delete next.exchange
+  delete next.provisioning
+  return next
+}
 
 /**
  * Makes `profileName` a ready profile for the running sandbox: endpoints and non-secret identifiers
@@ -22,18 +59,13 @@ export async function writeSandboxProfile(
   return saveProfile(
     profileName,
     (current) => {
-      const next: ProfileConfig = {...current, caFile}
-      delete next.google
-      delete next.microsoft
-      delete next.exchange
+      const next: ProfileConfig = {...withoutConnections(current), ...sandboxBase(sandbox, caFile, current)}
       if (google) {
         const key = JSON.parse(google.serviceAccountJson) as {client_email?: string}
         next.google = {
           clientId: google.clientId,
           clientEmail: key.client_email ?? '',
           domain: google.domain,
-          tokenUrl: google.tokenUrl,
-          rootUrl: google.rootUrl,
           ...(firstUser('google') ? {testUser: firstUser('google')} : {}),
         }
       }
@@ -42,8 +74,6 @@ export async function writeSandboxProfile(
           tenantId: microsoft.tenantId,
           clientId: microsoft.clientId,
           auth: 'secret',
-          authorityOrigin: microsoft.authorityOrigin,
-          graphOrigin: microsoft.graphOrigin,
           ...(firstUser('microsoft') ? {testMailbox: firstUser('microsoft')} : {}),
         }
       }
@@ -62,33 +92,18 @@ export async function writeSandboxProfile(
 }
 
 /**
- * The profile of `--credentials-dir` mode: the sandbox's endpoints (where a private or national cloud would
- * put them) and the CA, nothing that identifies or authenticates the apps: provisioning records those.
- * Written as a document, not through saveProfile: its provider sections are incomplete by design until
- * provisioning (issue 9) fills them in.
+ * The profile of `--credentials-dir` mode: what both modes share, and nothing that identifies or
+ * authenticates the apps: `hcal provision <system>` records those from the credential files.
  */
 export async function writeSandboxEndpointsProfile(
   sandbox: RunningSandbox,
   profileName: string,
   caFile: string,
   env: NodeJS.ProcessEnv = process.env,
-): Promise<Record<string, unknown>> {
-  const {google, microsoft, exchange} = sandbox.credentials
-  const now = new Date().toISOString()
-  const current = await readProfileDocument(profileName, env)
-  const next: Record<string, unknown> = {
-    ...current,
-    name: profileName,
-    createdAt: current?.createdAt ?? now,
-    updatedAt: now,
-    caFile,
-  }
-  delete next.google
-  delete next.microsoft
-  delete next.exchange
-  if (google) next.google = {tokenUrl: google.tokenUrl, rootUrl: google.rootUrl}
-  if (microsoft) next.microsoft = {authorityOrigin: microsoft.authorityOrigin, graphOrigin: microsoft.graphOrigin}
-  if (exchange) next.exchange = {ewsUrl: exchange.ewsUrl}
-  await writeFileAtomic(profilePath(profileName, env), `${JSON.stringify(next, null, 2)}\n`)
-  return next
+): Promise<ProfileConfig> {
+  return saveProfile(
+    profileName,
+    (current) => ({...withoutConnections(current), ...sandboxBase(sandbox, caFile, current)}),
+    env,
+  )
 }

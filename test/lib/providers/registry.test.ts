@@ -32,12 +32,12 @@ const caldav = defineProvider({
       name: 'credentials',
       async run(input) {
         const password = await readSecret(input, 'caldav.password')
-        return password.ok ? {status: 'pass', detail: 'password is set'} : password.outcome
+        return password.ok ? {status: 'pass', message: 'password is set'} : password.outcome
       },
     },
   ],
   capabilities: GOOGLE_CAPABILITIES,
-  provisioning: [],
+  endpoints: {},
 }) as unknown as ProviderModule
 const WITH_CALDAV = [...PROVIDERS, caldav]
 
@@ -56,7 +56,8 @@ describe('provider registry: what is derived from it', () => {
     for (const [id, module] of Object.entries(REGISTRY)) {
       assert.equal(module.id, id)
       assert.ok(module.displayName.length > 0)
-      assert.deepEqual(module.provisioning, [])
+      for (const field of Object.values(module.endpoints))
+        assert.equal(field.optional, true, `${id} endpoints are overrides`)
       const {limits} = module.capabilities
       assert.ok(limits.concurrencyPerMailbox >= 1 && limits.concurrencyPerMailbox <= limits.concurrencyPerAccount)
       assert.ok(limits.pageSize >= 1 && limits.pageSize <= limits.maxPageSize, id)
@@ -87,7 +88,12 @@ describe('provider registry: what is derived from it', () => {
   it('the profile schema is each registered provider’s connection schema', () => {
     const document = {
       name: 'p',
-      google: {clientId: '1', clientEmail: 'not-an-address', domain: 'acme.test', rootUrl: 'http://x'},
+      google: {clientId: '1', clientEmail: 'not-an-address', domain: 'acme.test'},
+      endpoints: {google: {rootUrl: 'http://x'}, exchange: {ewsUrl: 'https://mail.acme.test/EWS/Exchange.asmx'}},
+      domains: [
+        {domain: 'acme.test', provider: 'google'},
+        {domain: 'Bad Domain', provider: 'caldav'},
+      ],
       exchange: {ewsUrl: 'https://mail.acme.test/EWS/Exchange.asmx', username: 'svc', auth: 'kerberos', extra: 1},
       caldav: {url: 'http://dav.acme.test', username: 'u'},
     }
@@ -95,9 +101,12 @@ describe('provider registry: what is derived from it', () => {
       profileProblems(document).map((p) => `${p.provider}.${p.field ?? ''}: ${p.problem}`),
       [
         'google.clientEmail: must be an email address',
-        'google.rootUrl: must be an https URL (got http:)',
+        'endpoints.google.rootUrl: must be an https URL (got http:)',
         'exchange.auth: must be one of "basic", "ntlm"',
         'exchange.extra: is not a known field (known: ewsUrl, username, auth, testMailbox)',
+        'endpoints.exchange.ewsUrl: is not a known field (known: autodiscoverUrl)',
+        'domains[1].domain: must be a lower-case domain name',
+        'domains[1].provider: must be one of google, microsoft, exchange',
       ],
     )
     assert.deepEqual(
@@ -123,7 +132,7 @@ describe('provider registry: what is derived from it', () => {
   })
 
   it('doctor runs each provider’s declared checks as <id>.<check>, only for systems the profile uses', async () => {
-    const names = doctorChecks(WITH_CALDAV).map((c) => c.name)
+    const names = doctorChecks(WITH_CALDAV).map((c) => c.id)
     assert.deepEqual(names.slice(0, 5), ['node', 'config', 'meetings', 'keychain', 'store'])
     assert.deepEqual(names.slice(5), [
       ...PROVIDER_IDS.flatMap((id) => [`${id}.connection`, `${id}.credentials`]),
@@ -137,13 +146,13 @@ describe('provider registry: what is derived from it', () => {
 
     const broken = await runChecks(providerChecks, context({name: 'p', caldav: {url: 'http://dav', username: 'u'}}))
     assert.deepEqual(
-      broken.map((c) => [c.name, c.status, c.code]),
+      broken.map((c) => [c.id, c.status, c.code]),
       [
         ['caldav.connection', 'fail', 'CONFIG_INVALID'],
         ['caldav.credentials', 'fail', 'SECRET_MISSING'],
       ],
     )
-    assert.match(broken[0]?.detail ?? '', /caldav\.url must be an https URL/)
+    assert.match(broken[0]?.message ?? '', /caldav\.url must be an https URL/)
     assert.match(broken[1]?.fix ?? '', /hcal secrets set caldav\.password/)
 
     const healthy = await runChecks(
@@ -151,7 +160,7 @@ describe('provider registry: what is derived from it', () => {
       context({name: 'p', caldav: {url: 'https://dav.acme.test', username: 'u'}}, {'caldav.password': 'pw'}),
     )
     assert.deepEqual(
-      healthy.map((c) => [c.name, c.status, c.detail]),
+      healthy.map((c) => [c.id, c.status, c.message]),
       [
         ['caldav.connection', 'pass', 'CalDAV: https://dav.acme.test as u'],
         ['caldav.credentials', 'pass', 'password is set'],

@@ -58,20 +58,21 @@ describe('hcal sandbox start (built CLI, private Secret Service)', function () {
 
       const profile = JSON.parse(await readFile(join(home.dir, 'config', 'profiles', 'sandbox.json'), 'utf8')) as {
         caFile: string
-        google?: {tokenUrl: string; rootUrl: string; clientEmail: string; testUser: string}
-        microsoft?: {graphOrigin: string; auth: string}
+        google?: {clientEmail: string; testUser: string}
+        microsoft?: {auth: string}
         exchange?: {ewsUrl: string}
+        endpoints: {google?: {tokenUrl: string}; microsoft?: {graphOrigin: string}}
       }
       assert.equal(profile.caFile, ready.caFile)
       const secretValues = [controlToken]
-      assert.equal(profile.google?.tokenUrl.startsWith(origin), true)
+      assert.equal(profile.endpoints.google?.tokenUrl.startsWith(origin), true)
       const key = lookupSecret(bus(), 'hcal:sandbox', 'google.serviceAccountKey')
       const parsed = JSON.parse(key ?? '{}') as {client_email?: string; private_key?: string}
       assert.equal(parsed.client_email, profile.google?.clientEmail)
       assert.match(parsed.private_key ?? '', /BEGIN PRIVATE KEY/)
       secretValues.push(parsed.private_key ?? 'missing')
 
-      assert.equal(profile.microsoft?.graphOrigin.startsWith(origin), true)
+      assert.equal(profile.endpoints.microsoft?.graphOrigin.startsWith(origin), true)
       const secret = lookupSecret(bus(), 'hcal:sandbox', 'microsoft.clientSecret')
       assert.ok(secret && secret.length > 8)
       secretValues.push(secret)

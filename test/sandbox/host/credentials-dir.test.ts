@@ -29,9 +29,13 @@ const readJson = async <T>(path: string) => JSON.parse(await readFile(path, 'utf
 
 interface Profile {
   caFile: string
-  google: {tokenUrl: string; rootUrl: string}
-  microsoft: {authorityOrigin: string; graphOrigin: string}
-  exchange: {ewsUrl: string}
+  endpoints: {
+    google: {tokenUrl: string; rootUrl: string}
+    microsoft: {authorityOrigin: string; graphOrigin: string}
+    exchange: {autodiscoverUrl: string}
+  }
+  domains: {domain: string; provider: string}[]
+  meetings: {site?: string}
 }
 interface MicrosoftFile {
   tenantId: string
@@ -116,13 +120,13 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
     }
     assert.equal(key.type, 'service_account')
     assert.match(key.private_key ?? '', /^-----BEGIN PRIVATE KEY-----/)
-    assert.equal(key.token_uri, profile.google.tokenUrl)
+    assert.equal(key.token_uri, profile.endpoints.google.tokenUrl)
     const clients = createGoogleClients({
       serviceAccountJson: JSON.stringify(key),
       subject: firstUser.google,
       scopes: ['https://www.googleapis.com/auth/calendar'],
-      tokenUrl: profile.google.tokenUrl,
-      rootUrl: profile.google.rootUrl,
+      tokenUrl: profile.endpoints.google.tokenUrl,
+      rootUrl: profile.endpoints.google.rootUrl,
       caPem,
     })
     const token = await clients.auth.getAccessToken()
@@ -149,8 +153,8 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
         ...(mode === 'secret'
           ? {clientSecret: app.clientSecret}
           : {certificate: {privateKeyPem: app.privateKeyPem, certificatePem: app.certificatePem}}),
-        authorityOrigin: profile.microsoft.authorityOrigin,
-        graphOrigin: profile.microsoft.graphOrigin,
+        authorityOrigin: profile.endpoints.microsoft.authorityOrigin,
+        graphOrigin: profile.endpoints.microsoft.graphOrigin,
         caPem,
       })
       try {
@@ -166,7 +170,7 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
   it('gives the Exchange service account; it reads a seeded calendar through EWS', async function () {
     const account = await readJson<ExchangeFile>(join(dir, 'exchange.json'))
     assert.deepEqual(Object.keys(account).sort(), ['autodiscoverEmail', 'ewsUrl', 'password', 'username'])
-    assert.equal(account.ewsUrl, profile.exchange.ewsUrl)
+    assert.equal(new URL(account.ewsUrl).origin, new URL(profile.endpoints.exchange.autodiscoverUrl).origin)
     assert.equal(account.autodiscoverEmail, firstUser.exchange)
     const service = createExchangeService({
       ewsUrl: account.ewsUrl,
@@ -184,9 +188,17 @@ describe('hcal sandbox start --credentials-dir (built CLI, one sandbox)', functi
   })
 
   it('keeps every secret out of the profile and the keychain, and reports the files when stopped', async function () {
-    assert.deepEqual(Object.keys(profile.google).sort(), ['rootUrl', 'tokenUrl'])
-    assert.deepEqual(Object.keys(profile.microsoft).sort(), ['authorityOrigin', 'graphOrigin'])
-    assert.deepEqual(Object.keys(profile.exchange), ['ewsUrl'])
+    const sections = profile as unknown as Record<string, unknown>
+    assert.deepEqual([sections.google, sections.microsoft, sections.exchange], [undefined, undefined, undefined])
+    assert.deepEqual(Object.keys(profile.endpoints.google).sort(), ['rootUrl', 'tokenUrl'])
+    assert.deepEqual(Object.keys(profile.endpoints.microsoft).sort(), ['authorityOrigin', 'graphOrigin'])
+    assert.deepEqual(Object.keys(profile.endpoints.exchange), ['autodiscoverUrl'])
+    assert.deepEqual(
+      profile.domains.map((d) => d.provider),
+      ['google', 'microsoft', 'exchange'],
+      'the sandbox domains are listed as verified',
+    )
+    assert.equal(profile.meetings.site, 'acme', 'keyword meetings have a Webex site')
     const profileText = await readFile(join(home.dir, 'config', 'profiles', 'lab.json'), 'utf8')
     const key = await readJson<{private_key: string}>(join(dir, 'google-service-account.json'))
     const app = await readJson<MicrosoftFile>(join(dir, 'microsoft.json'))

@@ -29,14 +29,16 @@ describe('sandbox host: profile writing', function () {
       const text = await readFile(join(home.dir, 'config', 'profiles', 'sbx.json'), 'utf8')
       const profile = JSON.parse(text) as Record<string, unknown>
       assert.equal(profile.caFile, caFile)
-      assert.deepEqual(profile.meetings, {keywords: ['@webex']})
+      assert.deepEqual(profile.meetings, {keywords: ['@webex'], site: 'acme'}, 'a Webex site is filled in')
+      assert.deepEqual(profile.domains, [{domain: 'acme-google.test', provider: 'google'}])
+      assert.deepEqual(profile.endpoints, {
+        google: {tokenUrl: 'https://127.0.0.1/token', rootUrl: 'https://127.0.0.1/'},
+      })
       assert.equal(profile.exchange, undefined, 'a connection the sandbox does not serve is removed')
       assert.deepEqual(profile.google, {
         clientId: 'fake',
         clientEmail: 'fake@fake-project.iam.gserviceaccount.com',
         domain: 'acme-google.test',
-        tokenUrl: 'https://127.0.0.1/token',
-        rootUrl: 'https://127.0.0.1/',
         testUser: sandbox.seedData.google?.users[0]?.email,
       })
       const key = await secrets.get('google.serviceAccountKey')

@@ -17,6 +17,15 @@ const fields = {
   testMailbox: optional(email('A mailbox to prove impersonation with (doctor, provisioning).')),
 }
 
+/** Endpoint overrides, in the profile's endpoints.exchange. */
+const endpoints = {
+  autodiscoverUrl: optional(
+    httpsUrl(
+      'Where Autodiscover is asked instead of https://autodiscover.<domain>/autodiscover/autodiscover.xml (sandbox, split DNS).',
+    ),
+  ),
+}
+
 export type ExchangeConnection = ConnectionOf<typeof fields>
 
 declare module '../../core/model.js' {
@@ -32,6 +41,7 @@ export const exchange = defineProvider({
     fields,
     summary: (c: ExchangeConnection) => `${c.ewsUrl} as ${c.username} (${c.auth})`,
   },
+  endpoints,
   secrets: {
     [PASSWORD]: {
       env: PASSWORD_ENV,
@@ -47,10 +57,9 @@ export const exchange = defineProvider({
         const password = await readSecret(input, PASSWORD)
         if (!password.ok) return password.outcome
         const account = input.connection ? ` of ${input.connection.username}` : ''
-        return {status: 'pass', detail: `password${account} is set`}
+        return {status: 'pass', message: `password${account} is set`}
       },
     },
   ],
   capabilities: EXCHANGE_CAPABILITIES,
-  provisioning: [],
 })

@@ -102,8 +102,9 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
   // Input the admin can fix (a malformed key, a bad CA file) fails here as a coded HcalError, not later.
   const key = parseServiceAccountKey(options.serviceAccountJson)
   if (options.caPem) assertCaPem(options.caPem)
-  const tokenUrl = options.tokenUrl && httpsEndpoint(options.tokenUrl, 'google.tokenUrl', 'GOOGLE_ENDPOINT_INVALID')
-  if (options.rootUrl) httpsEndpoint(options.rootUrl, 'google.rootUrl', 'GOOGLE_ENDPOINT_INVALID')
+  const tokenUrl =
+    options.tokenUrl && httpsEndpoint(options.tokenUrl, 'endpoints.google.tokenUrl', 'GOOGLE_ENDPOINT_INVALID')
+  if (options.rootUrl) httpsEndpoint(options.rootUrl, 'endpoints.google.rootUrl', 'GOOGLE_ENDPOINT_INVALID')
   const agent = options.caPem ? agentTrusting(options.caPem) : undefined
   const auth = new JWT({
     email: key.client_email,

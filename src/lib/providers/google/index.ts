@@ -19,6 +19,10 @@ const fields = {
   clientEmail: email("The service account's address (client_email in its key)."),
   domain: text('The Workspace primary domain.'),
   testUser: optional(email('A user to prove delegation with (doctor, provisioning).')),
+}
+
+/** Endpoint overrides, in the profile's endpoints.google. */
+const endpoints = {
   tokenUrl: optional(httpsUrl('Replaces https://oauth2.googleapis.com/token (sandbox, private endpoint).')),
   rootUrl: optional(httpsUrl('Replaces https://www.googleapis.com/ for API calls (sandbox, private endpoint).')),
 }
@@ -38,6 +42,7 @@ export const google = defineProvider({
     fields,
     summary: (c: GoogleConnection) => `${c.domain}, service account ${c.clientEmail} (client ID ${c.clientId})`,
   },
+  endpoints,
   secrets: {
     [GOOGLE_KEY_SECRET]: {
       env: GOOGLE_KEY_ENV,
@@ -62,12 +67,11 @@ export const google = defineProvider({
         if (outcome.status !== 'pass' || !expected || owner.toLowerCase() === expected.toLowerCase()) return outcome
         return {
           status: 'warn',
-          detail: `${GOOGLE_KEY_SECRET} is the key of ${owner}, not of ${expected} (the profile's clientEmail)`,
+          message: `${GOOGLE_KEY_SECRET} is the key of ${owner}, not of ${expected} (the profile's clientEmail)`,
           fix: `Store the key of ${expected}, or correct google.clientEmail in the profile. ${GOOGLE_KEY_HOW_TO_SET}`,
         }
       },
     },
   ],
   capabilities: GOOGLE_CAPABILITIES,
-  provisioning: [],
 })

@@ -104,8 +104,11 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
     )
   }
   const origin = (value: string, setting: string) => httpsEndpoint(value, setting, 'MICROSOFT_ORIGIN_INVALID')
-  const authorityOrigin = origin(options.authorityOrigin ?? MICROSOFT_AUTHORITY_ORIGIN, 'microsoft.authorityOrigin')
-  const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'microsoft.graphOrigin')
+  const authorityOrigin = origin(
+    options.authorityOrigin ?? MICROSOFT_AUTHORITY_ORIGIN,
+    'endpoints.microsoft.authorityOrigin',
+  )
+  const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'endpoints.microsoft.graphOrigin')
   const certificate = options.certificate && resolveCertificateCredential(options.certificate)
   if (options.caPem) assertCaPem(options.caPem)
   const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined

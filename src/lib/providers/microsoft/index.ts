@@ -29,6 +29,10 @@ const fields = {
     text('SHA-256 thumbprint of the registered certificate (when the stored key has no certificate after it).'),
   ),
   testMailbox: optional(email('A mailbox to prove access with (doctor, provisioning).')),
+}
+
+/** Endpoint overrides, in the profile's endpoints.microsoft. */
+const endpoints = {
   authorityOrigin: optional(httpsUrl('Replaces https://login.microsoftonline.com (sandbox, national clouds).')),
   graphOrigin: optional(httpsUrl('Replaces https://graph.microsoft.com (sandbox, national clouds).')),
 }
@@ -58,11 +62,11 @@ async function checkClientSecret(input: ProviderCheckInput<MicrosoftConnection>)
     return {
       status: 'fail',
       code: 'MICROSOFT_SECRET_IS_ID',
-      detail: `${CLIENT_SECRET} looks like the secret's ID (a GUID), not its value`,
+      message: `${CLIENT_SECRET} looks like the secret's ID (a GUID), not its value`,
       fix: `In the ${SECRETS_PAGE}, copy the secret's Value column (shown once; add a new secret if it is hidden) and store that.`,
     }
   }
-  return {status: 'pass', detail: 'client secret is set'}
+  return {status: 'pass', message: 'client secret is set'}
 }
 
 async function checkCertificate(input: ProviderCheckInput<MicrosoftConnection>, now: number): Promise<CheckOutcome> {
@@ -85,13 +89,13 @@ async function checkCertificate(input: ProviderCheckInput<MicrosoftConnection>, 
     ? {
         status: 'fail',
         code: 'MICROSOFT_CERTIFICATE_EXPIRED',
-        detail: `the certificate expired on ${notAfter}`,
+        message: `the certificate expired on ${notAfter}`,
         fix: renew,
       }
     : {
         status: 'warn',
         code: 'MICROSOFT_CERTIFICATE_EXPIRING',
-        detail: `the certificate expires on ${notAfter}`,
+        message: `the certificate expires on ${notAfter}`,
         fix: renew,
       }
 }
@@ -103,6 +107,7 @@ export const microsoft = defineProvider({
     fields,
     summary: (c: MicrosoftConnection) => `tenant ${c.tenantId}, app ${c.clientId} (${c.auth})`,
   },
+  endpoints,
   secrets: {
     [CLIENT_SECRET]: {
       env: CLIENT_SECRET_ENV,
@@ -126,5 +131,4 @@ export const microsoft = defineProvider({
     },
   ],
   capabilities: MICROSOFT_CAPABILITIES,
-  provisioning: [],
 })
