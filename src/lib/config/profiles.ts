@@ -65,7 +65,8 @@ export function profileProblems(
             ...p,
           }))),
     ]),
-    ...domainProblems(document.domains, providers),
+    // Every known calendar system may serve a domain, whichever sections are being checked.
+    ...domainProblems(document.domains, PROVIDERS),
   ]
 }
 
