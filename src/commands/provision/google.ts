@@ -3,10 +3,10 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../../lib/cli/base-command.js'
 import {UsageError} from '../../lib/errors.js'
 import {GOOGLE_KEY_SECRET} from '../../lib/providers/google/key.js'
-import type {ProvisionGoogleResult} from '../../lib/providers/google/provisioning/provision.js'
+import type {GoogleProvisioning} from '../../lib/providers/google/provisioning/provision.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
 
-export interface ProvisionGoogleCommandResult extends ProvisionGoogleResult {
+export interface ProvisionGoogleResult extends GoogleProvisioning {
   /** Whether --copy put the delegation details on the clipboard; null without --copy. */
   copied: boolean | null
 }
@@ -32,8 +32,8 @@ export default class ProvisionGoogle extends BaseCommand<typeof ProvisionGoogle>
   static override summary = 'Set up the Google Workspace connection: store the key, print what to authorise, prove it.'
   static override description = [
     'Stores the service-account key in the keychain (never in the profile) and records the client ID, client email and Workspace domain in the profile.',
-    'Prints what a super admin pastes under Admin console > Security > Access and data control > API controls > Domain-wide delegation: the client ID, the comma-separated scopes, and a pre-filled link that replaces the client\'s scope list with the whole list.',
-    'With --test-user it proves delegation: a token per scope (PASS/FAIL each), the user\'s calendar settings and Gmail vacation settings, and the clock against Google\'s; each failure names its cause and fix (exit 4).',
+    "Prints what a super admin pastes under Admin console > Security > Access and data control > API controls > Domain-wide delegation: the client ID, the comma-separated scopes, and a pre-filled link that replaces the client's scope list with the whole list.",
+    "With --test-user it proves delegation: a token per scope (PASS/FAIL each), the user's calendar settings and Gmail vacation settings, and the clock against Google's; each failure names its cause and fix (exit 4).",
     'Run again with the same key: "already configured" (exit 0). A different key replaces the stored one.',
   ].join('\n\n')
   static override examples = [
@@ -42,7 +42,7 @@ export default class ProvisionGoogle extends BaseCommand<typeof ProvisionGoogle>
     '$ cat service-account.json | <%= config.bin %> <%= command.id %> --key-stdin --test-user alice@example.com --json',
   ]
 
-  async run(): Promise<ProvisionGoogleCommandResult> {
+  async run(): Promise<ProvisionGoogleResult> {
     const {flags} = this
     if (!flags['key-file'] && !flags['key-stdin']) {
       throw new UsageError('MISSING_FLAG', 'Pass the service-account key with --key-file PATH or --key-stdin.', {

@@ -19,7 +19,10 @@ export function clipboardTools(platform: NodeJS.Platform, env: NodeJS.ProcessEnv
   const tools: ClipboardTool[] = []
   if (env.WAYLAND_DISPLAY) tools.push({command: 'wl-copy', args: []})
   if (env.DISPLAY) {
-    tools.push({command: 'xclip', args: ['-selection', 'clipboard']}, {command: 'xsel', args: ['--clipboard', '--input']})
+    tools.push(
+      {command: 'xclip', args: ['-selection', 'clipboard']},
+      {command: 'xsel', args: ['--clipboard', '--input']},
+    )
   }
   return tools
 }

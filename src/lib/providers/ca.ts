@@ -42,7 +42,9 @@ export async function readProfileCa(caFile: string | undefined): Promise<string 
   } catch (error) {
     throw new ConfigError('CA_FILE_UNREADABLE', `Cannot read the CA file the profile trusts (${caFile}).`, {
       cause: error,
-      suggestions: ['Point caFile in the profile at a readable PEM file, or remove caFile to trust only the system CAs.'],
+      suggestions: [
+        'Point caFile in the profile at a readable PEM file, or remove caFile to trust only the system CAs.',
+      ],
     })
   }
   assertCaPem(pem)

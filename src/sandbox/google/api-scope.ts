@@ -89,7 +89,8 @@ export class ApiScope {
     if (!this.deps.admin.apiEnabled(meta.api)) {
       throw apiErrors.accessNotConfigured(api.title, api.service, this.deps.projectNumber)
     }
-    if (!meta.scopes.some((scope) => grant.scopes.has(scope))) throw apiErrors.insufficientScope(api.service, meta.rpcMethod)
+    if (!meta.scopes.some((scope) => grant.scopes.has(scope)))
+      throw apiErrors.insufficientScope(api.service, meta.rpcMethod)
     if (grant.subject && !this.deps.admin.serviceOn(grant.subject, meta.api)) {
       throw meta.api === 'calendar' ? apiErrors.notACalendarUser() : apiErrors.mailServiceNotEnabled()
     }

@@ -133,7 +133,14 @@ export const apiErrors = {
     return new GoogleApiError(
       403,
       message,
-      [{message, domain: 'usageLimits', reason: 'accessNotConfigured', extendedHelp: 'https://console.developers.google.com'}],
+      [
+        {
+          message,
+          domain: 'usageLimits',
+          reason: 'accessNotConfigured',
+          extendedHelp: 'https://console.developers.google.com',
+        },
+      ],
       'PERMISSION_DENIED',
       [
         {

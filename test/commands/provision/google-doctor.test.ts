@@ -52,7 +52,10 @@ describe('hcal doctor: Google token, mailbox, clock and key age (built CLI, sand
       GOOGLE_CHECKS.map((id) => [id, healthy.byId.get(id)?.status]),
       GOOGLE_CHECKS.map((id) => [id, 'pass']),
     )
-    assert.match(healthy.byId.get('google.token')?.message ?? '', /delegated tokens for .*: calendar, gmail\.settings\.basic/)
+    assert.match(
+      healthy.byId.get('google.token')?.message ?? '',
+      /delegated tokens for .*: calendar, gmail\.settings\.basic/,
+    )
     assert.match(healthy.byId.get('google.key-age')?.message ?? '', /stored 0 days ago/)
 
     await lab.control('PUT', 'delegation', {scopes: []})
@@ -80,14 +83,19 @@ describe('hcal doctor: Google token, mailbox, clock and key age (built CLI, sand
     await lab.control('PUT', 'clock', {offsetSeconds: 600})
     const skewed = await doctor(profile)
     assert.equal(skewed.run.code, 1)
-    assert.deepEqual([skewed.byId.get('google.clock')?.status, skewed.byId.get('google.clock')?.code], ['fail', 'CLOCK_SKEW'])
+    assert.deepEqual(
+      [skewed.byId.get('google.clock')?.status, skewed.byId.get('google.clock')?.code],
+      ['fail', 'CLOCK_SKEW'],
+    )
     assert.match(skewed.byId.get('google.clock')?.message ?? '', /behind Google/)
   })
 
   it('warns google.key-age past 90 days (CREDENTIAL_OLD) without failing', async function () {
     const profile = await provisioned('old-key')
     const path = profilePathOf(lab, profile)
-    const document = JSON.parse(await readFile(path, 'utf8')) as {provisioning: {google: {credential: {storedAt: string}}}}
+    const document = JSON.parse(await readFile(path, 'utf8')) as {
+      provisioning: {google: {credential: {storedAt: string}}}
+    }
     document.provisioning.google.credential.storedAt = new Date(Date.now() - 120 * 86_400_000).toISOString()
     await writeFile(path, JSON.stringify(document), {mode: 0o600})
     const old = await doctor(profile)

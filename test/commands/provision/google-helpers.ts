@@ -68,7 +68,8 @@ export async function startGoogleLab(bus: () => NodeJS.ProcessEnv): Promise<Goog
   const users = sandbox.seed.users.map((user) => user.email)
   const control = async (method: string, path: string, body?: unknown) => {
     const response = await sandbox.sandbox.control(method, `/_sandbox/google/${path}`, body)
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`)
+    if (response.status >= 300)
+      throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`)
     return response.body
   }
   return {

@@ -56,7 +56,8 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
     assert.deepEqual(written.provisioning?.google?.lastProof?.passed, CHECK_IDS)
     assert.deepEqual(accountsUnder(bus(), `hcal:${profile}`), ['google.serviceAccountKey'])
     const profileText = await readFile(`${lab.home.dir}/config/profiles/${profile}.json`, 'utf8')
-    for (const text of [run.stdout, run.stderr, profileText]) assert.ok(!text.includes('PRIVATE KEY'), 'key material leaked')
+    for (const text of [run.stdout, run.stderr, profileText])
+      assert.ok(!text.includes('PRIVATE KEY'), 'key material leaked')
   })
 
   it('says "already configured" (exit 0) for the same key, still proving the test user; a different key replaces it and says so', async function () {
@@ -90,7 +91,15 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_DELEGATION_MISSING) when the client has no delegation, naming the client ID, the scopes and the 24 h delay', async function () {
     await lab.control('PUT', 'delegation', {scopes: []})
-    const run = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', await lab.profile('nodwd'), '--json'])
+    const run = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      await lab.profile('nodwd'),
+      '--json',
+    ])
     assert.equal(run.code, 4, run.stdout)
     const error = run.envelope.error
     assert.equal(error?.code, 'GOOGLE_DELEGATION_MISSING')
@@ -114,7 +123,15 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_SCOPE_NOT_GRANTED) when the grant lacks one scope, telling to paste the whole list', async function () {
     await lab.control('PUT', 'delegation', {scopes: [SCOPES[0]]})
-    const run = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', await lab.profile('partial'), '--json'])
+    const run = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      await lab.profile('partial'),
+      '--json',
+    ])
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_SCOPE_NOT_GRANTED')
     const checks = run.envelope.error?.data?.checks
@@ -130,38 +147,77 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
   it('fails (exit 4, GOOGLE_USER_UNKNOWN) for a suspended test user and for an unknown one, saying which to use', async function () {
     await lab.control('PUT', `users/${bob}/account`, {suspended: true})
     for (const user of [bob, `nobody@${lab.domain}`]) {
-      const run = await lab.provision(['--key-file', lab.keyFile, '--test-user', user, '--profile', await lab.profile('who'), '--json'])
+      const run = await lab.provision([
+        '--key-file',
+        lab.keyFile,
+        '--test-user',
+        user,
+        '--profile',
+        await lab.profile('who'),
+        '--json',
+      ])
       assert.equal(run.code, 4, run.stdout)
       assert.equal(run.envelope.error?.code, 'GOOGLE_USER_UNKNOWN', user)
-      assert.match(check(run.envelope.error?.data?.checks, 'scope:calendar').message, new RegExp(`does not know the user ${user}, or the user is suspended`))
-      assert.match((run.envelope.error?.suggestions ?? []).join(' '), /active user .* restore them if they are suspended/)
+      assert.match(
+        check(run.envelope.error?.data?.checks, 'scope:calendar').message,
+        new RegExp(`does not know the user ${user}, or the user is suspended`),
+      )
+      assert.match(
+        (run.envelope.error?.suggestions ?? []).join(' '),
+        /active user .* restore them if they are suspended/,
+      )
     }
   })
 
   it('fails (exit 4, GOOGLE_API_DISABLED) when the Calendar API is off for the project, naming its Enable page', async function () {
     await lab.control('PUT', 'project/apis', {calendar: false})
-    const run = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', await lab.profile('api'), '--json'])
+    const run = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      await lab.profile('api'),
+      '--json',
+    ])
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_API_DISABLED')
     const calendar = check(run.envelope.error?.data?.checks, 'calendar-settings')
     assert.match(calendar.message, /Google Calendar API is not enabled for the service account's Cloud project/)
-    assert.match(calendar.fix ?? '', /Enable it at https:\/\/console\.developers\.google\.com\/apis\/api\/calendar-json\.googleapis\.com\/overview\?project=\d+/)
+    assert.match(
+      calendar.fix ?? '',
+      /Enable it at https:\/\/console\.developers\.google\.com\/apis\/api\/calendar-json\.googleapis\.com\/overview\?project=\d+/,
+    )
     assert.equal(check(run.envelope.error?.data?.checks, 'gmail-vacation').status, 'pass')
   })
 
   it('fails (exit 4, GOOGLE_SERVICE_OFF) when Gmail is turned off for the test user', async function () {
     await lab.control('PUT', `users/${alice}/account`, {services: {gmail: false}})
-    const run = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', await lab.profile('ou'), '--json'])
+    const run = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      await lab.profile('ou'),
+      '--json',
+    ])
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_SERVICE_OFF')
-    assert.match(check(run.envelope.error?.data?.checks, 'gmail-vacation').fix ?? '', /Turn Gmail on for .*organisational unit/)
+    assert.match(
+      check(run.envelope.error?.data?.checks, 'gmail-vacation').fix ?? '',
+      /Turn Gmail on for .*organisational unit/,
+    )
   })
 
   it('fails (exit 4, GOOGLE_KEY_REVOKED) once the stored key is deleted in the Cloud console, asking for a new key', async function () {
     const created = (await lab.control('POST', 'service-account/keys')) as {keyId: string; keyFile: unknown}
     const profile = await lab.profile('revoked')
     const keyJson = JSON.stringify(created.keyFile)
-    assert.equal((await lab.provision(['--key-stdin', '--test-user', alice, '--profile', profile], {}, keyJson)).code, 0)
+    assert.equal(
+      (await lab.provision(['--key-stdin', '--test-user', alice, '--profile', profile], {}, keyJson)).code,
+      0,
+    )
     await lab.control('DELETE', `service-account/keys/${created.keyId}`)
     const run = await lab.provision(['--key-stdin', '--test-user', alice, '--profile', profile, '--json'], {}, keyJson)
     assert.equal(run.code, 4, run.stdout)
@@ -173,7 +229,15 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
   it("fails on this machine's clock: exit 4 past 5 minutes off Google's (CLOCK_SKEW first), a warning past one minute", async function () {
     const profile = await lab.profile('clock')
     await lab.control('PUT', 'clock', {offsetSeconds: -600})
-    const refused = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', profile, '--json'])
+    const refused = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      profile,
+      '--json',
+    ])
     assert.equal(refused.code, 4, refused.stdout)
     assert.equal(refused.envelope.error?.code, 'CLOCK_SKEW')
     const clock = check(refused.envelope.error?.data?.checks, 'clock')
@@ -182,10 +246,21 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
     assert.equal(check(refused.envelope.error?.data?.checks, 'scope:calendar').code, 'GOOGLE_CLOCK_SKEW')
 
     await lab.control('PUT', 'clock', {offsetSeconds: 120})
-    const warned = await lab.provision(['--key-file', lab.keyFile, '--test-user', alice, '--profile', profile, '--json'])
+    const warned = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      alice,
+      '--profile',
+      profile,
+      '--json',
+    ])
     assert.equal(warned.code, 0, warned.stdout)
     assert.deepEqual(
-      [check(warned.envelope.result?.checks, 'clock').status, check(warned.envelope.result?.checks, 'scope:calendar').status],
+      [
+        check(warned.envelope.result?.checks, 'clock').status,
+        check(warned.envelope.result?.checks, 'scope:calendar').status,
+      ],
       ['warn', 'pass'],
     )
   })
@@ -193,20 +268,35 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
   it('refuses a pasted OAuth client JSON and malformed keys (exit 4, GOOGLE_KEY_INVALID naming the field), storing nothing', async function () {
     const key = JSON.parse(await readFile(lab.keyFile, 'utf8')) as Record<string, string>
     const cases: [string, string, RegExp][] = [
-      [JSON.stringify({installed: {client_id: 'x.apps.googleusercontent.com', client_secret: 's'}}), 'installed', /OAuth client file, not a service-account key/],
+      [
+        JSON.stringify({installed: {client_id: 'x.apps.googleusercontent.com', client_secret: 's'}}),
+        'installed',
+        /OAuth client file, not a service-account key/,
+      ],
       [JSON.stringify({...key, client_email: undefined}), 'client_email', /has no client_email/],
-      [JSON.stringify({...key, private_key: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n'}), 'private_key', /not a readable PEM private key/],
+      [
+        JSON.stringify({...key, private_key: '-----BEGIN PRIVATE KEY-----\nnope\n-----END PRIVATE KEY-----\n'}),
+        'private_key',
+        /not a readable PEM private key/,
+      ],
       [JSON.stringify({...key, client_id: undefined}), 'client_id', /has no client_id/],
       ['{"type": "service_account", ', '', /is not JSON/],
     ]
     const profile = await lab.profile('badkey')
     for (const [input, field, message] of cases) {
-      const run = await lab.provision(['--key-stdin', '--domain', lab.domain, '--profile', profile, '--json'], {}, input)
+      const run = await lab.provision(
+        ['--key-stdin', '--domain', lab.domain, '--profile', profile, '--json'],
+        {},
+        input,
+      )
       assert.equal(run.code, 4, `${field}: ${run.stdout}`)
       assert.equal(run.envelope.error?.code, 'GOOGLE_KEY_INVALID')
       assert.match(run.envelope.error?.message ?? '', message)
       assert.equal(run.envelope.error?.data?.field ?? '', field)
-      assert.match((run.envelope.error?.suggestions ?? []).join(' '), /Cloud console > IAM & Admin > Service accounts > Keys/)
+      assert.match(
+        (run.envelope.error?.suggestions ?? []).join(' '),
+        /Cloud console > IAM & Admin > Service accounts > Keys/,
+      )
     }
     assert.deepEqual(accountsUnder(bus(), `hcal:${profile}`), [])
     assert.equal((await readProfile(lab, profile)).google, undefined)

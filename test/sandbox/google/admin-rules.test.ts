@@ -36,9 +36,7 @@ describe('Google emulator: admin state (users, project APIs, keys, clock)', () =
   after(async () => google.stop())
 
   it('answers a real Google scope outside the grant with 401 unauthorized_client, a made-up one with 400 invalid_scope', async () => {
-    const real = await httpFailure(() =>
-      google.clients(alice, {scopes: [...HCAL_SCOPES, DRIVE]}).auth.getAccessToken(),
-    )
+    const real = await httpFailure(() => google.clients(alice, {scopes: [...HCAL_SCOPES, DRIVE]}).auth.getAccessToken())
     assert.equal(real.status, 401)
     assert.deepEqual(real.data, UNAUTHORIZED_CLIENT)
     const madeUp = await httpFailure(() =>

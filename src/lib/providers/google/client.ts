@@ -91,7 +91,8 @@ function watchTokenAnswers(auth: JWT, tokenUrl: string, report: (answer: TokenAn
       if (isToken(response.config)) tell(response)
       return response
     },
-    rejected: async (error: {config?: {url?: unknown}; response?: {status: number; headers?: unknown}}) => {
+    // gaxios chains this as a promise's onRejected: throwing keeps the request failed with its own error.
+    rejected: (error) => {
       if (isToken(error.config) && error.response) tell(error.response)
       throw error
     },

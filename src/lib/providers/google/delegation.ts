@@ -43,6 +43,7 @@ export function delegationInstructions(clientId: string): DelegationInstructions
 
 /** One sentence that tells the admin how to fix the grant. */
 export function delegationFix(clientId: string | undefined): string {
-  if (!clientId) return `In the ${DELEGATION_CONSOLE_PATH}, authorise the service account's client ID with ${GOOGLE_SCOPES.join(',')}.`
+  if (!clientId)
+    return `In the ${DELEGATION_CONSOLE_PATH}, authorise the service account's client ID with ${GOOGLE_SCOPES.join(',')}.`
   return `In the ${DELEGATION_CONSOLE_PATH}, authorise client ID ${clientId} with exactly ${GOOGLE_SCOPES.join(',')} (or open ${delegationDeepLink(clientId)}).`
 }

@@ -4,7 +4,7 @@
  */
 import {AuthError, type HcalError, ProviderError} from '../../errors.js'
 import {ProviderFailure} from '../../ports/failures.js'
-import {DELEGATION_CONSOLE_PATH, delegationFix} from './delegation.js'
+import {delegationFix} from './delegation.js'
 import {classifyGoogleError, describeGoogleError, type GoogleErrorInfo} from './errors.js'
 
 export interface GoogleErrorContext {
@@ -57,7 +57,10 @@ export function googleErrorToHcal(error: unknown, context: GoogleErrorContext = 
     case 'keyRejected':
       return new AuthError('GOOGLE_KEY_REJECTED', `Google rejected the service account key: ${info.detail}`, {
         ...options,
-        suggestions: ['Check that the service account still exists and is enabled (Cloud console > IAM & Admin > Service accounts).', NEW_KEY],
+        suggestions: [
+          'Check that the service account still exists and is enabled (Cloud console > IAM & Admin > Service accounts).',
+          NEW_KEY,
+        ],
       })
     case 'clockSkew':
       return new AuthError(

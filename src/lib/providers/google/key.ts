@@ -41,7 +41,10 @@ function inspect(json: string): Inspection {
     }
   }
   if (typeof key.client_secret === 'string' && key.private_key === undefined) {
-    return {field: 'client_secret', problem: 'is an OAuth client secret, not a service-account key (it has no private key)'}
+    return {
+      field: 'client_secret',
+      problem: 'is an OAuth client secret, not a service-account key (it has no private key)',
+    }
   }
   if (key.type !== undefined && key.type !== 'service_account') {
     return {field: 'type', problem: `has type "${String(key.type)}" where a service-account key has "service_account"`}
@@ -91,8 +94,7 @@ export function parseProvisioningKey(json: string): ProvisioningKey {
   if (typeof key.client_id !== 'string' || !/^\d+$/.test(key.client_id)) {
     throw invalidKey({
       field: 'client_id',
-      problem:
-        key.client_id === undefined ? 'has no client_id' : 'has a client_id that is not the numeric client ID',
+      problem: key.client_id === undefined ? 'has no client_id' : 'has a client_id that is not the numeric client ID',
     })
   }
   return key as ProvisioningKey

@@ -63,7 +63,8 @@ async function prepare(input: ProviderCheckInput<GoogleConnection>): Promise<Rea
     return notChecked('the Google connection is incomplete (see google.connection)', 'Run "hcal provision google".')
   }
   const key = await input.secret(GOOGLE_KEY_SECRET)
-  if (key === undefined) return notChecked(`${GOOGLE_KEY_SECRET} is not set (see google.credentials)`, 'Run "hcal provision google".')
+  if (key === undefined)
+    return notChecked(`${GOOGLE_KEY_SECRET} is not set (see google.credentials)`, 'Run "hcal provision google".')
   try {
     return {key, keyId: parseServiceAccountKey(key).private_key_id, document: await readProfileDocument(input.profile)}
   } catch (error) {
@@ -99,10 +100,12 @@ function keyAge(ready: Ready): CheckOutcome {
   // A key stored outside provisioning (secrets set, the environment) has no known storage date.
   const storedAt = credential && credential.fingerprint === (ready.keyId ?? null) ? credential.storedAt : null
   return outcomeOf(
-    expiryCheck(
-      'key-age',
-      {what: `service-account key ${ready.keyId ?? ''}`.trim(), storedAt, maxAgeDays: KEY_MAX_AGE_DAYS, rotate: ROTATE_KEY},
-    ),
+    expiryCheck('key-age', {
+      what: `service-account key ${ready.keyId ?? ''}`.trim(),
+      storedAt,
+      maxAgeDays: KEY_MAX_AGE_DAYS,
+      rotate: ROTATE_KEY,
+    }),
   )
 }
 

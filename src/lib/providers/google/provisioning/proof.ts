@@ -97,7 +97,10 @@ async function calendarCall(attempt: TokenAttempt | undefined, input: GoogleProo
   if (!attempt || attempt.error !== undefined) return skipped(CALENDAR_CHECK, 'no token for the calendar scope')
   try {
     const setting = await attempt.clients.calendar.settings.get({setting: 'timezone'})
-    return passed(CALENDAR_CHECK, `read ${input.testUser}'s calendar settings (time zone ${String(setting.data.value)})`)
+    return passed(
+      CALENDAR_CHECK,
+      `read ${input.testUser}'s calendar settings (time zone ${String(setting.data.value)})`,
+    )
   } catch (error) {
     return checkFromError(CALENDAR_CHECK, error, input, [attempt.scope])
   }

@@ -30,7 +30,7 @@ export interface ProvisionGoogleInput {
 /** What happened to the key: first stored, the same as the stored one, or a different one replacing it. */
 export type KeyOutcome = 'stored' | 'unchanged' | 'replaced'
 
-export interface ProvisionGoogleResult {
+export interface GoogleProvisioning {
   profile: string
   clientId: string
   clientEmail: string
@@ -79,7 +79,7 @@ function resolveDomain(input: ProvisionGoogleInput, profile: ProfileConfig | und
   })
 }
 
-export async function provisionGoogle(input: ProvisionGoogleInput): Promise<ProvisionGoogleResult> {
+export async function provisionGoogle(input: ProvisionGoogleInput): Promise<GoogleProvisioning> {
   const env = input.env ?? process.env
   const key = parseProvisioningKey(input.keyJson)
   const profile = await loadProfile(input.profile, env)
@@ -124,7 +124,10 @@ export async function provisionGoogle(input: ProvisionGoogleInput): Promise<Prov
               expiresAt: null,
             }
       return {
-        record: {credential, lastProof: testUser && checks.length > 0 ? summariseProof(checks, testUser) : (record?.lastProof ?? null)},
+        record: {
+          credential,
+          lastProof: testUser && checks.length > 0 ? summariseProof(checks, testUser) : (record?.lastProof ?? null),
+        },
         profile: {...current, google: connection},
       }
     },

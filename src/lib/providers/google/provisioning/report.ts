@@ -6,7 +6,7 @@
 import {copyToClipboard} from '../../../cli/clipboard.js'
 import type {Output} from '../../../cli/output.js'
 import {printProofChecks, proofFailure} from '../../../provisioning/report.js'
-import type {ProvisionGoogleResult} from './provision.js'
+import type {GoogleProvisioning} from './provision.js'
 
 const KEY_NOTES = {
   stored: 'Stored the service-account key in the keychain',
@@ -14,7 +14,7 @@ const KEY_NOTES = {
   replaced: 'Replaced the stored service-account key with this one (a different key)',
 } as const
 
-function printInstructions(out: Output, result: ProvisionGoogleResult): void {
+function printInstructions(out: Output, result: GoogleProvisioning): void {
   const {delegation} = result
   out.info('')
   out.info(`Authorise hcal in the ${delegation.consolePath} (super admin):`)
@@ -28,7 +28,7 @@ function printInstructions(out: Output, result: ProvisionGoogleResult): void {
 /** Prints the run; returns whether --copy reached a clipboard (null without --copy). Throws when the proof failed. */
 export async function reportProvisioning(
   out: Output,
-  result: ProvisionGoogleResult,
+  result: GoogleProvisioning,
   options: {copy?: boolean; env?: NodeJS.ProcessEnv} = {},
 ): Promise<boolean | null> {
   out.success(`${KEY_NOTES[result.key]} (service account ${result.clientEmail}, key ${result.keyId ?? 'without id'}).`)
