@@ -47,6 +47,8 @@ export interface GoogleLab {
   /** A fresh endpoint-only profile (CA, endpoints, verified domains), as `sandbox start --credentials-dir` writes it. */
   profile(name: string): Promise<string>
   provision(args: string[], env?: NodeJS.ProcessEnv, input?: string): Promise<CliResult & {envelope: Envelope}>
+  /** `provision google --key-file KEY --test-user USER --json` on a fresh profile. */
+  prove(user: string, profile: string): Promise<CliResult & {envelope: Envelope}>
   control(method: string, path: string, body?: unknown): Promise<unknown>
   /** Puts the sandbox back as it started (grant, users, APIs, clock). */
   reset(): Promise<void>
@@ -72,7 +74,7 @@ export async function startGoogleLab(bus: () => NodeJS.ProcessEnv): Promise<Goog
       throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`)
     return response.body
   }
-  return {
+  const lab: GoogleLab = {
     sandbox,
     home,
     keyFile: join(dir, 'google-service-account.json'),
@@ -89,6 +91,17 @@ export async function startGoogleLab(bus: () => NodeJS.ProcessEnv): Promise<Goog
       })
       return {...run, envelope: (run.json ?? {}) as Envelope}
     },
+    async prove(user, profile) {
+      return lab.provision([
+        '--key-file',
+        lab.keyFile,
+        '--test-user',
+        user,
+        '--profile',
+        await lab.profile(profile),
+        '--json',
+      ])
+    },
     control,
     async reset() {
       await control('PUT', 'delegation', {scopes: SCOPES})
@@ -103,6 +116,7 @@ export async function startGoogleLab(bus: () => NodeJS.ProcessEnv): Promise<Goog
       await home.cleanup()
     },
   }
+  return lab
 }
 
 export interface ProfileFile {

@@ -91,15 +91,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_DELEGATION_MISSING) when the client has no delegation, naming the client ID, the scopes and the 24 h delay', async function () {
     await lab.control('PUT', 'delegation', {scopes: []})
-    const run = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      await lab.profile('nodwd'),
-      '--json',
-    ])
+    const run = await lab.prove(alice, 'nodwd')
     assert.equal(run.code, 4, run.stdout)
     const error = run.envelope.error
     assert.equal(error?.code, 'GOOGLE_DELEGATION_MISSING')
@@ -123,15 +115,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_SCOPE_NOT_GRANTED) when the grant lacks one scope, telling to paste the whole list', async function () {
     await lab.control('PUT', 'delegation', {scopes: [SCOPES[0]]})
-    const run = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      await lab.profile('partial'),
-      '--json',
-    ])
+    const run = await lab.prove(alice, 'partial')
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_SCOPE_NOT_GRANTED')
     const checks = run.envelope.error?.data?.checks
@@ -147,15 +131,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
   it('fails (exit 4, GOOGLE_USER_UNKNOWN) for a suspended test user and for an unknown one, saying which to use', async function () {
     await lab.control('PUT', `users/${bob}/account`, {suspended: true})
     for (const user of [bob, `nobody@${lab.domain}`]) {
-      const run = await lab.provision([
-        '--key-file',
-        lab.keyFile,
-        '--test-user',
-        user,
-        '--profile',
-        await lab.profile('who'),
-        '--json',
-      ])
+      const run = await lab.prove(user, 'who')
       assert.equal(run.code, 4, run.stdout)
       assert.equal(run.envelope.error?.code, 'GOOGLE_USER_UNKNOWN', user)
       assert.match(
@@ -171,15 +147,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_API_DISABLED) when the Calendar API is off for the project, naming its Enable page', async function () {
     await lab.control('PUT', 'project/apis', {calendar: false})
-    const run = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      await lab.profile('api'),
-      '--json',
-    ])
+    const run = await lab.prove(alice, 'api')
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_API_DISABLED')
     const calendar = check(run.envelope.error?.data?.checks, 'calendar-settings')
@@ -193,15 +161,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
 
   it('fails (exit 4, GOOGLE_SERVICE_OFF) when Gmail is turned off for the test user', async function () {
     await lab.control('PUT', `users/${alice}/account`, {services: {gmail: false}})
-    const run = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      await lab.profile('ou'),
-      '--json',
-    ])
+    const run = await lab.prove(alice, 'ou')
     assert.equal(run.code, 4, run.stdout)
     assert.equal(run.envelope.error?.code, 'GOOGLE_SERVICE_OFF')
     assert.match(
@@ -227,17 +187,8 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
   })
 
   it("fails on this machine's clock: exit 4 past 5 minutes off Google's (CLOCK_SKEW first), a warning past one minute", async function () {
-    const profile = await lab.profile('clock')
     await lab.control('PUT', 'clock', {offsetSeconds: -600})
-    const refused = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      profile,
-      '--json',
-    ])
+    const refused = await lab.prove(alice, 'clock')
     assert.equal(refused.code, 4, refused.stdout)
     assert.equal(refused.envelope.error?.code, 'CLOCK_SKEW')
     const clock = check(refused.envelope.error?.data?.checks, 'clock')
@@ -246,15 +197,7 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
     assert.equal(check(refused.envelope.error?.data?.checks, 'scope:calendar').code, 'GOOGLE_CLOCK_SKEW')
 
     await lab.control('PUT', 'clock', {offsetSeconds: 120})
-    const warned = await lab.provision([
-      '--key-file',
-      lab.keyFile,
-      '--test-user',
-      alice,
-      '--profile',
-      profile,
-      '--json',
-    ])
+    const warned = await lab.prove(alice, 'clock')
     assert.equal(warned.code, 0, warned.stdout)
     assert.deepEqual(
       [
