@@ -79,12 +79,34 @@ function resolveDomain(input: ProvisionGoogleInput, profile: ProfileConfig | und
   })
 }
 
+/** The test user given, checked before anything is stored or asked of Google. */
+function givenTestUser(input: ProvisionGoogleInput): string | undefined {
+  const user = input.testUser?.trim().toLowerCase()
+  if (user === undefined || user === '') return undefined
+  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(user)) {
+    throw new UsageError('TEST_USER_INVALID', `--test-user ${user} is not an email address.`, {
+      suggestions: ['Pass the primary address of an active user of the Workspace domain.'],
+    })
+  }
+  return user
+}
+
+function sameConnection(a: GoogleConnection | undefined, b: GoogleConnection): boolean {
+  return (
+    a?.clientId === b.clientId &&
+    a.clientEmail.toLowerCase() === b.clientEmail.toLowerCase() &&
+    a.domain === b.domain &&
+    a.testUser === b.testUser
+  )
+}
+
 export async function provisionGoogle(input: ProvisionGoogleInput): Promise<GoogleProvisioning> {
   const env = input.env ?? process.env
   const key = parseProvisioningKey(input.keyJson)
+  const proveAs = givenTestUser(input)
   const profile = await loadProfile(input.profile, env)
   const domain = resolveDomain(input, profile)
-  const testUser = input.testUser?.trim().toLowerCase() ?? profile?.google?.testUser
+  const testUser = proveAs ?? profile?.google?.testUser
   const connection: GoogleConnection = {
     clientId: key.client_id,
     clientEmail: key.client_email,
@@ -95,16 +117,18 @@ export async function provisionGoogle(input: ProvisionGoogleInput): Promise<Goog
   const previous = storedFingerprint(await input.secrets.get(GOOGLE_KEY_SECRET))
   const sameKey = previous === fingerprintOf(key)
   const keyOutcome: KeyOutcome = sameKey ? 'unchanged' : previous === undefined ? 'stored' : 'replaced'
-  const alreadyConfigured = sameKey && JSON.stringify(profile?.google) === JSON.stringify(connection)
+  const alreadyConfigured = sameKey && sameConnection(profile?.google, connection)
   if (!sameKey) await input.secrets.set(GOOGLE_KEY_SECRET, input.keyJson)
 
-  const checks = input.testUser
+  const endpoints = profile?.endpoints?.google
+  const checks = proveAs
     ? (
         await proveGoogleAccess({
           serviceAccountJson: input.keyJson,
           clientId: key.client_id,
-          testUser: input.testUser.trim().toLowerCase(),
-          ...profile?.endpoints?.google,
+          testUser: proveAs,
+          ...(endpoints?.tokenUrl ? {tokenUrl: endpoints.tokenUrl} : {}),
+          ...(endpoints?.rootUrl ? {rootUrl: endpoints.rootUrl} : {}),
           ...(profile?.caFile ? {caPem: await readProfileCa(profile.caFile)} : {}),
         })
       ).checks
