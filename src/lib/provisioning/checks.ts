@@ -1,7 +1,7 @@
 /**
  * What provisioning and doctor prove about a connection, one check at a time: token acquisition per scope,
  * a test mailbox, clock skew, credential age and expiry. Each provider builds its checks from these; the
- * same list is printed by `hcal provision <system>`, summarised in the provisioning record, and reused by
+ * same list is printed by the provision commands, summarised in the provisioning record, and reused by
  * the provider's doctor checks.
  */
 export type ProofStatus = 'pass' | 'warn' | 'fail' | 'skip'

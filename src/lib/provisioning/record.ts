@@ -1,6 +1,6 @@
 /**
  * What provisioning remembers about each connection, in the profile's `provisioning.<id>`: when it was set
- * up, its last proof, and the credential's dates (never the credential). `hcal provision status` and
+ * up, its last proof, and the credential's dates (never the credential). provision status and
  * doctor read it without touching the keychain or the network.
  */
 import {loadProfile, type ProfileConfig, saveProfile} from '../config/profiles.js'

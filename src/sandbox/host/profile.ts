@@ -93,7 +93,7 @@ export async function writeSandboxProfile(
 
 /**
  * The profile of `--credentials-dir` mode: what both modes share, and nothing that identifies or
- * authenticates the apps: `hcal provision <system>` records those from the credential files.
+ * authenticates the apps: the provision commands record those from the credential files.
  */
 export async function writeSandboxEndpointsProfile(
   sandbox: RunningSandbox,
