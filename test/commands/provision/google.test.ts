@@ -245,12 +245,25 @@ describe('hcal provision google (built CLI, sandbox credentials dir)', function 
     assert.equal((await readProfile(lab, profile)).google, undefined)
   })
 
-  it('needs the key (exit 2 naming --key-file / --key-stdin), and --domain when nothing tells the domain', async function () {
+  it('needs the key (exit 2 naming --key-file / --key-stdin), a test user that is an address, and --domain when nothing tells the domain', async function () {
     const profile = await lab.profile('usage')
     const noKey = await lab.provision(['--profile', profile, '--json'])
     assert.equal(noKey.code, 2)
     assert.equal(noKey.envelope.error?.code, 'MISSING_FLAG')
     assert.match(noKey.envelope.error?.message ?? '', /--key-file PATH or --key-stdin/)
+
+    const badUser = await lab.provision([
+      '--key-file',
+      lab.keyFile,
+      '--test-user',
+      'alice',
+      '--profile',
+      profile,
+      '--json',
+    ])
+    assert.equal(badUser.code, 2)
+    assert.equal(badUser.envelope.error?.code, 'TEST_USER_INVALID')
+    assert.deepEqual(accountsUnder(bus(), `hcal:${profile}`), [], 'nothing stored before the input is checked')
 
     const bare = await lab.provision(['--key-file', lab.keyFile, '--profile', 'bare', '--json'])
     assert.equal(bare.code, 2)
