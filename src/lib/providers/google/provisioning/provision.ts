@@ -72,7 +72,7 @@ function resolveDomain(input: ProvisionGoogleInput, profile: ProfileConfig | und
   if (verified.length === 1 && verified[0]) return verified[0].domain
   const fromUser = input.testUser?.split('@')[1]?.toLowerCase()
   if (fromUser) return fromUser
-  throw new UsageError('MISSING_FLAG', 'hcal cannot tell the Workspace domain: pass --domain.', {
+  throw new UsageError('MISSING_FLAG', 'The Workspace domain is not known here: pass --domain.', {
     suggestions: [
       'Pass --domain with the Workspace primary domain (Admin console > Account > Domains), or --test-user with a user of it.',
     ],
