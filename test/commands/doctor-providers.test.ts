@@ -61,6 +61,10 @@ describe('hcal doctor: the checks each calendar system declares', () => {
       'store',
       'google.connection',
       'google.credentials',
+      'google.token',
+      'google.mailbox',
+      'google.clock',
+      'google.key-age',
     ])
     const credentials = byName.get('google.credentials')
     assert.deepEqual([credentials?.status, credentials?.code], ['fail', 'GOOGLE_KEY_INVALID'])

@@ -12,7 +12,6 @@ import {commandWords, markdownMentions, type Mention, quotedMentions, sourceMent
  * Remove an entry when its command lands (the test fails until you do).
  */
 const PLANNED = new Map<string, number>([
-  ['provision google', 9],
   ['users activate', 10],
   ['users list', 10],
   ['sync', 11],

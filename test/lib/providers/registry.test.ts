@@ -136,11 +136,17 @@ describe('provider registry: what is derived from it', () => {
     const names = doctorChecks(WITH_CALDAV).map((c) => c.id)
     assert.deepEqual(names.slice(0, 5), ['node', 'config', 'meetings', 'keychain', 'store'])
     assert.deepEqual(names.slice(5), [
-      ...PROVIDER_IDS.flatMap((id) => [`${id}.connection`, `${id}.credentials`]),
-      ...['reachable', 'impersonation', 'clock', 'version', 'password-age'].map((name) => `exchange.${name}`),
+      ...PROVIDERS.flatMap((module) => module.doctorChecks.map((check) => `${module.id}.${check.name}`)),
       'caldav.connection',
       'caldav.credentials',
     ])
+    // Every system starts with its profile section and its secret; network proofs (if any) come after.
+    for (const id of PROVIDER_IDS) {
+      assert.deepEqual(names.filter((name) => name.startsWith(`${id}.`)).slice(0, 2), [
+        `${id}.connection`,
+        `${id}.credentials`,
+      ])
+    }
     const providerChecks = doctorChecks(WITH_CALDAV).slice(5)
 
     const unused = await runChecks(providerChecks, context({name: 'p'}))
