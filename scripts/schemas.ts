@@ -138,6 +138,12 @@ function addProviderConnections(schema: unknown): void {
     properties: Object.fromEntries(ids.map((id) => [id, {type: 'object'}])),
     additionalProperties: false,
   }
+  profile.properties.mailboxScope = {
+    description: 'The mailbox scope per calendar system: when its script was written, its last test (hcal scope).',
+    type: 'object',
+    properties: Object.fromEntries(ids.map((id) => [id, {type: 'object'}])),
+    additionalProperties: false,
+  }
   profile.properties.endpoints = {
     description: 'Endpoint overrides per calendar system (private or national clouds, the sandbox).',
     type: 'object',

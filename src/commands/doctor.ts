@@ -13,7 +13,7 @@ export default class Doctor extends BaseCommand<typeof Doctor> {
   static override summary =
     'Check that hcal can run here: Node, config, meeting settings, keychain, state store, and each calendar connection the profile uses.'
   static override description =
-    'One smoke check for terminals and CI. Each calendar system the profile configures (or whose secret is set in the environment) adds its checks, named <system>.connection and <system>.credentials. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure), a failed check with its error code. Doctor leaves nothing behind: its keychain probe item is deleted again, and it creates no state store and no data key.'
+    'One smoke check for terminals and CI. Each calendar system the profile configures (or whose secret is set in the environment) adds its checks, named <system>.<check>: connection and credentials, then live ones such as microsoft.token, microsoft.mailbox, microsoft.clock and microsoft.expiry. Exits 0 when every check passes or warns, 1 when any check fails; with --json the checks are in the result (or in error.data.checks on failure), a failed check with its error code. Doctor leaves nothing behind: its keychain probe item is deleted again, and it creates no state store and no data key.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --profile sandbox --json',

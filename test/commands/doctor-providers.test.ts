@@ -5,6 +5,7 @@ import {join} from 'node:path'
 
 import {prepareTls} from '../../src/sandbox/host/tls.js'
 import {runCli, tempHome} from '../helpers/cli.js'
+import {createAppCertificate} from '../../src/sandbox/microsoft/directory.js'
 import {withSecretService} from '../helpers/secret-service.js'
 
 interface Check {
@@ -60,6 +61,10 @@ describe('hcal doctor: the checks each calendar system declares', () => {
       'store',
       'google.connection',
       'google.credentials',
+      'google.token',
+      'google.mailbox',
+      'google.clock',
+      'google.key-age',
     ])
     const credentials = byName.get('google.credentials')
     assert.deepEqual([credentials?.status, credentials?.code], ['fail', 'GOOGLE_KEY_INVALID'])
@@ -108,9 +113,22 @@ describe('hcal doctor: the checks each calendar system declares', () => {
     assert.deepEqual([credentials?.status, credentials?.code], ['fail', 'MICROSOFT_CERTIFICATE_KEY_MISSING'])
     assert.match(credentials?.fix ?? '', /hcal secrets set microsoft\.certificateKey/)
 
-    const bundle = await doctor({HCAL_MICROSOFT_CERTIFICATE_KEY: `${leaf.keyPem}\n${leaf.certPem}`})
-    assert.equal(bundle.run.code, 0, bundle.run.stdout)
+    const ec = await doctor({HCAL_MICROSOFT_CERTIFICATE_KEY: `${leaf.keyPem}\n${leaf.certPem}`})
+    assert.equal(ec.byName.get('microsoft.credentials')?.code, 'MICROSOFT_CERTIFICATE_KEY_UNSUPPORTED')
+    assert.match(ec.byName.get('microsoft.credentials')?.message ?? '', /EC; Entra ID accepts RSA certificates only/)
+
+    // The live checks go to the profile's endpoints: a closed local port, so nothing leaves this machine.
+    await writeProfile('acme', {
+      microsoft: {tenantId: 'acme.test', clientId: 'app-id', auth: 'certificate'},
+      endpoints: {microsoft: {authorityOrigin: 'https://127.0.0.1:1', graphOrigin: 'https://127.0.0.1:1'}},
+    })
+    const rsa = await createAppCertificate()
+    const bundle = await doctor({HCAL_MICROSOFT_CERTIFICATE_KEY: `${rsa.privateKeyPem}\n${rsa.certificatePem}`})
+    assert.equal(bundle.byName.get('microsoft.credentials')?.status, 'pass')
     assert.match(bundle.byName.get('microsoft.credentials')?.message ?? '', /certificate key is readable .*valid until/)
+    const token = bundle.byName.get('microsoft.token')
+    assert.deepEqual([token?.status, token?.code], ['fail', 'MICROSOFT_UNREACHABLE'])
+    assert.match(bundle.byName.get('microsoft.expiry')?.message ?? '', /the certificate valid until/)
   })
 
   it('fails <id>.connection with CONFIG_INVALID naming the field of a hand-broken section', async () => {

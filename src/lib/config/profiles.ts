@@ -27,6 +27,8 @@ export type ProfileConfig = ProviderConnections & {
   domains?: VerifiedDomain[]
   /** What provisioning recorded per calendar system (src/lib/provisioning/record.ts). */
   provisioning?: {[Id in keyof CalendarSystems]?: unknown}
+  /** The mailbox scope per calendar system: when its script was made, its last test (src/lib/scope/record.ts). */
+  mailboxScope?: {[Id in keyof CalendarSystems]?: unknown}
 }
 
 export interface VerifiedDomain {
@@ -65,15 +67,16 @@ export function profileProblems(
             ...p,
           }))),
     ]),
-    // Domains may name any registered system, not only those being validated (saveProfile passes the changed ones).
-    ...domainProblems(document.domains, [...PROVIDERS, ...providers]),
+    // Every registered system may serve a domain, also when only some sections are checked (saveProfile).
+    ...domainProblems(document.domains, [...new Set([...PROVIDERS, ...providers])]),
   ]
 }
 
 function domainProblems(domains: unknown, providers: readonly ProviderModule[]): ProfileProblem[] {
   if (domains === undefined) return []
   if (!Array.isArray(domains)) return [{provider: 'domains', problem: 'must be a list of {domain, provider}'}]
-  const ids = providers.map((p) => p.id)
+  // Every registered system, not only `providers`: saveProfile checks just the sections that changed.
+  const ids = [...new Set([...PROVIDERS, ...providers].map((p) => p.id))]
   return domains.flatMap((entry: unknown, index): ProfileProblem[] => {
     const {domain, provider} = (entry ?? {}) as {domain?: unknown; provider?: unknown}
     const problems: ProfileProblem[] = []

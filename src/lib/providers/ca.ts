@@ -31,3 +31,22 @@ export function assertCaPem(caPem: string): void {
     },
   )
 }
+
+/** The PEM of the profile's caFile, checked; undefined when the profile trusts no extra CA. */
+export async function readProfileCa(caFile: string | undefined): Promise<string | undefined> {
+  if (!caFile) return undefined
+  const {readFile} = await import('node:fs/promises')
+  let pem: string
+  try {
+    pem = await readFile(caFile, 'utf8')
+  } catch (error) {
+    throw new ConfigError('CA_FILE_UNREADABLE', `Cannot read the CA file the profile trusts (${caFile}).`, {
+      cause: error,
+      suggestions: [
+        'Point caFile in the profile at a readable PEM file, or remove caFile to trust only the system CAs.',
+      ],
+    })
+  }
+  assertCaPem(pem)
+  return pem
+}

@@ -3,11 +3,10 @@
  * overrides (`profile.endpoints.<id>`), the extra CA (`profile.caFile`) and the secrets. One builder for
  * every calendar system, so validation, sync and watch read a profile the same way.
  */
-import {readFile} from 'node:fs/promises'
-
 import type {ProfileConfig} from '../config/profiles.js'
 import {AuthError, ConfigError} from '../errors.js'
 import type {SecretStore} from '../secrets/index.js'
+import {readProfileCa} from './ca.js'
 import type {ProviderModule} from './types.js'
 
 export interface ConnectionInput<C> {
@@ -26,19 +25,11 @@ export function notConnected(module: ProviderModule, profile: string): ConfigErr
   return new ConfigError(
     'PROVIDER_NOT_CONNECTED',
     `Profile "${profile}" has no ${module.displayName} connection, so hcal cannot reach its mailboxes.`,
-    {suggestions: [`Connect it with "hcal provision google|microsoft|exchange" (${module.id}).`], data: {provider: module.id}},
+    {
+      suggestions: [`Connect it with "hcal provision google|microsoft|exchange" (${module.id}).`],
+      data: {provider: module.id},
+    },
   )
-}
-
-async function readCa(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    throw new ConfigError('CA_FILE_UNREADABLE', `Cannot read the CA file ${path} the profile trusts.`, {
-      cause: error,
-      suggestions: ['Point caFile in the profile at a readable PEM file ("hcal profile show" prints its path).'],
-    })
-  }
 }
 
 export async function connectionInput<C>(
@@ -53,7 +44,7 @@ export async function connectionInput<C>(
     profile: profile.name,
     connection,
     endpoints: {...endpoints},
-    ...(profile.caFile ? {caPem: await readCa(profile.caFile)} : {}),
+    ...(profile.caFile ? {caPem: await readProfileCa(profile.caFile)} : {}),
     async secret(name) {
       const value = await secrets.get(name)
       if (value !== undefined) return value

@@ -21,7 +21,8 @@ async function sectionOf(module: ProviderModule, context: DoctorContext): Promis
 }
 
 async function inputFor(module: ProviderModule, context: DoctorContext): Promise<ProviderCheckInput<unknown>> {
-  const section = await sectionOf(module, context)
+  const document = await context.profileDocument().catch(() => undefined)
+  const section = document?.[module.id]
   const problems = section === undefined ? [] : sectionProblems(module.connection.fields, section)
   return {
     module,
@@ -32,6 +33,7 @@ async function inputFor(module: ProviderModule, context: DoctorContext): Promise
     connection: section !== undefined && problems.length === 0 ? section : undefined,
     secretsInEnv: secretsInEnv(module, context.env),
     secret: async (name) => (await context.secrets()).get(name),
+    document,
   }
 }
 

@@ -7,8 +7,11 @@
 export interface Field<T, Optional extends boolean = boolean> {
   readonly description: string
   readonly optional: Optional
-  /** Why `value` is not acceptable, or undefined when it is. Never quotes secrets (fields hold none). */
-  check(value: unknown): string | undefined
+  /**
+   * Why `value` is not acceptable, or undefined when it is. Never quotes secrets (fields hold none). `section`
+   * is the whole section, for a rule that depends on another field.
+   */
+  check(value: unknown, section: Record<string, unknown>): string | undefined
   /** The same rule as JSON Schema, for the published schema of `hcal profile show --json`. */
   readonly json: JsonSchemaFragment
   /** Carries T for type inference only; never set. */
@@ -19,7 +22,7 @@ export type ConnectionFields = Record<string, Field<unknown>>
 
 /** The part of JSON Schema a connection field needs. */
 export interface JsonSchemaFragment {
-  type?: 'string'
+  type?: 'string' | 'boolean'
   enum?: readonly string[]
   pattern?: string
   format?: 'email' | 'uri'
@@ -38,7 +41,7 @@ export type ConnectionOf<S extends ConnectionFields> = Simplify<
 
 function required<T>(
   description: string,
-  check: (value: unknown) => string | undefined,
+  check: (value: unknown, section: Record<string, unknown>) => string | undefined,
   json: JsonSchemaFragment,
 ): Field<T, false> {
   return {description, optional: false, check, json}
@@ -64,11 +67,16 @@ export function email(description: string): Field<string, false> {
   return text(description, {regex: /^[^\s@]+@[^\s@]+\.[^\s@]+$/, shape: 'an email address'})
 }
 
-/** An absolute https URL (TLS is required for every connection; the sandbox serves https too). */
-export function httpsUrl(description: string): Field<string, false> {
+/**
+ * An absolute https URL (TLS is required for every connection; the sandbox serves https too). With
+ * `insecureAllowedBy`, plain http is accepted when that boolean field of the same section is true: an
+ * explicit, recorded choice of the admin.
+ */
+export function httpsUrl(description: string, options: {insecureAllowedBy?: string} = {}): Field<string, false> {
+  const allowed = options.insecureAllowedBy
   return required(
     description,
-    (value) => {
+    (value, section) => {
       const problem = nonEmpty(value)
       if (problem) return problem
       let url: URL
@@ -77,10 +85,18 @@ export function httpsUrl(description: string): Field<string, false> {
       } catch {
         return 'must be an absolute URL'
       }
-      return url.protocol === 'https:' ? undefined : `must be an https URL (got ${url.protocol})`
+      if (url.protocol === 'https:') return undefined
+      if (url.protocol === 'http:' && allowed && section[allowed] === true) return undefined
+      return `must be an https URL (got ${url.protocol})${allowed && url.protocol === 'http:' ? ` unless ${allowed} is true` : ''}`
     },
-    {type: 'string', format: 'uri', pattern: '^https://'},
+    {type: 'string', format: 'uri', pattern: allowed ? '^https?://' : '^https://'},
   )
+}
+
+export function flag(description: string): Field<boolean, false> {
+  return required(description, (value) => (typeof value === 'boolean' ? undefined : 'must be true or false'), {
+    type: 'boolean',
+  })
 }
 
 export function oneOf<const V extends string>(values: readonly V[], description: string): Field<V, false> {
@@ -114,7 +130,7 @@ export function sectionProblems(fields: ConnectionFields, section: unknown): Sec
       if (!field.optional) problems.push({field: name, problem: 'is missing'})
       continue
     }
-    const problem = field.check(value)
+    const problem = field.check(value, record)
     if (problem) problems.push({field: name, problem})
   }
   for (const name of Object.keys(record)) {

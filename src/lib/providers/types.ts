@@ -10,6 +10,7 @@ import type {CheckOutcome} from '../doctor/types.js'
 import type {ProviderCapabilities} from '../ports/capabilities.js'
 import type {MailboxValidator} from '../ports/validation.js'
 import type {ConnectionInput} from './connection.js'
+import type {MailboxScopeSupport} from '../scope/types.js'
 import type {ConnectionFields, ConnectionOf, SectionProblem} from './schema.js'
 
 export interface SecretDefinition {
@@ -38,6 +39,8 @@ export interface ProviderCheckInput<C> {
   secretsInEnv: string[]
   /** Reads a secret (environment variable first, then the keychain). */
   secret(name: string): Promise<string | undefined>
+  /** The whole profile document as written (caFile, endpoints, provisioning records); undefined when unreadable. */
+  document: Record<string, unknown> | undefined
 }
 
 export interface ProviderCheck<C> {
@@ -66,6 +69,8 @@ export interface ProviderModule<Id extends string = string, C = unknown> {
   capabilities: ProviderCapabilities
   /** Loads (lazily: it pulls in the SDK) what proves users' and rooms' mailboxes (validate.ts). */
   validator(): Promise<{createValidator(input: ConnectionInput<C>): MailboxValidator}>
+  /** How the system limits which mailboxes hcal reaches (`hcal scope limit|test`), or why it cannot. */
+  scope: MailboxScopeSupport<C>
 }
 
 /** A module as declared: its connection fields and secret names stay literal for the derived types. */

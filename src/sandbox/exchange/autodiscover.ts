@@ -8,7 +8,7 @@ import type {FastifyInstance} from 'fastify'
 
 import type {SandboxContext} from '../types.js'
 import {EWS_PATH} from './ews-route.js'
-import {SERVER_VERSION} from './soap.js'
+import type {ServerVersion} from './policy.js'
 import type {ExchangeStore} from './store.js'
 import {child, children, el, escapeXml, parseXml, text, XmlSyntaxError} from './xml.js'
 
@@ -28,7 +28,12 @@ function deploymentId(origin: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`
 }
 
-export function registerAutodiscover(app: FastifyInstance, store: ExchangeStore, ctx: SandboxContext): void {
+export function registerAutodiscover(
+  app: FastifyInstance,
+  store: ExchangeStore,
+  ctx: SandboxContext,
+  serverVersion: () => ServerVersion,
+): void {
   const ewsUrl = () => `${ctx.origin}${EWS_PATH}`
   const record = (path: string, status: number, operation: string, mailbox?: string) =>
     ctx.log.record({provider: 'exchange', method: 'POST', path, status, operation, ...(mailbox ? {mailbox} : {})})
@@ -90,7 +95,7 @@ export function registerAutodiscover(app: FastifyInstance, store: ExchangeStore,
     const req = child(child(child(env, 'Body'), 'GetUserSettingsRequestMessage'), 'Request')
     const wanted = children(child(req, 'RequestedSettings'), 'Setting').map((s) => text(s) ?? '')
     const users = children(child(req, 'Users'), 'User').map((u) => (text(u, 'Mailbox') ?? '').trim().toLowerCase())
-    const v = SERVER_VERSION
+    const v = serverVersion()
     const responses = users.map((email) => {
       const mailbox = store.mailbox(email)
       if (!mailbox) {

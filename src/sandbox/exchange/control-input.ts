@@ -3,6 +3,7 @@
  * a 400 naming the field rather than a crash later in an EWS response.
  */
 import type {ExItem, OofSettings} from './model.js'
+import type {ServerVersion} from './policy.js'
 
 export class ControlInputError extends Error {
   override name = 'ControlInputError'
@@ -95,4 +96,26 @@ export function readOof(body: unknown): OofSettings {
     internalReply,
     externalReply: optionalString(input, 'externalReply', code) ?? internalReply,
   }
+}
+
+const BUILD = /^(\d{1,2})\.(\d{1,2})\.(\d{1,5})\.(\d{1,5})$/
+
+/**
+ * The schema a build speaks when the body names none: Exchange 2013 answers Exchange2013_SP1, 2016 and
+ * later V2017_07_11, older ones their own release's schema name.
+ */
+function schemaOf(major: number, minor: number): string {
+  if (major < 14) return 'Exchange2007_SP1'
+  if (major === 14) return 'Exchange2010_SP2'
+  return minor === 0 ? 'Exchange2013_SP1' : 'V2017_07_11'
+}
+
+/** `{version: "15.1.2507.6", schema?}`: the build ServerVersionInfo reports (e.g. to play Exchange 2016). */
+export function readServerVersion(value: unknown): ServerVersion {
+  const input = record(value, 'invalid_settings')
+  const match = typeof input.version === 'string' ? BUILD.exec(input.version) : null
+  if (!match) throw new ControlInputError('invalid_settings', 'version must be a build like "15.2.2562.17".')
+  const [major, minor, build, minorBuild] = match.slice(1).map(Number) as [number, number, number, number]
+  const schema = optionalString(input, 'schema', 'invalid_settings') ?? schemaOf(major, minor)
+  return {major, minor, build, minorBuild, schema}
 }

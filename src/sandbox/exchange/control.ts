@@ -7,7 +7,7 @@
 import type {FastifyError, FastifyInstance, FastifyReply} from 'fastify'
 
 import type {ConcurrencyGate} from './concurrency-gate.js'
-import {checkTimes, ControlInputError, readItemEdit, readOof} from './control-input.js'
+import {checkTimes, ControlInputError, readItemEdit, readOof, readServerVersion} from './control-input.js'
 import type {ExAttendee, ExItem, ExMailbox} from './model.js'
 import type {ExchangePolicy, ThrottlingPolicy} from './policy.js'
 import {ewsDate} from './render.js'
@@ -188,6 +188,16 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
       scope: Array.isArray(scope) ? scope.map((s: string) => s.toLowerCase()) : null,
     }
     return policy.impersonation
+  })
+
+  const serverView = () => {
+    const v = policy.server
+    return {version: `${v.major}.${v.minor}.${v.build}.${v.minorBuild}`, schema: v.schema}
+  }
+  app.get('/server', async () => serverView())
+  app.put('/server', async (request) => {
+    policy.server = readServerVersion(request.body)
+    return serverView()
   })
 
   app.get('/throttling', async () => ({...policy.throttling, inFlight: gate.inFlight}))

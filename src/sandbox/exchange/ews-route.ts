@@ -14,7 +14,7 @@ import {convertId, getFolder} from './ops-folder.js'
 import {createItem, getItem, updateItem} from './ops-items.js'
 import {getStreamingEvents, subscribe, unsubscribe} from './ops-streaming.js'
 import {syncFolderItems} from './ops-sync.js'
-import type {ExchangePolicy} from './policy.js'
+import type {ExchangePolicy, ServerVersion} from './policy.js'
 import {envelope, EWS_ERRORS, EwsError, faultEnvelope} from './soap.js'
 import type {ExchangeStore} from './store.js'
 import type {StreamingHub} from './streaming-hub.js'
@@ -93,11 +93,12 @@ function impersonatedMailbox(header: XmlNode | undefined, state: EwsRouteState):
   return mailbox
 }
 
-export function sendFault(reply: FastifyReply, error: EwsError, status = 500): FastifyReply {
+/** A fault as Exchange sends it; throttling faults (ErrorServerBusy) carry no ServerVersionInfo header. */
+export function sendFault(reply: FastifyReply, error: EwsError, version: ServerVersion, status = 500): FastifyReply {
   return reply
     .code(status)
     .type('text/xml; charset=utf-8')
-    .send(faultEnvelope(error, error.code !== 'ErrorServerBusy'))
+    .send(faultEnvelope(error, error.code === 'ErrorServerBusy' ? undefined : version))
 }
 
 export function registerEwsRoutes(app: FastifyInstance, state: EwsRouteState): void {
@@ -144,7 +145,7 @@ export function registerEwsRoutes(app: FastifyInstance, state: EwsRouteState): v
       const result = await entry.handler(child(body, rootName) ?? {}, op)
       record(request, 200, operation, mailbox?.email)
       if (result === undefined) return reply
-      return reply.code(200).type('text/xml; charset=utf-8').send(envelope(result))
+      return reply.code(200).type('text/xml; charset=utf-8').send(envelope(result, state.policy.server))
     } catch (error) {
       const fault =
         error instanceof EwsError
@@ -154,7 +155,7 @@ export function registerEwsRoutes(app: FastifyInstance, state: EwsRouteState): v
             : undefined
       if (!fault) throw error
       record(request, 500, operation, mailbox?.email)
-      return sendFault(reply, fault)
+      return sendFault(reply, fault, state.policy.server)
     }
   })
 }

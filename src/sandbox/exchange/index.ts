@@ -46,7 +46,10 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
   const store = new ExchangeStore()
   const policy = defaultPolicy()
   let ctx: SandboxContext | undefined
-  const hub = new StreamingHub(() => ctx?.faults.shouldDropNotification('exchange') ?? false)
+  const hub = new StreamingHub(
+    () => ctx?.faults.shouldDropNotification('exchange') ?? false,
+    () => policy.server,
+  )
   store.onChange(hub.onChange)
   let domain = DEFAULT_DOMAIN
   let account = serviceAccount(domain, randomBytes(18).toString('base64url'))
@@ -85,16 +88,16 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
             status: 500,
             operation: 'Throttled',
           })
-          return sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs))
+          return sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs), policy.server)
         }
       })
 
       context.useFaults(app, 'exchange', (status, _request, reply) => {
         if (status === 500 || status === 503) {
-          sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs), status)
+          sendFault(reply, EWS_ERRORS.serverBusy(policy.throttling.backOffMs), policy.server, status)
           return
         }
-        sendFault(reply, internalServerError(), status)
+        sendFault(reply, internalServerError(), policy.server, status)
       })
 
       // Anything that escapes a handler (or Fastify's body parsing) answers the way IIS/WCF would, not in
@@ -102,11 +105,11 @@ export function createExchangeEmulator(): Emulator<ExchangeSandboxCredentials> {
       app.setErrorHandler((error: FastifyError, _request, reply) => {
         const status = error.statusCode ?? 500
         if (status < 500) return reply.code(status).type('text/html').send(`<html><body>${status}</body></html>`)
-        return sendFault(reply, internalServerError())
+        return sendFault(reply, internalServerError(), policy.server)
       })
 
       registerEwsRoutes(app, {store, hub, policy, ctx: context, releaseSlot: (request) => gate.release(request)})
-      registerAutodiscover(app, store, context)
+      registerAutodiscover(app, store, context, () => policy.server)
       await app.register(async (scope) => registerControl(scope, {store, policy, hub, gate}), {prefix: CONTROL_PREFIX})
     },
 

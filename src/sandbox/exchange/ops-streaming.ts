@@ -68,7 +68,7 @@ export const getStreamingEvents: OperationHandler = (body, op) => {
   const res = op.reply.raw
   const refuse = (error: EwsError, subscriptionIds?: string[]) => {
     res.writeHead(200, {'content-type': 'text/xml; charset=utf-8'})
-    res.end(streamError(error.code, error.message, subscriptionIds))
+    res.end(streamError(op.policy.server, error.code, error.message, subscriptionIds))
     return undefined
   }
   if (missing.length > 0) return refuse(EWS_ERRORS.subscriptionNotFound(), missing)

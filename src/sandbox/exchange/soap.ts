@@ -3,25 +3,23 @@
  * operation response in `m:` with `t:` types; SOAP faults (HTTP 500) with an `a:` fault code and
  * `e:ResponseCode`/`e:Message` detail; per-item errors as `ResponseClass="Error"` response messages.
  */
+import type {ServerVersion} from './policy.js'
 import {escapeXml, NS} from './xml.js'
-
-export const SERVER_VERSION = {major: 15, minor: 2, build: 1118, minorBuild: 7, version: 'V2017_07_11'} as const
 
 const XML_DECL = '<?xml version="1.0" encoding="utf-8"?>'
 
-export function serverVersionInfo(): string {
-  const v = SERVER_VERSION
+export function serverVersionInfo(v: ServerVersion): string {
   return (
     `<h:ServerVersionInfo MajorVersion="${v.major}" MinorVersion="${v.minor}" MajorBuildNumber="${v.build}" ` +
-    `MinorBuildNumber="${v.minorBuild}" Version="${v.version}" xmlns:h="${NS.types}" xmlns="${NS.types}" ` +
+    `MinorBuildNumber="${v.minorBuild}" Version="${escapeXml(v.schema)}" xmlns:h="${NS.types}" xmlns="${NS.types}" ` +
     `xmlns:xsi="${NS.xsi}" xmlns:xsd="${NS.xsd}"/>`
   )
 }
 
 /** A whole response envelope around one `m:<Operation>Response` body element. */
-export function envelope(body: string): string {
+export function envelope(body: string, version: ServerVersion): string {
   return (
-    `${XML_DECL}<s:Envelope xmlns:s="${NS.soap}"><s:Header>${serverVersionInfo()}</s:Header>` +
+    `${XML_DECL}<s:Envelope xmlns:s="${NS.soap}"><s:Header>${serverVersionInfo(version)}</s:Header>` +
     `<s:Body xmlns:xsi="${NS.xsi}" xmlns:xsd="${NS.xsd}">${body}</s:Body></s:Envelope>`
   )
 }
@@ -164,8 +162,8 @@ export const EWS_ERRORS = {
   endBeforeStart: () => new EwsError('ErrorCalendarEndDateIsEarlierThanStartDate', 'EndDate is earlier than StartDate'),
 } as const
 
-/** A SOAP fault as Exchange sends it (HTTP 500). Throttling faults carry no header, like Exchange's. */
-export function faultEnvelope(error: EwsError, withHeader = true): string {
+/** A SOAP fault as Exchange sends it (HTTP 500); without `version`, no header (Exchange's throttling faults). */
+export function faultEnvelope(error: EwsError, version: ServerVersion | undefined): string {
   const detailValues = error.values
     ? `<t:MessageXml xmlns:t="${NS.types}">${Object.entries(error.values)
         .map(([name, value]) =>
@@ -177,7 +175,7 @@ export function faultEnvelope(error: EwsError, withHeader = true): string {
     : ''
   return (
     `${XML_DECL}<s:Envelope xmlns:s="${NS.soap}">` +
-    (withHeader ? `<s:Header>${serverVersionInfo()}</s:Header>` : '') +
+    (version ? `<s:Header>${serverVersionInfo(version)}</s:Header>` : '') +
     `<s:Body><s:Fault><faultcode xmlns:a="${NS.types}">a:${error.code}</faultcode>` +
     `<faultstring xml:lang="en-US">${escapeXml(error.message)}</faultstring><detail>` +
     `<e:ResponseCode xmlns:e="${NS.errors}">${error.code}</e:ResponseCode>` +

@@ -10,7 +10,7 @@ import type {ServerResponse} from 'node:http'
 import {folderId} from './ids.js'
 import type {ChangeKind, ExItem, ExMailbox} from './model.js'
 import {ewsDate} from './render.js'
-import {SERVER_VERSION} from './soap.js'
+import type {ServerVersion} from './policy.js'
 import {escapeXml, NS} from './xml.js'
 
 export const EVENT_TYPES = [
@@ -57,28 +57,34 @@ interface StreamConnection {
   flushScheduled: boolean
 }
 
-function streamEnvelope(message: string): string {
-  const v = SERVER_VERSION
+function streamEnvelope(message: string, v: ServerVersion): string {
   return (
     `<Envelope xmlns="${NS.soap}"><soap11:Header xmlns:soap11="${NS.soap}"><ServerVersionInfo xmlns="${NS.types}" ` +
-    `MajorVersion="${v.major}" MinorVersion="${v.minor}" MajorBuildNumber="${v.build}" MinorBuildNumber="${v.minorBuild}" Version="${v.version}" />` +
+    `MajorVersion="${v.major}" MinorVersion="${v.minor}" MajorBuildNumber="${v.build}" MinorBuildNumber="${v.minorBuild}" Version="${v.schema}" />` +
     `</soap11:Header><soap11:Body xmlns:soap11="${NS.soap}"><m:GetStreamingEventsResponse xmlns:m="${NS.messages}" xmlns:t="${NS.types}">` +
     `<m:ResponseMessages>${message}</m:ResponseMessages></m:GetStreamingEventsResponse></soap11:Body></Envelope>`
   )
 }
 
-export function streamStatus(status: 'OK' | 'Closed'): string {
+function streamStatus(status: 'OK' | 'Closed', version: ServerVersion): string {
   return streamEnvelope(
     `<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:ConnectionStatus>${status}</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
+    version,
   )
 }
 
 /** A GetStreamingEvents error that ends the connection; `subscriptionIds` are the ones at fault, if any. */
-export function streamError(code: string, message: string, subscriptionIds: string[] = []): string {
+export function streamError(
+  version: ServerVersion,
+  code: string,
+  message: string,
+  subscriptionIds: string[] = [],
+): string {
   const ids = subscriptionIds.map((id) => `<t:SubscriptionId>${escapeXml(id)}</t:SubscriptionId>`).join('')
   return streamEnvelope(
     `<m:GetStreamingEventsResponseMessage ResponseClass="Error"><m:MessageText>${escapeXml(message)}</m:MessageText><m:ResponseCode>${code}</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey>` +
       `${ids ? `<m:ErrorSubscriptionIds>${ids}</m:ErrorSubscriptionIds>` : ''}<m:ConnectionStatus>Closed</m:ConnectionStatus></m:GetStreamingEventsResponseMessage>`,
+    version,
   )
 }
 
@@ -87,7 +93,10 @@ export class StreamingHub {
   private readonly subscriptions = new Map<string, Subscription>()
   private readonly connections = new Set<StreamConnection>()
 
-  constructor(private readonly shouldDrop: () => boolean) {}
+  constructor(
+    private readonly shouldDrop: () => boolean,
+    private readonly serverVersion: () => ServerVersion,
+  ) {}
 
   subscribe(mailbox: string, eventTypes: string[]): Subscription {
     const id = `Hw${randomBytes(30).toString('base64')}`
@@ -148,7 +157,7 @@ export class StreamingHub {
     res.on('close', () => this.drop(connection))
     connection.timers.push(
       setInterval(() => {
-        if (!res.writableEnded && !res.destroyed) res.write(streamStatus('OK'))
+        if (!res.writableEnded && !res.destroyed) res.write(streamStatus('OK', this.serverVersion()))
       }, this.settings.keepAliveMs),
     )
     connection.timers.push(
@@ -156,7 +165,7 @@ export class StreamingHub {
         this.flush(connection)
         // Stop the keep-alives now: 'close' comes only after the client has read the end.
         this.drop(connection)
-        if (!res.destroyed) res.end(streamStatus('Closed'))
+        if (!res.destroyed) res.end(streamStatus('Closed', this.serverVersion()))
       }, timeoutMinutes * this.settings.minuteMs),
     )
     this.scheduleFlush(connection)
@@ -182,6 +191,7 @@ export class StreamingHub {
         chunk += streamEnvelope(
           `<m:GetStreamingEventsResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Notifications><m:Notification>` +
             `<t:SubscriptionId>${escapeXml(id)}</t:SubscriptionId>${event.xml}</m:Notification></m:Notifications></m:GetStreamingEventsResponseMessage>`,
+          this.serverVersion(),
         )
       }
     }

@@ -6,6 +6,7 @@
 import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
 import type {SandboxContext} from '../types.js'
+import {type AdminState, SERVICE_APIS} from './admin-state.js'
 import {apiErrors, GoogleApiError, OAuthError, sendApiError, sendOAuthError} from './errors.js'
 import {parseFields, selectFields} from './fields.js'
 import type {AccessGrant, AccessTokens} from './identity.js'
@@ -42,6 +43,9 @@ export interface ApiDeps {
   store: CalendarStore
   tokens: AccessTokens
   quotas: {calendar: QuotaMeter; gmail: QuotaMeter}
+  admin: AdminState
+  /** The service account's project, named by "API not enabled" errors. */
+  projectNumber: string
 }
 
 export class ApiScope {
@@ -50,6 +54,11 @@ export class ApiScope {
   /** Installs error mapping and request logging on a route scope. */
   install(app: FastifyInstance): void {
     app.setErrorHandler((error, _request, reply) => sendError(reply, error))
+    // Google's Date header is Google's clock (clients measure their skew against it).
+    app.addHook('onSend', async (_request, reply, payload) => {
+      reply.header('date', new Date(this.deps.admin.now()).toUTCString())
+      return payload
+    })
     app.addHook('preSerialization', async (request, reply, payload) => {
       const fields = (request.query as Record<string, unknown>).fields
       if (typeof fields !== 'string' || fields === '' || reply.statusCode >= 300) return payload
@@ -76,11 +85,14 @@ export class ApiScope {
     const grant = token ? this.deps.tokens.lookup(token) : undefined
     if (!grant) throw apiErrors.unauthenticated()
     if (grant.subject) logged.set(request, {operation: meta.operation, mailbox: grant.subject})
-    if (!meta.scopes.some((scope) => grant.scopes.has(scope))) {
-      throw apiErrors.insufficientScope(
-        `${meta.api === 'gmail' ? 'gmail' : 'calendar-json'}.googleapis.com`,
-        meta.rpcMethod,
-      )
+    const api = SERVICE_APIS[meta.api]
+    if (!this.deps.admin.apiEnabled(meta.api)) {
+      throw apiErrors.accessNotConfigured(api.title, api.service, this.deps.projectNumber)
+    }
+    if (!meta.scopes.some((scope) => grant.scopes.has(scope)))
+      throw apiErrors.insufficientScope(api.service, meta.rpcMethod)
+    if (grant.subject && !this.deps.admin.serviceOn(grant.subject, meta.api)) {
+      throw meta.api === 'calendar' ? apiErrors.notACalendarUser() : apiErrors.mailServiceNotEnabled()
     }
     const query = request.query as Record<string, unknown>
     const quotaHeader = request.headers['x-goog-quota-user']

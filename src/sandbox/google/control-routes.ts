@@ -17,7 +17,7 @@ import type {CalendarStore} from './store.js'
 const PREFIX = '/_sandbox/google'
 const NEUTRAL_FIELDS = new Set(['title', 'body', 'start', 'end', 'allDay', 'attendees', 'timeZone'])
 
-function controlError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
+export function controlError(reply: FastifyReply, status: number, code: string, message: string): FastifyReply {
   return reply.code(status).send({error: {code, message}})
 }
 

@@ -10,6 +10,7 @@ export interface GoogleErrorItem {
   message: string
   location?: string
   locationType?: string
+  extendedHelp?: string
 }
 
 export class GoogleApiError extends Error {
@@ -124,6 +125,47 @@ export const apiErrors = {
       `Delegation denied for ${user}`,
       [{message: `Delegation denied for ${user}`, domain: 'global', reason: 'forbidden'}],
       'PERMISSION_DENIED',
+    ),
+  /** The API is not enabled in the caller's Cloud project (APIs & Services > Library). */
+  accessNotConfigured: (title: string, service: string, projectNumber: string) => {
+    const url = `https://console.developers.google.com/apis/api/${service}/overview?project=${projectNumber}`
+    const message = `${title} has not been used in project ${projectNumber} before or it is disabled. Enable it by visiting ${url} then retry. If you enabled this API recently, wait a few minutes for the action to propagate to our systems and retry.`
+    return new GoogleApiError(
+      403,
+      message,
+      [
+        {
+          message,
+          domain: 'usageLimits',
+          reason: 'accessNotConfigured',
+          extendedHelp: 'https://console.developers.google.com',
+        },
+      ],
+      'PERMISSION_DENIED',
+      [
+        {
+          '@type': 'type.googleapis.com/google.rpc.ErrorInfo',
+          reason: 'SERVICE_DISABLED',
+          domain: 'googleapis.com',
+          metadata: {consumer: `projects/${projectNumber}`, service},
+        },
+        {
+          '@type': 'type.googleapis.com/google.rpc.Help',
+          links: [{description: 'Google developers console API activation', url}],
+        },
+      ],
+    )
+  },
+  /** Calendar is turned off for the user's organisational unit. */
+  notACalendarUser: () =>
+    simple(403, 'calendar', 'notACalendarUser', 'The user must be signed up for Google Calendar.'),
+  /** Gmail is turned off for the user's organisational unit. */
+  mailServiceNotEnabled: () =>
+    new GoogleApiError(
+      400,
+      'Mail service not enabled',
+      [{message: 'Mail service not enabled', domain: 'global', reason: 'failedPrecondition'}],
+      'FAILED_PRECONDITION',
     ),
   gmailPreconditionFailed: () =>
     new GoogleApiError(

@@ -15,28 +15,77 @@ export const GOOGLE_TOKEN_AUDIENCE = 'https://oauth2.googleapis.com/token'
 const MAX_ASSERTION_LIFETIME_SECONDS = 3600
 const CLOCK_SKEW_SECONDS = 300
 
+export interface ServiceAccountKey {
+  id: string
+  publicKey: KeyObject
+  privateKeyPem: string
+  createdAt: string
+  disabled: boolean
+}
+
 export class ServiceAccount {
   readonly projectId = 'hcal-sandbox'
+  /** The project number Google quotes in "API not enabled" errors. */
+  readonly projectNumber = String(randomInt(1e11, 1e12 - 1))
   readonly clientEmail = `hcal-sync@${this.projectId}.iam.gserviceaccount.com`
   /** Google client IDs are 21-digit numbers. */
   readonly clientId = `1${String(randomInt(1e9, 1e10 - 1))}${String(randomInt(1e9, 1e10 - 1))}`
-  readonly privateKeyId = randomBytes(20).toString('hex')
-  readonly publicKey: KeyObject
-  private readonly privateKeyPem: string
+  /** Cloud console > IAM & Admin > Service accounts > Keys: deleted keys are gone, disabled ones kept. */
+  private readonly keys = new Map<string, ServiceAccountKey>()
+  /** The key handed out at start (the credentials dir's key file). */
+  readonly firstKeyId: string
 
   constructor() {
-    const pair = generateKeyPairSync('rsa', {modulusLength: 2048})
-    this.publicKey = pair.publicKey
-    this.privateKeyPem = pair.privateKey.export({type: 'pkcs8', format: 'pem'}).toString()
+    this.firstKeyId = this.addKey().id
   }
 
-  /** The key file as the Cloud console downloads it. */
-  json(tokenUri: string): string {
+  /** Cloud console > Keys > Add key > Create new key. */
+  addKey(): ServiceAccountKey {
+    const pair = generateKeyPairSync('rsa', {modulusLength: 2048})
+    const key: ServiceAccountKey = {
+      id: randomBytes(20).toString('hex'),
+      publicKey: pair.publicKey,
+      privateKeyPem: pair.privateKey.export({type: 'pkcs8', format: 'pem'}).toString(),
+      createdAt: new Date().toISOString(),
+      disabled: false,
+    }
+    this.keys.set(key.id, key)
+    return key
+  }
+
+  key(id: string): ServiceAccountKey | undefined {
+    return this.keys.get(id)
+  }
+
+  /** Cloud console > Keys > Disable / Enable key; false when there is no such key. */
+  setKeyDisabled(id: string, disabled: boolean): boolean {
+    const key = this.keys.get(id)
+    if (key) key.disabled = disabled
+    return key !== undefined
+  }
+
+  deleteKey(id: string): boolean {
+    return this.keys.delete(id)
+  }
+
+  /** Keys that can sign: neither deleted nor disabled. */
+  activeKeys(): ServiceAccountKey[] {
+    return [...this.keys.values()].filter((key) => !key.disabled)
+  }
+
+  listKeys(): {keyId: string; createdAt: string; disabled: boolean}[] {
+    return [...this.keys.values()].map((key) => ({keyId: key.id, createdAt: key.createdAt, disabled: key.disabled}))
+  }
+
+  /** A key file as the Cloud console downloads it (the first key unless `keyId` names another). */
+  json(tokenUri: string, keyId = this.firstKeyId): string {
+    const key = this.keys.get(keyId)
+    if (!key) throw new Error(`The sandbox service account has no key ${keyId}.`)
     return JSON.stringify({
       type: 'service_account',
       project_id: this.projectId,
-      private_key_id: this.privateKeyId,
-      private_key: this.privateKeyPem,
+      private_key_id: key.id,
+      private_key: key.privateKeyPem,
       client_email: this.clientEmail,
       client_id: this.clientId,
       auth_uri: 'https://accounts.google.com/o/oauth2/auth',
@@ -100,6 +149,18 @@ export class AccessTokens {
   }
 }
 
+async function signedByAny(assertion: string, keys: ServiceAccountKey[]): Promise<boolean> {
+  for (const key of keys) {
+    try {
+      await compactVerify(assertion, key.publicKey, {algorithms: ['RS256']})
+      return true
+    } catch {
+      // Not this key; try the next.
+    }
+  }
+  return false
+}
+
 const invalidSignature = () => new OAuthError(400, 'invalid_grant', 'Invalid JWT Signature.')
 
 const shortLivedError = () =>
@@ -137,12 +198,9 @@ export async function verifyAssertion(
     throw new OAuthError(400, 'invalid_grant', 'Invalid grant: account not found')
   }
   // A `kid` names one of the account's keys; Google answers an unknown (deleted, disabled) key as a bad signature.
-  if (keyId !== undefined && keyId !== account.privateKeyId) throw invalidSignature()
-  try {
-    await compactVerify(assertion, account.publicKey, {algorithms: ['RS256']})
-  } catch {
-    throw invalidSignature()
-  }
+  // Without a `kid`, any active key of the account may have signed.
+  const candidates = account.activeKeys().filter((key) => keyId === undefined || key.id === keyId)
+  if (!(await signedByAny(assertion, candidates))) throw invalidSignature()
   const {iat, exp} = claims
   if (typeof iat !== 'number' || typeof exp !== 'number') throw shortLivedError()
   if (exp - iat > MAX_ASSERTION_LIFETIME_SECONDS || exp <= iat) throw shortLivedError()

@@ -6,6 +6,8 @@
 import type {FastifyInstance} from 'fastify'
 
 import type {Emulator, GoogleSandboxCredentials, SandboxContext, SeedData} from '../types.js'
+import {registerAdminControlRoutes} from './admin-control-routes.js'
+import {AdminState} from './admin-state.js'
 import {ApiScope} from './api-scope.js'
 import {ChannelRegistry} from './channels.js'
 import {registerControlRoutes} from './control-routes.js'
@@ -25,6 +27,7 @@ class GoogleEmulator implements Emulator<GoogleSandboxCredentials> {
   readonly delegation = new DelegationRegistry()
   readonly tokens = new AccessTokens()
   readonly store = new CalendarStore()
+  readonly admin = new AdminState()
   readonly channels: ChannelRegistry
   private context: SandboxContext | undefined
 
@@ -44,7 +47,14 @@ class GoogleEmulator implements Emulator<GoogleSandboxCredentials> {
     const windowMs = Math.max(1, QUOTA_WINDOW_MS * ctx.quotaWindowScale)
     const quotas = {calendar: new QuotaMeter(CALENDAR_QUOTA, windowMs), gmail: new QuotaMeter(GMAIL_QUOTA, windowMs)}
     const origin = () => ctx.origin
-    const deps = {ctx: () => ctx, store: this.store, tokens: this.tokens, quotas}
+    const deps = {
+      ctx: () => ctx,
+      store: this.store,
+      tokens: this.tokens,
+      quotas,
+      admin: this.admin,
+      projectNumber: this.account.projectNumber,
+    }
     await app.register(async (scope) =>
       registerTokenRoute(scope, {...deps, account: this.account, delegation: this.delegation}),
     )
@@ -62,15 +72,21 @@ class GoogleEmulator implements Emulator<GoogleSandboxCredentials> {
         nextEtag: () => this.store.nextEtag(),
       })
     })
-    await app.register(async (scope) =>
+    await app.register(async (scope) => {
       registerControlRoutes(scope, {
         store: this.store,
         channels: this.channels,
         delegation: this.delegation,
         account: this.account,
         origin,
-      }),
-    )
+      })
+      registerAdminControlRoutes(scope, {
+        store: this.store,
+        admin: this.admin,
+        account: this.account,
+        tokenUrl: () => `${ctx.origin}/token`,
+      })
+    })
   }
 
   seed(data: SeedData): void {

@@ -20,8 +20,41 @@ export const GOOGLE_SCOPES = {
   cloudPlatform: `${base}cloud-platform`,
 } as const
 
+/**
+ * Real Google scopes of APIs the emulator does not serve. Google tells them apart from made-up scopes: a real
+ * scope outside the delegation grant is `unauthorized_client`, a made-up one `invalid_scope`.
+ */
+export const OTHER_REAL_SCOPES = [
+  'drive',
+  'drive.readonly',
+  'drive.file',
+  'drive.metadata.readonly',
+  'gmail.send',
+  'gmail.compose',
+  'gmail.labels',
+  'gmail.metadata',
+  'contacts',
+  'contacts.readonly',
+  'directory.readonly',
+  'tasks',
+  'tasks.readonly',
+  'admin.directory.user',
+  'admin.directory.group',
+  'admin.directory.group.readonly',
+  'admin.directory.resource.calendar',
+  'admin.directory.resource.calendar.readonly',
+  'admin.reports.audit.readonly',
+  'apps.licensing',
+  'spreadsheets',
+  'documents',
+  'userinfo.profile',
+  'chat.messages',
+  'meetings.space.created',
+].map((name) => `${base}${name}`)
+
 export const KNOWN_SCOPES: ReadonlySet<string> = new Set([
   ...Object.values(GOOGLE_SCOPES),
+  ...OTHER_REAL_SCOPES,
   'openid',
   'email',
   'profile',

@@ -3,6 +3,7 @@ import formbody from '@fastify/formbody'
 import type {FastifyInstance} from 'fastify'
 
 import type {SandboxContext} from '../types.js'
+import type {AdminState} from './admin-state.js'
 import {OAuthError, sendOAuthError} from './errors.js'
 import {
   type AccessTokens,
@@ -19,12 +20,15 @@ export interface TokenDeps {
   delegation: DelegationRegistry
   tokens: AccessTokens
   store: CalendarStore
+  admin: AdminState
 }
 
 export async function registerTokenRoute(app: FastifyInstance, deps: TokenDeps): Promise<void> {
   if (!app.hasContentTypeParser('application/x-www-form-urlencoded')) await app.register(formbody)
 
   app.post('/token', async (request, reply) => {
+    // Google's Date header is Google's clock: clients measure their skew against it.
+    reply.header('date', new Date(deps.admin.now()).toUTCString())
     const body = (request.body ?? {}) as Record<string, unknown>
     let subject: string | undefined
     const finish = (status: number) =>
@@ -44,8 +48,13 @@ export async function registerTokenRoute(app: FastifyInstance, deps: TokenDeps):
       if (typeof body.assertion !== 'string' || body.assertion.length === 0) {
         throw new OAuthError(400, 'invalid_request', 'Missing required parameter: assertion')
       }
-      const verified = await verifyAssertion(body.assertion, deps.account, deps.delegation, (email) =>
-        deps.store.isUser(email),
+      // Google answers a suspended user as it answers an unknown one.
+      const verified = await verifyAssertion(
+        body.assertion,
+        deps.account,
+        deps.delegation,
+        (email) => deps.store.isUser(email) && !deps.admin.isSuspended(email),
+        Math.floor(deps.admin.now() / 1000),
       )
       subject = verified.subject
       const lifetime = deps.ctx().faults.tokenLifetimeSeconds()

@@ -7,12 +7,11 @@ import {randomUUID} from 'node:crypto'
 
 import {SignJWT} from 'jose'
 
+import {graphResourceOf} from './clouds.js'
 import type {Directory} from './directory.js'
 
-export const GRAPH_RESOURCE = 'https://graph.microsoft.com'
-
 export interface AccessTokenClaims {
-  /** `aud`; Entra uses the resource URI for Graph. */
+  /** `aud`; Entra uses the resource URI for Graph (its cloud's Graph host). */
   audience: string
   issuer: string
   appId: string
@@ -29,7 +28,7 @@ export interface AccessTokenClaims {
 export function defaultClaims(directory: Directory, lifetimeSeconds: number, now = Date.now()): AccessTokenClaims {
   const seconds = Math.floor(now / 1000)
   return {
-    audience: GRAPH_RESOURCE,
+    audience: graphResourceOf(directory.cloud),
     issuer: `https://sts.windows.net/${directory.tenantId}/`,
     appId: directory.clientId,
     roles: directory.consent.roles,

@@ -6,6 +6,7 @@
  */
 import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 
+import {isSandboxCloud, SANDBOX_CLOUDS} from './clouds.js'
 import type {Directory} from './directory.js'
 import {applyEventBody, GraphInputError} from './event-input.js'
 import {newEvent} from './events-routes.js'
@@ -138,6 +139,24 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
       directory.consent.adminConsentOutcome = body.adminConsentOutcome
     }
     return directory.consent
+  })
+
+  app.get(`${PREFIX}/cloud`, async () => ({cloud: directory.cloud}))
+
+  // Moves the tenant to a national cloud (or back): discovery names that cloud, tokens are for its Graph.
+  app.put(`${PREFIX}/cloud`, async (request, reply) => {
+    const cloud = (request.body as {cloud?: unknown} | null)?.cloud
+    if (!isSandboxCloud(cloud)) {
+      return controlError(
+        request,
+        reply,
+        400,
+        'BadRequest',
+        `cloud must be one of ${Object.keys(SANDBOX_CLOUDS).join(', ')}.`,
+      )
+    }
+    directory.cloud = cloud
+    return {cloud}
   })
 
   app.put(`${PREFIX}/mailbox-scope`, async (request, reply) => {

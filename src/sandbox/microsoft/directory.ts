@@ -15,6 +15,7 @@ import {
 import * as x509 from '../host/x509.js'
 import {exportJWK, type JWK} from 'jose'
 
+import type {SandboxCloud} from './clouds.js'
 import {stableGuid} from './ids.js'
 
 /** Graph application roles hcal needs (the app registration's required permissions). */
@@ -37,7 +38,8 @@ export interface AppCertificate {
   thumbprintSha256Hex: string
 }
 
-async function createAppCertificate(): Promise<AppCertificate> {
+/** A self-signed RSA certificate as an admin registers on an app (Entra verifies assertions with RSA only). */
+export async function createAppCertificate(): Promise<AppCertificate> {
   const algorithm = {
     name: 'RSASSA-PKCS1-v1_5',
     hash: 'SHA-256',
@@ -84,6 +86,8 @@ export class Directory {
   mailboxScope: Set<string> | null = null
   /** How the scope was configured; Graph words the refusal differently for each. */
   scopeKind: 'rbacManagementScope' | 'applicationAccessPolicy' = 'rbacManagementScope'
+  /** The cloud the tenant lives in (a national one through the control API). */
+  cloud: SandboxCloud = 'global'
 
   private constructor(
     /** The tenant's verified domain (the seed's; usable as the tenant in authority URLs). */
@@ -123,5 +127,6 @@ export class Directory {
     Object.assign(this.consent, {servicePrincipal: true, roles: [...REQUIRED_ROLES], adminConsentOutcome: 'grant'})
     this.mailboxScope = null
     this.scopeKind = 'rbacManagementScope'
+    this.cloud = 'global'
   }
 }

@@ -7,6 +7,7 @@ import {createPublicKey, type KeyObject} from 'node:crypto'
 import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 import {errors as joseErrors, jwtVerify} from 'jose'
 
+import {graphResourceOf} from './clouds.js'
 import type {Directory} from './directory.js'
 import {sendGraphError} from './graph-errors.js'
 import {MailboxLimits} from './limits.js'
@@ -23,11 +24,11 @@ const SATISFIED_BY: Record<Permission, string[]> = {
   'MailboxSettings.ReadWrite': ['MailboxSettings.ReadWrite'],
 }
 
-const GRAPH_AUDIENCES = [
-  'https://graph.microsoft.com',
-  'https://graph.microsoft.com/',
-  '00000003-0000-0000-c000-000000000000',
-]
+/** Graph accepts its resource URI (with or without the slash) and its app ID; each cloud has its own URI. */
+function graphAudiences(directory: Directory): string[] {
+  const resource = graphResourceOf(directory.cloud)
+  return [resource, `${resource}/`, '00000003-0000-0000-c000-000000000000']
+}
 const WWW_AUTHENTICATE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"'
 
@@ -98,7 +99,7 @@ export class GraphGate {
       ;({payload} = await jwtVerify(token, this.publicKey, {
         algorithms: ['RS256'],
         issuer: `https://sts.windows.net/${this.directory.tenantId}/`,
-        audience: GRAPH_AUDIENCES,
+        audience: graphAudiences(this.directory),
         clockTolerance: CLOCK_SKEW_SECONDS,
       }))
     } catch (error) {

@@ -8,9 +8,10 @@ import type {FastifyInstance, FastifyRequest} from 'fastify'
 import {decodeProtectedHeader, errors as joseErrors, jwtVerify} from 'jose'
 
 import type {SandboxContext} from '../types.js'
-import {defaultClaims, GRAPH_RESOURCE, signAccessToken} from './access-tokens.js'
+import {defaultClaims, signAccessToken} from './access-tokens.js'
 import {aadsts, sendAadsts, type AadstsError} from './aadsts.js'
 import {registerAdminConsentRoutes} from './admin-consent.js'
+import {cloudDiscoveryFields, graphResourceOf, type SandboxCloud} from './clouds.js'
 import type {Directory} from './directory.js'
 import {setOperation} from './request-log.js'
 
@@ -18,7 +19,7 @@ const ASSERTION_TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer'
 
 type TenantParams = {Params: {tenant: string}}
 
-export function openIdConfiguration(origin: string, tenantId: string): Record<string, unknown> {
+export function openIdConfiguration(origin: string, tenantId: string, cloud: SandboxCloud): Record<string, unknown> {
   const base = `${origin}/${tenantId}`
   return {
     token_endpoint: `${base}/oauth2/v2.0/token`,
@@ -39,10 +40,8 @@ export function openIdConfiguration(origin: string, tenantId: string): Record<st
     end_session_endpoint: `${base}/oauth2/v2.0/logout`,
     claims_supported: ['sub', 'iss', 'cloud_instance_name', 'aud', 'exp', 'iat', 'auth_time', 'tid', 'ver'],
     kerberos_endpoint: `${base}/kerberos`,
-    tenant_region_scope: 'EU',
-    cloud_instance_name: 'microsoftonline.com',
+    ...cloudDiscoveryFields(cloud),
     cloud_graph_host_name: 'graph.windows.net',
-    msgraph_host: 'graph.microsoft.com',
     rbac_url: 'https://pas.windows.net',
   }
 }
@@ -107,7 +106,7 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext
   app.get<TenantParams>('/:tenant/v2.0/.well-known/openid-configuration', async (request, reply) => {
     setOperation(request, 'identity.openidConfiguration')
     if (!tenantOf(request)) return sendAadsts(reply, origin, aadsts.unknownTenant(request.params.tenant))
-    return openIdConfiguration(origin, directory.tenantId)
+    return openIdConfiguration(origin, directory.tenantId, directory.cloud)
   })
 
   app.get<TenantParams>('/:tenant/discovery/v2.0/keys', async (request, reply) => {
@@ -156,7 +155,8 @@ export function registerIdentityRoutes(app: FastifyInstance, ctx: SandboxContext
     const scopes = scope.split(' ').filter((s) => s && !['openid', 'profile', 'offline_access'].includes(s))
     if (scopes.length !== 1 || !scopes[0]?.endsWith('/.default')) return fail(aadsts.scopeNotDefault(scope))
     const resource = scopes[0].slice(0, -'/.default'.length).replace(/\/$/, '')
-    if (resource !== GRAPH_RESOURCE && resource !== '00000003-0000-0000-c000-000000000000') {
+    // Each cloud has its own Graph: a national tenant knows only its cloud's Graph host (and Graph's app ID).
+    if (resource !== graphResourceOf(directory.cloud) && resource !== '00000003-0000-0000-c000-000000000000') {
       return fail(aadsts.unknownResource(resource, directory.tenantId))
     }
     const lifetime = ctx.faults.tokenLifetimeSeconds()

@@ -25,6 +25,16 @@ describe('profiles', () => {
     assert.deepEqual(await readdir(dirname(path)), ['acme.json'])
   })
 
+  it('keeps verified domains of every calendar system valid when a save changes no connection', async () => {
+    const domains = [
+      {domain: 'acme.test', provider: 'google' as const},
+      {domain: 'contoso.test', provider: 'microsoft' as const},
+    ]
+    await saveProfile('acme', (p) => ({...p, domains}), home.env)
+    const saved = await saveProfile('acme', (p) => ({...p, caFile: '/tmp/ca.pem'}), home.env)
+    assert.deepEqual(saved.domains, domains)
+  })
+
   it('lists sorted profiles and removes idempotently', async () => {
     await saveProfile('zeta', (p) => p, home.env)
     await saveProfile('alpha', (p) => p, home.env)

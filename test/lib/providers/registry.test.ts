@@ -40,6 +40,7 @@ const caldav = defineProvider({
   endpoints: {},
   // A new folder would import its validate.js here; this one reuses Google's, never called by these tests.
   validator: () => import('../../../src/lib/providers/google/validate.js') as never,
+  scope: {kind: 'none', reason: 'CalDAV has no per-mailbox scope.', control: 'User activation.'},
 }) as unknown as ProviderModule
 const WITH_CALDAV = [...PROVIDERS, caldav]
 
@@ -105,7 +106,7 @@ describe('provider registry: what is derived from it', () => {
         'google.clientEmail: must be an email address',
         'endpoints.google.rootUrl: must be an https URL (got http:)',
         'exchange.auth: must be one of "basic", "ntlm"',
-        'exchange.extra: is not a known field (known: ewsUrl, username, auth, testMailbox)',
+        'exchange.extra: is not a known field (known: ewsUrl, username, auth, testMailbox, managementScope, allowInsecureHttp)',
         'endpoints.exchange.ewsUrl: is not a known field (known: autodiscoverUrl)',
         'domains[1].domain: must be a lower-case domain name',
         'domains[1].provider: must be one of google, microsoft, exchange',
@@ -137,10 +138,17 @@ describe('provider registry: what is derived from it', () => {
     const names = doctorChecks(WITH_CALDAV).map((c) => c.id)
     assert.deepEqual(names.slice(0, 5), ['node', 'config', 'meetings', 'keychain', 'store'])
     assert.deepEqual(names.slice(5), [
-      ...PROVIDER_IDS.flatMap((id) => [`${id}.connection`, `${id}.credentials`]),
+      ...PROVIDERS.flatMap((module) => module.doctorChecks.map((check) => `${module.id}.${check.name}`)),
       'caldav.connection',
       'caldav.credentials',
     ])
+    // Every system starts with its profile section and its secret; network proofs (if any) come after.
+    for (const id of PROVIDER_IDS) {
+      assert.deepEqual(names.filter((name) => name.startsWith(`${id}.`)).slice(0, 2), [
+        `${id}.connection`,
+        `${id}.credentials`,
+      ])
+    }
     const providerChecks = doctorChecks(WITH_CALDAV).slice(5)
 
     const unused = await runChecks(providerChecks, context({name: 'p'}))

@@ -32,6 +32,34 @@ describe('Exchange wire shapes', function () {
     )
   })
 
+  it('reports Exchange Server SE RTM by default and the build PUT server sets, on responses and faults', async () => {
+    const info = (service: ReturnType<ExchangeHarness['service']>) =>
+      `${service.ServerInfo.MajorVersion}.${service.ServerInfo.MinorVersion}.${service.ServerInfo.MajorBuildNumber} ${service.ServerInfo.VersionString}`
+    assert.deepEqual((await h.control('GET', '/_sandbox/exchange/server')).body, {
+      version: '15.2.2562.17',
+      schema: 'V2017_07_11',
+    })
+    try {
+      const set = await h.control('PUT', '/_sandbox/exchange/server', {version: '15.1.2507.6'})
+      assert.deepEqual(set.body, {version: '15.1.2507.6', schema: 'V2017_07_11'})
+      const service = h.service('basic', user)
+      await Folder.Bind(service, calendar(user))
+      assert.equal(info(service), '15.1.2507 V2017_07_11')
+      await h.control('PUT', '/_sandbox/exchange/server', {version: '15.0.1497.2'})
+      const fault = await postSoap(h, soapEnvelope({version: null, body: '<m:GetFolder/>'}))
+      assert.equal(fault.status, 500)
+      assert.match(
+        fault.text,
+        /MajorVersion="15" MinorVersion="0" MajorBuildNumber="1497" MinorBuildNumber="2" Version="Exchange2013_SP1"/,
+      )
+      const refused = await h.control('PUT', '/_sandbox/exchange/server', {version: '2019'})
+      assert.equal(refused.status, 400)
+      assert.equal((refused.body as {error: {code: string}}).error.code, 'invalid_settings')
+    } finally {
+      await h.control('PUT', '/_sandbox/exchange/server', {version: '15.2.2562.17'})
+    }
+  })
+
   it('streams unprefixed envelopes: ConnectionStatus OK keep-alives, then Closed at ConnectionTimeout', async () => {
     // A keep-alive interval far below the timeout: timers fire in due order, so at least one OK precedes Closed.
     await h.control('PUT', '/_sandbox/exchange/streaming', {keepAliveMs: 20, minuteMs: 400})

@@ -2,12 +2,8 @@ import assert from 'node:assert/strict'
 
 import {ExitCode} from '../../../src/lib/errors.js'
 import {failsConnection, isRetryable, ProviderFailure, retryAfterMs} from '../../../src/lib/ports/failures.js'
-import {
-  classifyGoogleError,
-  describeGoogleError,
-  googleErrorToHcal,
-  googleFailure,
-} from '../../../src/lib/providers/google/errors.js'
+import {googleErrorToHcal, googleFailure} from '../../../src/lib/providers/google/error-report.js'
+import {classifyGoogleError, describeGoogleError} from '../../../src/lib/providers/google/errors.js'
 import {rejectionOf} from '../../helpers/expect.js'
 import {HCAL_SCOPES, inHours, SCOPES, startGoogleSandbox, type GoogleSandbox} from './helpers.js'
 

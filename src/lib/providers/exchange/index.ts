@@ -3,18 +3,29 @@
  * about it, what it needs, and how doctor checks it.
  */
 import {connectionCheck, readSecret} from '../checks.js'
-import {type ConnectionOf, email, httpsUrl, oneOf, optional, text} from '../schema.js'
+import {type ConnectionOf, email, flag, httpsUrl, oneOf, optional, text} from '../schema.js'
+import type {ProviderCheck, ProviderCheckInput} from '../types.js'
 import {defineProvider} from '../types.js'
 import {EXCHANGE_CAPABILITIES} from './capabilities.js'
+import {EXCHANGE_SCOPE} from './scope.js'
 
-const PASSWORD = 'exchange.password'
+export const EXCHANGE_PASSWORD = 'exchange.password'
+const PASSWORD = EXCHANGE_PASSWORD
 const PASSWORD_ENV = 'HCAL_EXCHANGE_PASSWORD'
 
 const fields = {
-  ewsUrl: httpsUrl('The EWS endpoint, https://<server>/EWS/Exchange.asmx.'),
+  ewsUrl: httpsUrl('The EWS endpoint, https://<server>/EWS/Exchange.asmx (http only with allowInsecureHttp).', {
+    insecureAllowedBy: 'allowInsecureHttp',
+  }),
   username: text('The impersonation (service) account: DOMAIN\\user or a UPN.'),
   auth: oneOf(['basic', 'ntlm'], 'How the service account signs in.'),
   testMailbox: optional(email('A mailbox to prove impersonation with (doctor, provisioning).')),
+  managementScope: optional(
+    text('The management scope that limits the impersonation assignment, for fixes that name it.'),
+  ),
+  allowInsecureHttp: optional(
+    flag('The admin accepted a plain http ewsUrl (--allow-insecure-http): the password crosses unencrypted.'),
+  ),
 }
 
 /** Endpoint overrides, in the profile's endpoints.exchange. */
@@ -31,6 +42,20 @@ export type ExchangeConnection = ConnectionOf<typeof fields>
 declare module '../../core/model.js' {
   interface CalendarSystems {
     exchange: ExchangeConnection
+  }
+}
+
+type DoctorChecks = typeof import('./provisioning/doctor-checks.js')
+type NetworkCheck = 'reachable' | 'impersonation' | 'clock' | 'version' | 'passwordAge'
+
+/** A doctor check whose code (and the EWS SDK) is loaded only when it runs. */
+function lazyCheck(name: string, run: NetworkCheck): ProviderCheck<ExchangeConnection> {
+  return {
+    name,
+    async run(input: ProviderCheckInput<ExchangeConnection>) {
+      const checks: DoctorChecks = await import('./provisioning/doctor-checks.js')
+      return checks[run](input)
+    },
   }
 }
 
@@ -60,7 +85,13 @@ export const exchange = defineProvider({
         return {status: 'pass', message: `password${account} is set`}
       },
     },
+    lazyCheck('reachable', 'reachable'),
+    lazyCheck('impersonation', 'impersonation'),
+    lazyCheck('clock', 'clock'),
+    lazyCheck('version', 'version'),
+    lazyCheck('password-age', 'passwordAge'),
   ],
   capabilities: EXCHANGE_CAPABILITIES,
   validator: () => import('./validate.js'),
+  scope: EXCHANGE_SCOPE,
 })

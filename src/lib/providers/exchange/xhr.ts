@@ -3,6 +3,7 @@
  * checks), does NTLM over that trusted agent, and hands the streaming parser one SOAP envelope per data
  * event (ews-javascript-api parses at most one envelope per event; coalesced envelopes would be lost).
  */
+import {Agent as HttpAgent, request as httpRequest} from 'node:http'
 import {Agent, request as httpsRequest} from 'node:https'
 import {createRequire} from 'node:module'
 
@@ -43,9 +44,14 @@ class TrustedNtlmProvider implements AuthProvider {
   }
 
   async preCall(options: PreCallConfig): Promise<PreCallConfig> {
-    const agent = new Agent({keepAlive: true, maxSockets: 1, ...(this.ca ? {ca: this.ca} : {})})
+    // Plain http only when the admin allowed it (--allow-insecure-http); the handshake needs one kept-alive socket either way.
+    const secure = new URL(String(options.url)).protocol === 'https:'
+    const agent = secure
+      ? new Agent({keepAlive: true, maxSockets: 1, ...(this.ca ? {ca: this.ca} : {})})
+      : new HttpAgent({keepAlive: true, maxSockets: 1})
+    const send = secure ? httpsRequest : httpRequest
     const challenge = await new Promise<string>((resolve, reject) => {
-      const req = httpsRequest(
+      const req = send(
         String(options.url),
         {
           method: 'GET',
@@ -79,7 +85,11 @@ class TrustedNtlmProvider implements AuthProvider {
     )
     const headers = {...(options.headers as Record<string, string>)}
     delete headers.authorization
-    return {...options, httpsAgent: agent, headers: {...headers, Authorization: type3, Connection: 'Close'}}
+    return {
+      ...options,
+      ...(secure ? {httpsAgent: agent} : {httpAgent: agent}),
+      headers: {...headers, Authorization: type3, Connection: 'Close'},
+    }
   }
 }
 

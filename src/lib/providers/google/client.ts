@@ -18,6 +18,7 @@ import {JWT} from 'google-auth-library'
 
 import {assertCaPem} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
+import {headerValue} from '../retry-after.js'
 import {parseServiceAccountKey} from './key.js'
 
 export {type GoogleServiceAccountKey, parseServiceAccountKey} from './key.js'
@@ -42,6 +43,19 @@ export interface GoogleClientOptions {
    * `x-goog-quota-user` header). Without it every user shares the service account's 600 requests/minute.
    */
   quotaUser?: boolean
+  /**
+   * Told about every answer of the token endpoint, success or error: its status and `Date` header (Google's
+   * clock, which provisioning and doctor compare with this machine's).
+   */
+  onTokenAnswer?: (answer: TokenAnswer) => void
+}
+
+export interface TokenAnswer {
+  status: number
+  /** The Date header as sent, when there was one. */
+  date?: string
+  /** When this machine received the answer (ms since the epoch). */
+  receivedAt: number
 }
 
 export interface GoogleClients {
@@ -65,6 +79,26 @@ function agentTrusting(caPem: string): Agent {
   return agent
 }
 
+/** Reports each answer of the token endpoint (the request interceptor has already rewritten its URL). */
+function watchTokenAnswers(auth: JWT, tokenUrl: string, report: (answer: TokenAnswer) => void): void {
+  const isToken = (config: {url?: unknown} | undefined) => String(config?.url) === tokenUrl
+  const tell = (response: {status: number; headers?: unknown}) => {
+    const date = headerValue(response.headers, 'date')
+    report({status: response.status, ...(date ? {date} : {}), receivedAt: Date.now()})
+  }
+  auth.transporter.interceptors.response.add({
+    resolved: async (response) => {
+      if (isToken(response.config)) tell(response)
+      return response
+    },
+    // gaxios chains this as a promise's onRejected: throwing keeps the request failed with its own error.
+    rejected: (error) => {
+      if (isToken(error.config) && error.response) tell(error.response)
+      throw error
+    },
+  })
+}
+
 export function createGoogleClients(options: GoogleClientOptions): GoogleClients {
   // Input the admin can fix (a malformed key, a bad CA file) fails here as a coded HcalError, not later.
   const key = parseServiceAccountKey(options.serviceAccountJson)
@@ -81,6 +115,7 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
     subject: options.subject,
     transporterOptions: agent ? {agent} : undefined,
   })
+  if (options.onTokenAnswer) watchTokenAnswers(auth, String(tokenUrl || GOOGLE_TOKEN_URL), options.onTokenAnswer)
   const quotaUser = options.quotaUser ? options.subject : undefined
   if (tokenUrl || quotaUser) {
     auth.transporter.interceptors.request.add({

@@ -4,24 +4,19 @@
  */
 import type {ConnectionInput} from '../connection.js'
 import {createGoogleClients, type GoogleClients} from './client.js'
+import {GOOGLE_SCOPES} from './delegation.js'
 import type {GoogleConnection} from './index.js'
 import {GOOGLE_KEY_SECRET} from './key.js'
-
-/** Read and write calendars, watch them, read settings (locale, time zone). */
-export const CALENDAR_SCOPE = 'https://www.googleapis.com/auth/calendar'
-/** Read the vacation responder. */
-export const GMAIL_SETTINGS_SCOPE = 'https://www.googleapis.com/auth/gmail.settings.basic'
-export const HCAL_GOOGLE_SCOPES = [CALENDAR_SCOPE, GMAIL_SETTINGS_SCOPE]
 
 export async function googleClientsFor(
   input: ConnectionInput<GoogleConnection>,
   subject: string,
-  scopes: string[] = HCAL_GOOGLE_SCOPES,
+  scopes: readonly string[] = GOOGLE_SCOPES,
 ): Promise<GoogleClients> {
   const clients = createGoogleClients({
     serviceAccountJson: await input.secret(GOOGLE_KEY_SECRET),
     subject,
-    scopes,
+    scopes: [...scopes],
     ...(input.endpoints.tokenUrl ? {tokenUrl: input.endpoints.tokenUrl} : {}),
     ...(input.endpoints.rootUrl ? {rootUrl: input.endpoints.rootUrl} : {}),
     ...(input.caPem ? {caPem: input.caPem} : {}),

@@ -1,16 +1,17 @@
 /**
  * Reads what Google said (token endpoint `{error, error_description}` or the API envelope
  * `{error: {code, errors: [{reason}]}}`, as the SDKs surface them in a GaxiosError) and turns it into a
- * classification the sync engine can act on, or an HcalError that tells the admin what to fix.
+ * classification the sync engine can act on. error-report.ts turns it into what the admin must fix.
  */
-import {AuthError, type HcalError, ProviderError} from '../../errors.js'
-import {ProviderFailure, type ProviderFailureInfo} from '../../ports/failures.js'
+import type {ProviderFailureInfo} from '../../ports/failures.js'
 import {isTransientNetworkError} from '../network-errors.js'
 import {headerValue, parseRetryAfter} from '../retry-after.js'
 
 export type GoogleErrorKind =
   | 'delegationMissing'
   | 'keyRejected'
+  | 'keyRevoked'
+  | 'serviceOff'
   | 'clockSkew'
   | 'unknownUser'
   | 'invalidScope'
@@ -48,19 +49,24 @@ interface ResponseLike {
 function tokenErrorKind(error: string, description: string): GoogleErrorKind {
   if (error === 'unauthorized_client') return 'delegationMissing'
   if (error === 'invalid_scope') return 'invalidScope'
+  if (error === 'disabled_client') return 'keyRevoked'
   if (error === 'invalid_grant') {
-    if (/Invalid email or User ID/i.test(description)) return 'unknownUser'
+    if (/Invalid email or User ID|Not a valid email/i.test(description)) return 'unknownUser'
     if (/short-lived|timeframe|iat|exp/i.test(description)) return 'clockSkew'
+    // Google's words for a key that was deleted, disabled or expired (or is not this account's).
+    if (/Invalid JWT Signature/i.test(description)) return 'keyRevoked'
     return 'keyRejected'
   }
   return 'unknown'
 }
 
-function apiErrorKind(status: number, reason: string | undefined): GoogleErrorKind {
+function apiErrorKind(status: number, reason: string | undefined, message: string): GoogleErrorKind {
   if (reason === 'fullSyncRequired' || reason === 'updatedMinTooLongAgo') return 'fullSyncRequired'
   if (reason === 'rateLimitExceeded' || reason === 'userRateLimitExceeded' || status === 429) return 'rateLimited'
   if (reason === 'insufficientPermissions') return 'insufficientScope'
   if (reason === 'accessNotConfigured' || reason === 'SERVICE_DISABLED') return 'apiDisabled'
+  // Calendar or Gmail is turned off for the user's organisational unit.
+  if (reason === 'notACalendarUser' || /Mail service not enabled/i.test(message)) return 'serviceOff'
   if (status === 401) return 'unauthenticated'
   if (status === 403) return 'forbidden'
   if (status === 404) return 'notFound'
@@ -92,111 +98,15 @@ export function describeGoogleError(error: unknown): GoogleErrorInfo {
   }
   const body = (data.error ?? {}) as {message?: unknown; errors?: {reason?: unknown}[]}
   const reason = typeof body.errors?.[0]?.reason === 'string' ? body.errors[0].reason : undefined
-  const kind = apiErrorKind(status, reason)
+  const detail = typeof body.message === 'string' ? body.message : message
+  const kind = apiErrorKind(status, reason, detail)
   return {
     kind,
     status,
     ...(reason ? {reason} : {}),
-    detail: typeof body.message === 'string' ? body.message : message,
+    detail,
     retryable: kind === 'rateLimited' || kind === 'transient',
   }
-}
-
-export interface GoogleErrorContext {
-  /** The impersonated user. */
-  subject?: string
-  /** The service account's numeric client ID (for the delegation fix). */
-  clientId?: string
-  scopes?: string[]
-}
-
-const DELEGATION_PAGE = 'Admin console > Security > Access and data control > API controls > Domain-wide delegation'
-
-/** The error an hcal command reports, with the cause and the fix. */
-export function googleErrorToHcal(error: unknown, context: GoogleErrorContext = {}): HcalError {
-  const info = describeGoogleError(error)
-  const who = context.subject ?? 'the user'
-  const scopes = (context.scopes ?? []).join(',')
-  const options = {cause: error, data: {kind: info.kind, status: info.status, reason: info.reason}}
-  switch (info.kind) {
-    case 'delegationMissing':
-      return new AuthError(
-        'GOOGLE_DELEGATION_MISSING',
-        `Google refused a token for ${who}: the service account is not authorised for these scopes (domain-wide delegation).`,
-        {
-          ...options,
-          suggestions: [
-            `In the ${DELEGATION_PAGE}, add client ID ${context.clientId ?? '<client ID>'} with the scopes ${scopes || '<scopes>'}.`,
-            'Changes there can take a few minutes (sometimes hours) to apply.',
-          ],
-        },
-      )
-    case 'keyRejected':
-      return new AuthError('GOOGLE_KEY_REJECTED', `Google rejected the service account key: ${info.detail}`, {
-        ...options,
-        suggestions: [
-          'Check that the service account still exists and the key was not deleted or disabled.',
-          'Create a new JSON key and store it again with `hcal provision google`.',
-        ],
-      })
-    case 'clockSkew':
-      return new AuthError('GOOGLE_CLOCK_SKEW', 'Google refused the token request because of the time in it.', {
-        ...options,
-        suggestions: ["Synchronise this machine's clock (NTP) and retry."],
-      })
-    case 'unknownUser':
-      return new AuthError('GOOGLE_USER_UNKNOWN', `Google does not know the user ${who}.`, {
-        ...options,
-        suggestions: ['Use the primary address of an existing user in the Workspace domain (not an alias or a group).'],
-      })
-    case 'invalidScope':
-      return new AuthError('GOOGLE_SCOPE_INVALID', `Google refused the requested scopes: ${info.detail}`, {
-        ...options,
-        suggestions: ['Request only the scopes hcal documents (calendar, gmail.settings.basic).'],
-      })
-    case 'insufficientScope':
-      return new AuthError('GOOGLE_SCOPE_INSUFFICIENT', `The token for ${who} lacks a scope this call needs.`, {
-        ...options,
-        suggestions: [
-          `Authorise the missing scope for client ID ${context.clientId ?? '<client ID>'} in the ${DELEGATION_PAGE}.`,
-        ],
-      })
-    case 'unauthenticated':
-      return new AuthError('GOOGLE_UNAUTHENTICATED', 'Google did not accept the access token.', {
-        ...options,
-        suggestions: ['Retry; if it persists, check the service account key with `hcal provision google --test-user`.'],
-      })
-    case 'apiDisabled':
-      return new AuthError('GOOGLE_API_DISABLED', `Google refused the call: the API is not enabled for the project.`, {
-        ...options,
-        suggestions: [
-          "Enable the Google Calendar API and the Gmail API for the service account's project (Cloud console > APIs & Services > Library).",
-        ],
-      })
-    case 'rateLimited':
-      return new ProviderError(
-        'google',
-        'GOOGLE_RATE_LIMITED',
-        `Google rate-limited the request (${info.reason ?? info.status}).`,
-        {
-          ...options,
-          status: info.status,
-          suggestions: [
-            'Retry later with exponential backoff.',
-            'Charge quota per user (quotaUser) instead of to the service account, and spread periodic syncs.',
-          ],
-        },
-      )
-    default:
-      return new ProviderError('google', `GOOGLE_${screamingSnake(info.kind)}`, `Google answered: ${info.detail}`, {
-        ...options,
-        status: info.status,
-      })
-  }
-}
-
-function screamingSnake(kind: string): string {
-  return kind.replace(/([A-Z])/g, '_$1').toUpperCase()
 }
 
 /** The neutral failure (src/lib/ports/failures.ts) a Google error amounts to, for the sync engine. */
@@ -221,7 +131,10 @@ export function classifyGoogleError(error: unknown): ProviderFailureInfo {
     case 'forbidden':
       return {...base, kind: 'permission', reason: 'denied'}
     case 'keyRejected':
+    case 'keyRevoked':
       return {...base, kind: 'auth', reason: 'credentialsRejected'}
+    case 'serviceOff':
+      return {...base, kind: 'permission', reason: 'denied'}
     case 'clockSkew':
       return {...base, kind: 'auth', reason: 'clockSkew'}
     case 'unauthenticated':
@@ -243,15 +156,4 @@ export function classifyGoogleError(error: unknown): ProviderFailureInfo {
     case 'unknown':
       return {...base, kind: 'fatal'}
   }
-}
-
-/** The error a Google adapter throws: the neutral failure, with the code, message and fix of googleErrorToHcal. */
-export function googleFailure(error: unknown, context: GoogleErrorContext = {}): ProviderFailure {
-  const reported = googleErrorToHcal(error, context)
-  return new ProviderFailure(classifyGoogleError(error), {
-    cause: error,
-    code: reported.code,
-    message: reported.message,
-    suggestions: reported.suggestions,
-  })
 }

@@ -4,8 +4,9 @@
  */
 import {connectionCheck, outcomeOf, readSecret} from '../checks.js'
 import {type ConnectionOf, email, httpsUrl, optional, text} from '../schema.js'
-import {defineProvider} from '../types.js'
+import {defineProvider, type ProviderCheck} from '../types.js'
 import {GOOGLE_CAPABILITIES} from './capabilities.js'
+import {GOOGLE_SCOPE} from './scope.js'
 import {
   GOOGLE_KEY_ENV,
   GOOGLE_KEY_HOW_TO_SET,
@@ -28,6 +29,17 @@ const endpoints = {
 }
 
 export type GoogleConnection = ConnectionOf<typeof fields>
+
+/**
+ * A check that proves the connection over the network (provisioning's proof, shared by the checks of one
+ * doctor run); loaded on use, so listing providers never loads the SDKs.
+ */
+function provenCheck(name: 'token' | 'mailbox' | 'clock' | 'key-age'): ProviderCheck<GoogleConnection> {
+  return {
+    name,
+    run: async (input) => (await import('./provisioning/doctor.js')).runGoogleDoctorCheck(name, input),
+  }
+}
 
 declare module '../../core/model.js' {
   interface CalendarSystems {
@@ -72,7 +84,12 @@ export const google = defineProvider({
         }
       },
     },
+    provenCheck('token'),
+    provenCheck('mailbox'),
+    provenCheck('clock'),
+    provenCheck('key-age'),
   ],
   capabilities: GOOGLE_CAPABILITIES,
   validator: () => import('./validate.js'),
+  scope: GOOGLE_SCOPE,
 })

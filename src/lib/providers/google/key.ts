@@ -40,6 +40,12 @@ function inspect(json: string): Inspection {
       problem: 'is an OAuth client file, not a service-account key (it has no private key)',
     }
   }
+  if (typeof key.client_secret === 'string' && key.private_key === undefined) {
+    return {
+      field: 'client_secret',
+      problem: 'is an OAuth client secret, not a service-account key (it has no private key)',
+    }
+  }
   if (key.type !== undefined && key.type !== 'service_account') {
     return {field: 'type', problem: `has type "${String(key.type)}" where a service-account key has "service_account"`}
   }
@@ -63,12 +69,33 @@ export function serviceAccountKeyProblem(json: string): string | undefined {
   return 'key' in inspection ? undefined : `the key ${inspection.problem}`
 }
 
+function invalidKey(inspection: {field?: string; problem: string}): AuthError {
+  return new AuthError('GOOGLE_KEY_INVALID', `The Google service-account key ${inspection.problem}.`, {
+    suggestions: [GOOGLE_KEY_HOW_TO_SET],
+    data: {field: inspection.field ?? null},
+  })
+}
+
 /** The key's fields; a GOOGLE_KEY_INVALID AuthError naming the bad or missing field otherwise. */
 export function parseServiceAccountKey(json: string): GoogleServiceAccountKey {
   const inspection = inspect(json)
   if ('key' in inspection) return inspection.key
-  throw new AuthError('GOOGLE_KEY_INVALID', `The Google service-account key ${inspection.problem}.`, {
-    suggestions: [GOOGLE_KEY_HOW_TO_SET],
-    data: {field: inspection.field ?? null},
-  })
+  throw invalidKey(inspection)
+}
+
+export type ProvisioningKey = GoogleServiceAccountKey & {client_id: string}
+
+/**
+ * A key fit for provisioning: also its numeric client_id (what the admin authorises for domain-wide
+ * delegation; Cloud console keys always have it, and a hand-edited file may not).
+ */
+export function parseProvisioningKey(json: string): ProvisioningKey {
+  const key = parseServiceAccountKey(json)
+  if (typeof key.client_id !== 'string' || !/^\d+$/.test(key.client_id)) {
+    throw invalidKey({
+      field: 'client_id',
+      problem: key.client_id === undefined ? 'has no client_id' : 'has a client_id that is not the numeric client ID',
+    })
+  }
+  return key as ProvisioningKey
 }

@@ -13,8 +13,9 @@ import type {MailboxValidator, ValidationOutcome, ValidationRequest} from '../..
 import type {ConnectionInput} from '../connection.js'
 import {invalid, outcomeOfFailure, step} from '../validation.js'
 import type {GoogleClients} from './client.js'
-import {googleClientsFor, HCAL_GOOGLE_SCOPES} from './connect.js'
-import {googleFailure} from './errors.js'
+import {googleClientsFor} from './connect.js'
+import {GOOGLE_CALENDAR_SCOPE, GOOGLE_SCOPES} from './delegation.js'
+import {googleFailure} from './error-report.js'
 import type {GoogleConnection} from './index.js'
 
 const WRITE_ROLES = new Set(['owner', 'writer'])
@@ -23,7 +24,7 @@ export function createValidator(input: ConnectionInput<GoogleConnection>): Mailb
   const context = (subject: string) => ({
     subject,
     clientId: input.connection.clientId,
-    scopes: HCAL_GOOGLE_SCOPES,
+    scopes: [...GOOGLE_SCOPES],
   })
 
   /** The calendar of `calendarId` as `clients` sees it: one event at most, the calendar's id and access role. */
@@ -68,16 +69,8 @@ export function createValidator(input: ConnectionInput<GoogleConnection>): Mailb
       (error) => googleFailure(error, context(address)),
       {signal},
     )
-    if (!token.ok) {
-      if (token.failure.failure.kind === 'notFound') {
-        return invalid(
-          'MAILBOX_NOT_FOUND',
-          `Google does not know ${address} as a user of the Workspace (it answers alike for a suspended user, and a resource is not a user).`,
-          'Use the primary address of an existing, active Workspace user; activate a room or resource with --room.',
-        )
-      }
-      return outcomeOfFailure(token.failure)
-    }
+    // An unknown user, a suspended one and a resource all answer "Invalid email or User ID": the fix says so.
+    if (!token.ok) return outcomeOfFailure(token.failure)
     const listed = await listOne(clients, 'primary', address, signal)
     if (!listed.ok) return userCallFailure(listed.failure)
     const primary = listed.value.summary?.toLowerCase()
@@ -100,7 +93,7 @@ export function createValidator(input: ConnectionInput<GoogleConnection>): Mailb
       return invalid(
         'DELEGATION_SCOPE_MISSING',
         `The calendar of ${address} can be read but not changed with the scopes granted (access role ${accessRole || 'none'}).`,
-        `Authorise the scope ${HCAL_GOOGLE_SCOPES[0]} (not calendar.readonly) for client ID ${input.connection.clientId} in the Admin console > Security > API controls > Domain-wide delegation.`,
+        `Authorise the scope ${GOOGLE_CALENDAR_SCOPE} (not calendar.readonly) for client ID ${input.connection.clientId} in the Admin console > Security > API controls > Domain-wide delegation.`,
       )
     }
     return {

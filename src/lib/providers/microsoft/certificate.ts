@@ -81,6 +81,15 @@ function readBundle(privateKeyPem: string, certificatePem?: string): Bundle {
       'privateKey',
     )
   }
+  // Entra signs nothing with the key, but verifies client assertions only with RSA certificates: an EC key
+  // would fail later inside the SDK with a JOSE message about algorithms.
+  if (key.asymmetricKeyType !== 'rsa') {
+    throw invalid(
+      'MICROSOFT_CERTIFICATE_KEY_UNSUPPORTED',
+      `The Microsoft certificate key is ${key.asymmetricKeyType?.toUpperCase() ?? 'not RSA'}; Entra ID accepts RSA certificates only (2048 bits or more).`,
+      'privateKey',
+    )
+  }
   if (!certificateBlock) return {key}
   let certificate: X509Certificate
   try {

@@ -45,6 +45,11 @@ export interface MicrosoftClientOptions {
   authorityOrigin?: string
   /** Replaces https://graph.microsoft.com. Must be https. */
   graphOrigin?: string
+  /**
+   * The Graph resource tokens are asked for (`<resource>/.default`): the cloud's Graph host, which a
+   * national cloud's tenant requires even when `graphOrigin` points elsewhere. Default https://graph.microsoft.com.
+   */
+  graphResource?: string
   /** Extra CA (PEM) to trust for these clients only, on top of the system roots. */
   caPem?: string
 }
@@ -127,9 +132,10 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
     ...(agent ? {system: {networkClient: networkClientFor(agent)}} : {}),
   }
   const msal = new ConfidentialClientApplication(configuration)
+  const scope = options.graphResource ? `${options.graphResource.replace(/\/$/, '')}/.default` : GRAPH_DEFAULT_SCOPE
 
   const getToken = async (): Promise<string> => {
-    const result = await msal.acquireTokenByClientCredential({scopes: [GRAPH_DEFAULT_SCOPE]})
+    const result = await msal.acquireTokenByClientCredential({scopes: [scope]})
     if (!result?.accessToken) throw new AuthError('no_token', 'The identity platform returned no access token.')
     return result.accessToken
   }

@@ -3,12 +3,12 @@
  * endpoint overrides from `profile.endpoints.microsoft` and the profile's CA.
  */
 import {RetryHandlerOptions} from '@microsoft/microsoft-graph-client'
-import {decodeJwt} from 'jose'
 
 import type {ConnectionInput} from '../connection.js'
 import {CERTIFICATE_KEY_SECRET} from './certificate.js'
 import {createMicrosoftClients, type MicrosoftClients} from './client.js'
 import type {MicrosoftConnection} from './index.js'
+import {endpointsFor} from './provisioning/target.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 
@@ -22,23 +22,10 @@ export async function microsoftClientsFor(input: ConnectionInput<MicrosoftConnec
     ...(certificate
       ? {certificate: {privateKeyPem: credential, thumbprintSha256: connection.certificateThumbprint}}
       : {clientSecret: credential}),
-    ...(endpoints.authorityOrigin ? {authorityOrigin: endpoints.authorityOrigin} : {}),
-    ...(endpoints.graphOrigin ? {graphOrigin: endpoints.graphOrigin} : {}),
+    // The cloud's endpoints and Graph resource, unless the profile overrides them (sandbox, private endpoint).
+    ...endpointsFor(connection.cloud ?? 'global', endpoints),
     ...(input.caPem ? {caPem: input.caPem} : {}),
   })
-}
-
-/**
- * The application permissions an app-only token carries (its `roles` claim). Decoded, not verified: it came
- * from the token endpoint over TLS, and Graph verifies it on every call.
- */
-export function rolesOf(accessToken: string): string[] {
-  try {
-    const roles = decodeJwt(accessToken).roles
-    return Array.isArray(roles) ? roles.filter((role): role is string => typeof role === 'string') : []
-  } catch {
-    return []
-  }
 }
 
 /**

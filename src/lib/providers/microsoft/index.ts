@@ -7,6 +7,7 @@ import {connectionCheck, outcomeOf, readSecret} from '../checks.js'
 import {type ConnectionOf, email, httpsUrl, oneOf, optional, text} from '../schema.js'
 import {defineProvider, type ProviderCheckInput} from '../types.js'
 import {MICROSOFT_CAPABILITIES} from './capabilities.js'
+import {MICROSOFT_SCOPE} from './scope.js'
 import {
   CERTIFICATE_KEY_ENV,
   CERTIFICATE_KEY_HOW_TO_SET,
@@ -14,12 +15,12 @@ import {
   certificateKeyProblem,
   resolveCertificateCredential,
 } from './certificate.js'
+import {CLOUD_IDS} from './provisioning/clouds.js'
+import {looksLikeSecretId} from './provisioning/credential.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 const CLIENT_SECRET_ENV = 'HCAL_MICROSOFT_CLIENT_SECRET'
 const SECRETS_PAGE = 'Entra admin center > App registrations > (the app) > Certificates & secrets'
-/** A certificate this close to expiry is a warning. */
-const EXPIRY_WARNING_MS = 30 * 86_400_000
 
 const fields = {
   tenantId: text('The tenant: its ID (GUID) or a verified domain.'),
@@ -29,6 +30,9 @@ const fields = {
     text('SHA-256 thumbprint of the registered certificate (when the stored key has no certificate after it).'),
   ),
   testMailbox: optional(email('A mailbox to prove access with (doctor, provisioning).')),
+  cloud: optional(
+    oneOf(CLOUD_IDS, 'The Microsoft cloud of the tenant: global (default), usgov, usgovdod or china (21Vianet).'),
+  ),
 }
 
 /** Endpoint overrides, in the profile's endpoints.microsoft. */
@@ -45,8 +49,6 @@ declare module '../../core/model.js' {
   }
 }
 
-const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** The auth mode to check: the profile's, or what the secrets set suggest when the section is unusable. */
 function authMode(input: ProviderCheckInput<MicrosoftConnection>): 'secret' | 'certificate' {
   if (input.connection) return input.connection.auth
@@ -58,7 +60,7 @@ function authMode(input: ProviderCheckInput<MicrosoftConnection>): 'secret' | 'c
 async function checkClientSecret(input: ProviderCheckInput<MicrosoftConnection>): Promise<CheckOutcome> {
   const secret = await readSecret(input, CLIENT_SECRET)
   if (!secret.ok) return secret.outcome
-  if (GUID.test(secret.value.trim())) {
+  if (looksLikeSecretId(secret.value)) {
     return {
       status: 'fail',
       code: 'MICROSOFT_SECRET_IS_ID',
@@ -69,43 +71,29 @@ async function checkClientSecret(input: ProviderCheckInput<MicrosoftConnection>)
   return {status: 'pass', message: 'client secret is set'}
 }
 
-async function checkCertificate(input: ProviderCheckInput<MicrosoftConnection>, now: number): Promise<CheckOutcome> {
+/** The stored key is usable. Its expiry is microsoft.expiry's (from the certificate itself). */
+async function checkCertificate(input: ProviderCheckInput<MicrosoftConnection>): Promise<CheckOutcome> {
   const key = await readSecret(input, CERTIFICATE_KEY_SECRET)
   if (!key.ok) return key.outcome
-  let notAfter: string | undefined
-  const outcome = outcomeOf(CERTIFICATE_KEY_SECRET, () => {
+  return outcomeOf(CERTIFICATE_KEY_SECRET, () => {
     const resolved = resolveCertificateCredential({
       privateKeyPem: key.value,
       thumbprintSha256: input.connection?.certificateThumbprint,
     })
-    notAfter = resolved.notAfter
-    return `certificate key is readable (thumbprint ${resolved.thumbprintSha256.slice(0, 12)}…${notAfter ? `, valid until ${notAfter}` : ''})`
+    return `certificate key is readable (thumbprint ${resolved.thumbprintSha256.slice(0, 12)}…${resolved.notAfter ? `, valid until ${resolved.notAfter}` : ''})`
   })
-  if (outcome.status !== 'pass' || !notAfter) return outcome
-  const left = Date.parse(notAfter) - now
-  if (left > EXPIRY_WARNING_MS) return outcome
-  const renew = `Upload a new certificate in the ${SECRETS_PAGE} and store its key. ${CERTIFICATE_KEY_HOW_TO_SET}`
-  return left <= 0
-    ? {
-        status: 'fail',
-        code: 'MICROSOFT_CERTIFICATE_EXPIRED',
-        message: `the certificate expired on ${notAfter}`,
-        fix: renew,
-      }
-    : {
-        status: 'warn',
-        code: 'MICROSOFT_CERTIFICATE_EXPIRING',
-        message: `the certificate expires on ${notAfter}`,
-        fix: renew,
-      }
 }
+
+/** The live checks load the SDKs, so they are imported when doctor runs them, not with this module. */
+const live = () => import('./provisioning/doctor-checks.js')
 
 export const microsoft = defineProvider({
   id: 'microsoft',
   displayName: 'Microsoft 365',
   connection: {
     fields,
-    summary: (c: MicrosoftConnection) => `tenant ${c.tenantId}, app ${c.clientId} (${c.auth})`,
+    summary: (c: MicrosoftConnection) =>
+      `tenant ${c.tenantId}, app ${c.clientId} (${c.auth})${c.cloud && c.cloud !== 'global' ? `, cloud ${c.cloud}` : ''}`,
   },
   endpoints,
   secrets: {
@@ -127,9 +115,14 @@ export const microsoft = defineProvider({
     connectionCheck<MicrosoftConnection>(),
     {
       name: 'credentials',
-      run: (input) => (authMode(input) === 'secret' ? checkClientSecret(input) : checkCertificate(input, Date.now())),
+      run: (input) => (authMode(input) === 'secret' ? checkClientSecret(input) : checkCertificate(input)),
     },
+    {name: 'token', run: async (input) => (await live()).tokenCheck(input)},
+    {name: 'mailbox', run: async (input) => (await live()).mailboxCheck(input)},
+    {name: 'clock', run: async (input) => (await live()).clockCheck(input)},
+    {name: 'expiry', run: async (input) => (await live()).expiryOutcome(input)},
   ],
   capabilities: MICROSOFT_CAPABILITIES,
   validator: () => import('./validate.js'),
+  scope: MICROSOFT_SCOPE,
 })

@@ -9,9 +9,10 @@ import type {MailboxValidator, ValidationOutcome, ValidationRequest} from '../..
 import type {ConnectionInput} from '../connection.js'
 import {invalid, outcomeOfFailure, step} from '../validation.js'
 import type {MicrosoftClients} from './client.js'
-import {microsoftClientsFor, rolesOf, withoutSdkRetry} from './connect.js'
+import {microsoftClientsFor, withoutSdkRetry} from './connect.js'
 import {microsoftFailure} from './errors.js'
 import type {MicrosoftConnection} from './index.js'
+import {tokenRoles} from './provisioning/roles.js'
 
 const PERMISSIONS_PAGE = 'Entra admin center > App registrations > (the app) > API permissions'
 const CALENDAR_WRITE = 'Calendars.ReadWrite'
@@ -43,7 +44,7 @@ export function createValidator(input: ConnectionInput<MicrosoftConnection>): Ma
     const graph = await connect()
     const token = await step(() => graph.getToken(), microsoftFailure, {signal})
     if (!token.ok) return outcomeOfFailure(token.failure)
-    const roles = new Set(rolesOf(token.value))
+    const roles = new Set(tokenRoles(token.value).roles)
     const user = `/users/${encodeURIComponent(address)}`
     const events = await step(
       () =>
