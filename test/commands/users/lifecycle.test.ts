@@ -118,12 +118,16 @@ describe('hcal users validate|list|deactivate and the access gate, through the b
   })
 
   it('sends not one request to a seeded mailbox that was never activated, through every operation hcal has', async () => {
+    const before = lab.sandbox.context.log.all().length
     const activated = [user('google', 4), user('microsoft', 4), user('exchange', 4), lab.seed.google!.rooms[0]!.email]
     await lab.cli('users', 'activate', ...activated.slice(0, 3))
     await lab.cli('users', 'activate', activated[3]!, '--room')
     await lab.cli('users', 'validate')
     await lab.cli('users', 'list')
     await lab.cli('doctor')
+    // The scope proof reads the two mailboxes the admin names (here both activated ones).
+    await lab.cli('scope', 'test', '--provider', 'microsoft', '--in', activated[1]!, '--out', activated[1]!)
+    await lab.cli('scope', 'test', '--provider', 'exchange', '--in', activated[2]!, '--out', activated[2]!)
     await lab.cli('users', 'deactivate', activated[0]!)
     await lab.cli('users', 'validate')
 
