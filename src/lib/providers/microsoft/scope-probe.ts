@@ -9,14 +9,9 @@ import {CERTIFICATE_KEY_SECRET} from './certificate.js'
 import {createMicrosoftClients, type MicrosoftClients} from './client.js'
 import {classifyMicrosoftError, microsoftFailure} from './errors.js'
 import type {MicrosoftConnection} from './index.js'
+import {endpointsFor} from './provisioning/target.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
-
-/** An endpoint override from the profile's endpoints.microsoft (sandbox, national clouds). */
-function endpoint(request: ScopeProbeRequest<MicrosoftConnection>, name: 'authorityOrigin' | 'graphOrigin') {
-  const override = request.endpoints?.[name]
-  return typeof override === 'string' ? override : undefined
-}
 
 async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Promise<MicrosoftClients> {
   const {connection} = request
@@ -33,8 +28,8 @@ async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Prom
     ...(connection.auth === 'certificate'
       ? {certificate: {privateKeyPem: value, thumbprintSha256: connection.certificateThumbprint}}
       : {clientSecret: value}),
-    authorityOrigin: endpoint(request, 'authorityOrigin'),
-    graphOrigin: endpoint(request, 'graphOrigin'),
+    // The tenant's cloud (national clouds have their own hosts and Graph resource) under the profile's overrides.
+    ...endpointsFor(connection.cloud ?? 'global', request.endpoints as Record<string, string> | undefined),
     caPem: request.caPem,
   })
 }
