@@ -13,6 +13,12 @@ import {endpointsFor} from './provisioning/target.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 
+function stringsOf(record: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  )
+}
+
 async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Promise<MicrosoftClients> {
   const {connection} = request
   const name = connection.auth === 'certificate' ? CERTIFICATE_KEY_SECRET : CLIENT_SECRET
@@ -28,8 +34,8 @@ async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Prom
     ...(connection.auth === 'certificate'
       ? {certificate: {privateKeyPem: value, thumbprintSha256: connection.certificateThumbprint}}
       : {clientSecret: value}),
-    // The tenant's cloud (national clouds have their own hosts and Graph resource) under the profile's overrides.
-    ...endpointsFor(connection.cloud ?? 'global', request.endpoints as Record<string, string> | undefined),
+    // The tenant's cloud, unless the profile's endpoints.microsoft points elsewhere (sandbox, private endpoint).
+    ...endpointsFor(connection.cloud ?? 'global', stringsOf(request.endpoints)),
     caPem: request.caPem,
   })
 }
