@@ -75,8 +75,7 @@ export function profileProblems(
 function domainProblems(domains: unknown, providers: readonly ProviderModule[]): ProfileProblem[] {
   if (domains === undefined) return []
   if (!Array.isArray(domains)) return [{provider: 'domains', problem: 'must be a list of {domain, provider}'}]
-  // Every registered system, not only `providers`: saveProfile checks just the sections that changed.
-  const ids = [...new Set([...PROVIDERS, ...providers].map((p) => p.id))]
+  const ids = providers.map((p) => p.id)
   return domains.flatMap((entry: unknown, index): ProfileProblem[] => {
     const {domain, provider} = (entry ?? {}) as {domain?: unknown; provider?: unknown}
     const problems: ProfileProblem[] = []

@@ -2,9 +2,8 @@
  * The connection a scope test acts through: the profile's section for one calendar system, validated
  * against its provider's schema, the CA the profile trusts, and the system's endpoint overrides.
  */
-import {readFile} from 'node:fs/promises'
-
 import {ConfigError, UsageError} from '../errors.js'
+import {readProfileCa} from '../providers/ca.js'
 import {sectionProblems} from '../providers/schema.js'
 import type {ProviderModule} from '../providers/types.js'
 
@@ -45,17 +44,6 @@ export function chooseModule(
   )
 }
 
-async function readCa(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8')
-  } catch (error) {
-    throw new ConfigError('CA_FILE_UNREADABLE', `Cannot read the CA file ${path} the profile trusts.`, {
-      cause: error,
-      suggestions: ['Point caFile in the profile at a readable PEM file ("hcal profile show" prints its path).'],
-    })
-  }
-}
-
 export async function scopeConnection(
   document: Record<string, unknown>,
   profile: string,
@@ -79,7 +67,7 @@ export async function scopeConnection(
   const caFile = document.caFile
   return {
     connection: section,
-    caPem: typeof caFile === 'string' ? await readCa(caFile) : undefined,
+    caPem: await readProfileCa(typeof caFile === 'string' ? caFile : undefined),
     endpoints: record(record(document.endpoints)?.[module.id]),
   }
 }

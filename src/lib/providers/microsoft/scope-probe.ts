@@ -9,13 +9,14 @@ import {CERTIFICATE_KEY_SECRET} from './certificate.js'
 import {createMicrosoftClients, type MicrosoftClients} from './client.js'
 import {classifyMicrosoftError, microsoftFailure} from './errors.js'
 import type {MicrosoftConnection} from './index.js'
+import {endpointsFor} from './provisioning/target.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 
-/** An endpoint override from the profile's endpoints.microsoft (sandbox, national clouds). */
-function endpoint(request: ScopeProbeRequest<MicrosoftConnection>, name: 'authorityOrigin' | 'graphOrigin') {
-  const override = request.endpoints?.[name]
-  return typeof override === 'string' ? override : undefined
+function stringsOf(record: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries(record ?? {}).filter((entry): entry is [string, string] => typeof entry[1] === 'string'),
+  )
 }
 
 async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Promise<MicrosoftClients> {
@@ -33,8 +34,8 @@ async function clientsFor(request: ScopeProbeRequest<MicrosoftConnection>): Prom
     ...(connection.auth === 'certificate'
       ? {certificate: {privateKeyPem: value, thumbprintSha256: connection.certificateThumbprint}}
       : {clientSecret: value}),
-    authorityOrigin: endpoint(request, 'authorityOrigin'),
-    graphOrigin: endpoint(request, 'graphOrigin'),
+    // The tenant's cloud, unless the profile's endpoints.microsoft points elsewhere (sandbox, private endpoint).
+    ...endpointsFor(connection.cloud ?? 'global', stringsOf(request.endpoints)),
     caPem: request.caPem,
   })
 }

@@ -4,7 +4,7 @@
  * (skew against Entra's Date header) and `microsoft.expiry` (the credential's expiry or age). Loaded only
  * when doctor runs them: it brings the SDKs.
  */
-import {readProfileDocument, type ProfileConfig} from '../../../config/profiles.js'
+import type {ProfileConfig} from '../../../config/profiles.js'
 import type {CheckOutcome} from '../../../doctor/types.js'
 import {clockSkewCheck, type ProofCheck} from '../../../provisioning/checks.js'
 import {provisioningRecordOf} from '../../../provisioning/record.js'
@@ -61,7 +61,7 @@ async function runProbe(input: Input): Promise<Probe> {
     }
   }
   try {
-    const document = (await readProfileDocument(input.profile)) as ProfileConfig | undefined
+    const document = input.document as ProfileConfig | undefined
     const caPem = await readProfileCa(document?.caFile)
     const endpoints = endpointsFor(connection.cloud ?? 'global', document?.endpoints?.microsoft)
     const discovery = await readTenantDiscovery({
@@ -136,7 +136,7 @@ export async function clockCheck(input: Input): Promise<CheckOutcome> {
 /** From the certificate itself when it is stored with the key, else from the provisioning record. */
 export async function expiryOutcome(input: Input, nowMs: number = Date.now()): Promise<CheckOutcome> {
   const auth = input.connection?.auth ?? 'secret'
-  const document = (await readProfileDocument(input.profile).catch(() => undefined)) as ProfileConfig | undefined
+  const document = input.document as ProfileConfig | undefined
   const record = document ? provisioningRecordOf(document, 'microsoft') : undefined
   let expiresAt = record?.credential?.expiresAt ?? null
   if (auth === 'certificate') {
