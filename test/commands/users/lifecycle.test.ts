@@ -118,7 +118,6 @@ describe('hcal users validate|list|deactivate and the access gate, through the b
   })
 
   it('sends not one request to a seeded mailbox that was never activated, through every operation hcal has', async () => {
-    const before = lab.sandbox.context.log.all().length
     const activated = [user('google', 4), user('microsoft', 4), user('exchange', 4), lab.seed.google!.rooms[0]!.email]
     await lab.cli('users', 'activate', ...activated.slice(0, 3))
     await lab.cli('users', 'activate', activated[3]!, '--room')
