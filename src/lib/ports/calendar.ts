@@ -38,12 +38,24 @@ export interface ListChangesRequest extends CallOptions {
   cursor?: SyncCursor
   /** The `nextPage` of the previous page of this round. */
   page?: string
+  /**
+   * False when only the window's events are wanted, not a cursor (the engine reading the slice a moved window
+   * newly covers): the adapter skips what it does only to obtain a cursor, and may return none.
+   */
+  cursorNeeded?: boolean
 }
 
 export type EventChange =
+  /** A single meeting or one occurrence of a series, as it is now. */
   | {type: 'upsert'; event: CalendarEvent}
-  /** Deleted, cancelled, or (Graph) moved out of the round's window. */
+  /** Deleted, cancelled, or (Graph) moved out of the round's window. A series master's id removes its occurrences too. */
   | {type: 'removed'; eventId: string}
+  /**
+   * Every occurrence of a recurring series within the request's window, after the series changed: the engine
+   * replaces what it holds for `seriesId` with these, so a shortened or moved series leaves no stale occurrence,
+   * and an edit to a long series costs the window's occurrences, not years of them.
+   */
+  | {type: 'series'; seriesId: string; occurrences: CalendarEvent[]}
   /** This event could not be read into the model (no start, an unknown time zone...): report it, go on. */
   | {type: 'unreadable'; eventId: string; problem: string}
 
@@ -115,6 +127,26 @@ export interface PushSubscription {
   handle: Record<string, string>
 }
 
+/** One HTTP exchange an adapter made, for the engine's counts (requests, throttled) and the benchmark. */
+export interface RequestRecord {
+  /** What it served: the calendar itself, mailbox settings and out-of-office, or a token. */
+  purpose: 'calendar' | 'settings' | 'token'
+  /** HTTP status; 0 when no answer came (reset, timeout). */
+  status: number
+  /** The provider said to slow down (429, 503 with Retry-After, 403 rate limit, ErrorServerBusy). */
+  throttled: boolean
+}
+
+export interface CalendarProviderHooks {
+  /** Called once per HTTP exchange, batch sub-requests each counted as one. */
+  onRequest?(record: RequestRecord): void
+}
+
+/**
+ * Adapters map each answer to the port's terms; the engine owns retries (one policy, src/lib/retry/) and
+ * pacing (the declared limits), so adapters turn their SDKs' own retries off. A rejected access token (401)
+ * is refreshed once inside the adapter, single-flight per subject, before it surfaces as `auth`.
+ */
 export interface CalendarProvider {
   readonly id: ProviderId
   readonly capabilities: ProviderCapabilities
@@ -133,4 +165,6 @@ export interface CalendarProvider {
     /** Stopping needs no grant: it ends access (deactivation removes a user's subscriptions this way). */
     stop(subscription: PushSubscription): Promise<void>
   }
+  /** Releases connection pools and timers. */
+  close(): Promise<void>
 }

@@ -7,6 +7,7 @@
  * loads it, and the CLI's cold start must not pay for the SDKs.
  */
 import type {CheckOutcome} from '../doctor/types.js'
+import type {CalendarProvider, CalendarProviderHooks} from '../ports/calendar.js'
 import type {ProviderCapabilities} from '../ports/capabilities.js'
 import type {MailboxValidator} from '../ports/validation.js'
 import type {ConnectionInput} from './connection.js'
@@ -69,6 +70,8 @@ export interface ProviderModule<Id extends string = string, C = unknown> {
   capabilities: ProviderCapabilities
   /** Loads (lazily: it pulls in the SDK) what proves users' and rooms' mailboxes (validate.ts). */
   validator(): Promise<{createValidator(input: ConnectionInput<C>): MailboxValidator}>
+  /** Loads (lazily: it pulls in the SDK) the calendar adapter the sync engine and the watch service use (calendar/). */
+  calendar(): Promise<{createCalendar(input: ConnectionInput<C>, hooks?: CalendarProviderHooks): CalendarProvider}>
   /** How the system limits which mailboxes hcal reaches (`hcal scope limit|test`), or why it cannot. */
   scope: MailboxScopeSupport<C>
 }

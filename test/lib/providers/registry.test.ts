@@ -38,8 +38,9 @@ const caldav = defineProvider({
   ],
   capabilities: GOOGLE_CAPABILITIES,
   endpoints: {},
-  // A new folder would import its validate.js here; this one reuses Google's, never called by these tests.
+  // A new folder would import its validate.js and calendar/ here; this one reuses Google's, never called by these tests.
   validator: () => import('../../../src/lib/providers/google/validate.js') as never,
+  calendar: () => import('../../../src/lib/providers/google/calendar/index.js') as never,
   scope: {kind: 'none', reason: 'CalDAV has no per-mailbox scope.', control: 'User activation.'},
 }) as unknown as ProviderModule
 const WITH_CALDAV = [...PROVIDERS, caldav]

@@ -93,5 +93,6 @@ export const exchange = defineProvider({
   ],
   capabilities: EXCHANGE_CAPABILITIES,
   validator: () => import('./validate.js'),
+  calendar: () => import('./calendar/index.js'),
   scope: EXCHANGE_SCOPE,
 })

@@ -91,5 +91,6 @@ export const google = defineProvider({
   ],
   capabilities: GOOGLE_CAPABILITIES,
   validator: () => import('./validate.js'),
+  calendar: () => import('./calendar/index.js'),
   scope: GOOGLE_SCOPE,
 })

@@ -124,5 +124,6 @@ export const microsoft = defineProvider({
   ],
   capabilities: MICROSOFT_CAPABILITIES,
   validator: () => import('./validate.js'),
+  calendar: () => import('./calendar/index.js'),
   scope: MICROSOFT_SCOPE,
 })
