@@ -7,7 +7,10 @@
  */
 import type {StoredEvent} from './model.js'
 
-const RULE = '<div style="width:100%"><span style="white-space:nowrap;color:#5F5F5F;opacity:.36">' + '_'.repeat(80) + '</span></div>'
+const RULE =
+  '<div style="width:100%"><span style="white-space:nowrap;color:#5F5F5F;opacity:.36">' +
+  '_'.repeat(80) +
+  '</span></div>'
 
 /** The join information Outlook writes into an online meeting's body. */
 export function onlineMeetingBlob(joinUrl: string, bodyType: 'html' | 'text'): string {
@@ -33,7 +36,10 @@ export function bodyKeepsJoinLink(body: string, joinUrl: string): boolean {
 export function addOnlineMeetingBlob(event: StoredEvent): void {
   if (!event.isOnlineMeeting || !event.joinUrl || bodyKeepsJoinLink(event.body, event.joinUrl)) return
   const blob = onlineMeetingBlob(event.joinUrl, event.bodyType)
-  event.body = event.bodyType === 'html' && /<\/body>/i.test(event.body) ? event.body.replace(/<\/body>/i, `${blob}</body>`) : event.body + blob
+  event.body =
+    event.bodyType === 'html' && /<\/body>/i.test(event.body)
+      ? event.body.replace(/<\/body>/i, `${blob}</body>`)
+      : event.body + blob
 }
 
 /**

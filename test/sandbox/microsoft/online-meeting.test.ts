@@ -64,7 +64,9 @@ describe('Microsoft sandbox: an online meeting’s join information lives in its
 
     // A PATCH without a body leaves the meeting online.
     const other = await create()
-    const located = (await graph.api(`/users/${alice}/events/${other.id}`).patch({location: {displayName: 'Room 2'}})) as Event
+    const located = (await graph
+      .api(`/users/${alice}/events/${other.id}`)
+      .patch({location: {displayName: 'Room 2'}})) as Event
     assert.equal(located.isOnlineMeeting, true)
   })
 })

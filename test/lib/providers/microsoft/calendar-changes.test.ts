@@ -36,7 +36,11 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
   const inWindow = (events: TruthEvent[]) =>
     events
       .filter((e) => e.type !== 'seriesMaster')
-      .filter((e) => Date.parse(`${e.start.dateTime}Z`) < Date.parse(window.end) && Date.parse(`${e.end.dateTime}Z`) > Date.parse(window.start))
+      .filter(
+        (e) =>
+          Date.parse(`${e.start.dateTime}Z`) < Date.parse(window.end) &&
+          Date.parse(`${e.end.dateTime}Z`) > Date.parse(window.start),
+      )
       .map((e) => e.id)
       .sort()
   const create = (body: Record<string, unknown>) =>
@@ -67,7 +71,10 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
     const expected = inWindow(await truth())
     assert.ok(expected.length > MICROSOFT_CAPABILITIES.limits.pageSize, `only ${expected.length} events in the window`)
     assert.ok(round.pages.length >= 2)
-    assert.deepEqual(round.pages.slice(0, -1).map((page) => page.cursor), round.pages.slice(0, -1).map(() => undefined))
+    assert.deepEqual(
+      round.pages.slice(0, -1).map((page) => page.cursor),
+      round.pages.slice(0, -1).map(() => undefined),
+    )
     assert.ok(round.cursor, 'the last page carries the cursor')
     const ids = upserts(round.changes).map((event) => event.id)
     assert.equal(new Set(ids).size, ids.length, 'no event twice')
@@ -101,7 +108,9 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
     const doomed = await create({subject: 'To delete', start: at(70), end: at(71)})
     const first = await readRound(lab.calendar, grant, window, start.cursor)
     assert.deepEqual(
-      upserts(first.changes).map((e) => e.title).sort(),
+      upserts(first.changes)
+        .map((e) => e.title)
+        .sort(),
       ['To cancel', 'To delete', 'To move'],
     )
 
@@ -133,7 +142,10 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
     assert.ok(edited.every((e) => e.seriesId === series.id))
     assert.deepEqual(
       edited.map((e) => e.id).sort(),
-      occurrences.map((e) => e.id).filter((id) => id !== oneOccurrence.id).sort(),
+      occurrences
+        .map((e) => e.id)
+        .filter((id) => id !== oneOccurrence.id)
+        .sort(),
     )
   })
 
@@ -144,7 +156,12 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
     assert.equal(result.kind, 'cursorExpired')
     assert.equal(result.kind === 'cursorExpired' && result.failure.providerCode, 'syncStateNotFound')
     const again = await readRound(lab.calendar, grant, window)
-    assert.deepEqual(upserts(again.changes).map((e) => e.id).sort(), inWindow(await truth()))
+    assert.deepEqual(
+      upserts(again.changes)
+        .map((e) => e.id)
+        .sort(),
+      inWindow(await truth()),
+    )
   })
 
   it('reads a slice without a cursor from the plain calendarView, marker included, in one request a page', async () => {
@@ -157,10 +174,22 @@ describe('Microsoft calendar adapter: changes (calendarView delta)', function ()
     assert.equal(page.nextPage, undefined)
     const expected = (await truth())
       .filter((e) => e.type !== 'seriesMaster')
-      .filter((e) => Date.parse(`${e.start.dateTime}Z`) < Date.parse(slice.end) && Date.parse(`${e.end.dateTime}Z`) > Date.parse(slice.start))
+      .filter(
+        (e) =>
+          Date.parse(`${e.start.dateTime}Z`) < Date.parse(slice.end) &&
+          Date.parse(`${e.end.dateTime}Z`) > Date.parse(slice.start),
+      )
       .map((e) => e.id)
       .sort()
-    assert.deepEqual(upserts(page.changes).map((e) => e.id).sort(), expected)
-    assert.deepEqual(lab.takeRequests().map((r) => r.purpose), ['calendar'])
+    assert.deepEqual(
+      upserts(page.changes)
+        .map((e) => e.id)
+        .sort(),
+      expected,
+    )
+    assert.deepEqual(
+      lab.takeRequests().map((r) => r.purpose),
+      ['calendar'],
+    )
   })
 })

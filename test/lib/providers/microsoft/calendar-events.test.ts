@@ -169,7 +169,12 @@ describe('Microsoft calendar adapter: events (read, write, marker)', function ()
     assert.deepEqual(seen.event.marker, plan.marker)
     assert.equal(planJoinBlock(seen.event, {keyword: '@webex'}, SETTINGS).action, 'none', 'the echo plans nothing')
 
-    const cleared = await lab.calendar.writeEvent({grant, eventId: id, changeToken: after.changeToken, patch: {marker: null}})
+    const cleared = await lab.calendar.writeEvent({
+      grant,
+      eventId: id,
+      changeToken: after.changeToken,
+      patch: {marker: null},
+    })
     assert.equal(cleared.kind === 'written' && cleared.event.marker, undefined)
     assert.equal((await read(id)).marker, undefined)
   })

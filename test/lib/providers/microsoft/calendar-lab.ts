@@ -60,7 +60,8 @@ export async function startCalendarLab(options: SandboxOptions = {}): Promise<Ca
       },
       async control<T>(method: string, path: string, body?: unknown): Promise<T> {
         const response = await lab.sandbox.control(method, path, body)
-        if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`)
+        if (response.status >= 300)
+          throw new Error(`${method} ${path}: ${response.status} ${JSON.stringify(response.body)}`)
         return response.body as T
       },
       async stop() {

@@ -81,7 +81,10 @@ describe('Microsoft calendar adapter: mailbox settings, out-of-office, failures 
   it('reports a mailbox outside the app’s scope as a permission failure of that mailbox', async () => {
     await lab.control('PUT', '/_sandbox/microsoft/mailbox-scope', {mailboxes: [lab.users[1]!]})
     const failure = failureOf(await rejectionOf(() => lab.calendar.listChanges({grant, window: labWindow()})))
-    assert.deepEqual([failure.kind, failure.kind === 'permission' && failure.reason, failure.status], ['permission', 'denied', 403])
+    assert.deepEqual(
+      [failure.kind, failure.kind === 'permission' && failure.reason, failure.status],
+      ['permission', 'denied', 403],
+    )
   })
 
   it('counts token requests: a new adapter records discovery and the token before its first Graph call', async () => {
@@ -105,8 +108,14 @@ describe('Microsoft calendar adapter: mailbox settings, out-of-office, failures 
         [200, 200],
       )
       assert.deepEqual(
-        records.filter((r) => r.purpose !== 'token').map((r) => [r.purpose, r.status]).sort(),
-        [['calendar', 404], ['settings', 200]],
+        records
+          .filter((r) => r.purpose !== 'token')
+          .map((r) => [r.purpose, r.status])
+          .sort(),
+        [
+          ['calendar', 404],
+          ['settings', 200],
+        ],
       )
     } finally {
       await fresh.close()

@@ -37,7 +37,7 @@ export function userPath(mailbox: string): string {
 }
 
 /** The page's events, each id once (its last mention wins), in the order of those last mentions. */
-function lastMentions(value: GraphEvent[]): GraphEvent[] {
+export function lastMentions(value: GraphEvent[]): GraphEvent[] {
   const byId = new Map<string, GraphEvent>()
   for (const item of value) {
     if (!item.id) continue
@@ -110,7 +110,12 @@ export class ChangeReader {
     const changes = await this.withMarkers(items, mailbox, request.signal)
     const next = page['@odata.nextLink']
     const delta = page['@odata.deltaLink']
-    return {kind: 'page', changes, ...(next ? {nextPage: next} : {}), ...(!next && delta ? {cursor: syncCursor(delta)} : {})}
+    return {
+      kind: 'page',
+      changes,
+      ...(next ? {nextPage: next} : {}),
+      ...(!next && delta ? {cursor: syncCursor(delta)} : {}),
+    }
   }
 
   /** The changes of a delta page, organiser copies completed with their marker. */

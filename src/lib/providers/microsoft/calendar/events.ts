@@ -41,7 +41,8 @@ export class EventAccess {
       )
       return mapped(raw, mailbox)
     } catch (error) {
-      if (isProviderFailure(error) && error.failure.kind === 'notFound' && error.failure.target === 'item') return undefined
+      if (isProviderFailure(error) && error.failure.kind === 'notFound' && error.failure.target === 'item')
+        return undefined
       throw error
     }
   }
@@ -62,7 +63,8 @@ export class EventAccess {
         (graphRequest) => graphRequest.patch(body),
       )
     } catch (error) {
-      if (isProviderFailure(error) && error.failure.kind === 'conflict') return {kind: 'conflict', failure: error.failure}
+      if (isProviderFailure(error) && error.failure.kind === 'conflict')
+        return {kind: 'conflict', failure: error.failure}
       throw error
     }
     // The answer is the event as written, without expanded properties: the marker is what was just written,

@@ -45,7 +45,15 @@ export function graphInstant(value: GraphDateTime | null | undefined, name: stri
   const match = WALL_CLOCK.exec(value?.dateTime ?? '')
   if (!match) throw new UnreadableValue(`its ${name} is missing or not a date and time`)
   const [, y, mo, d, h, mi, s, fraction] = match
-  const wall = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h), Number(mi), Number(s ?? 0), Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)))
+  const wall = Date.UTC(
+    Number(y),
+    Number(mo) - 1,
+    Number(d),
+    Number(h),
+    Number(mi),
+    Number(s ?? 0),
+    Number((fraction ?? '0').padEnd(3, '0').slice(0, 3)),
+  )
   const zone = (value?.timeZone ?? 'UTC').trim()
   if (UTC_NAMES.has(zone.toLowerCase())) return wall
   if (!isIanaZone(zone)) throw new UnreadableValue(`its ${name} is in an unknown time zone (${zone})`)

@@ -35,7 +35,11 @@ export class MailboxSettingsReader {
 
   constructor(private readonly session: GraphSession) {}
 
-  private async read(grant: MailboxGrant, reader: 'settings' | 'outOfOffice', options: CallOptions): Promise<GraphMailboxSettings> {
+  private async read(
+    grant: MailboxGrant,
+    reader: 'settings' | 'outOfOffice',
+    options: CallOptions,
+  ): Promise<GraphMailboxSettings> {
     const mailbox = mailboxFor(grant)
     let entry = this.cache.get(mailbox)
     if (!entry) {
@@ -75,7 +79,11 @@ export class MailboxSettingsReader {
       }
     } catch (error) {
       if (!(error instanceof UnreadableValue)) throw error
-      throw new ProviderFailure({provider: 'microsoft', kind: 'fatal', message: `The automatic replies of ${mailboxFor(grant)}: ${error.message}.`})
+      throw new ProviderFailure({
+        provider: 'microsoft',
+        kind: 'fatal',
+        message: `The automatic replies of ${mailboxFor(grant)}: ${error.message}.`,
+      })
     }
   }
 }

@@ -80,7 +80,11 @@ export async function readMarkers(
       const item = await session.send<{singleValueExtendedProperties?: ExtendedProperty[]}>(
         'calendar',
         signal,
-        (graph) => graph.api(`${user}/events/${encodeURIComponent(id)}`).select('id').expand(MARKER_EXPAND),
+        (graph) =>
+          graph
+            .api(`${user}/events/${encodeURIComponent(id)}`)
+            .select('id')
+            .expand(MARKER_EXPAND),
         (request) => request.get(),
       )
       markers.set(id, readMarker(item.singleValueExtendedProperties))

@@ -94,7 +94,8 @@ function attendees(event: GraphEvent): Attendee[] {
 function conference(event: GraphEvent): StructuredConference[] {
   const url = event.onlineMeeting?.joinUrl ?? event.onlineMeetingUrl ?? undefined
   if (!url && !event.isOnlineMeeting) return []
-  const provider = event.onlineMeetingProvider && event.onlineMeetingProvider !== 'unknown' ? event.onlineMeetingProvider : undefined
+  const provider =
+    event.onlineMeetingProvider && event.onlineMeetingProvider !== 'unknown' ? event.onlineMeetingProvider : undefined
   return [{...(provider ? {solution: provider} : {}), ...(url ? {url} : {})}]
 }
 
