@@ -87,6 +87,32 @@ describe('Microsoft calendar adapter: mailbox settings, out-of-office, failures 
     )
   })
 
+  it('renews a token Graph refuses (401) once, for every call that held it, and sends each call again', async () => {
+    const other = lab.grant(lab.users[2]!)
+    await lab.calendar.readMailboxSettings(grant) // a cached token, accepted once
+    lab.takeRequests()
+    await lab.control('POST', '/_sandbox/microsoft/tokens/revoke')
+    const window = labWindow()
+    const [settings, page] = await Promise.all([
+      lab.calendar.readOutOfOffice(other),
+      lab.calendar.listChanges({grant, window, cursorNeeded: false}),
+    ])
+    assert.equal(settings.state, 'off')
+    assert.equal(page.kind, 'page')
+    const records = lab.takeRequests()
+    assert.deepEqual(
+      records.map((r) => [r.purpose, r.status]).sort(),
+      [
+        ['calendar', 200],
+        ['calendar', 401],
+        ['settings', 200],
+        ['settings', 401],
+        ['token', 200],
+      ],
+      'one token request for both refused calls',
+    )
+  })
+
   it('counts token requests: a new adapter records discovery and the token before its first Graph call', async () => {
     const {REGISTRY} = await import('../../../../src/lib/providers/registry.js')
     const {connectionInput} = await import('../../../../src/lib/providers/connection.js')
