@@ -130,6 +130,22 @@ export function registerControlRoutes(
     })
   })
 
+  // Bad data no API write can produce (an event without a start, a zone Google's clients do not know), as
+  // legacy imports leave it: laid over what the API returns for the meeting, in every calendar holding it.
+  app.put(`${PREFIX}/calendars/:email/events/:id/wire`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const entry = calendar.entries.get(request.params.id)
+    if (!entry || entry.deleted) return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
+    const body = request.body
+    if (!body || typeof body !== 'object' || Array.isArray(body))
+      return controlError(reply, 400, 'invalid_wire', 'The body must be an object of event fields (null removes one).')
+    if (Object.keys(body).length > 0) entry.meeting.wireOverrides = {...body}
+    else delete entry.meeting.wireOverrides
+    store.touchMeeting(entry.meeting)
+    return renderEvent(calendar, calendar.entries.get(request.params.id) ?? entry, deps.origin())
+  })
+
   app.delete(`${PREFIX}/calendars/:email/events/:id`, async (request: CalendarRequest, reply) => {
     const calendar = calendarOf(request, reply)
     if (!calendar) return reply

@@ -4,7 +4,13 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 import type {ApiScope, Caller, RouteMeta} from './api-scope.js'
 import type {ChannelRegistry} from './channels.js'
 import {apiErrors} from './errors.js'
-import {applyEventBody, applyEventBodyAtomically, applyOccurrenceBody, validateClientEventId} from './event-input.js'
+import {
+  applyEventBody,
+  applyEventBodyAtomically,
+  applyOccurrenceBody,
+  occurrencePrivateProperties,
+  validateClientEventId,
+} from './event-input.js'
 import {listEvents, listInstances} from './list.js'
 import type {Query} from './list-query.js'
 import {blankMeeting, type Calendar, type CalendarEntry} from './model.js'
@@ -205,8 +211,10 @@ export function registerEventRoutes(
     if (originalStartMs !== undefined) {
       const exceptions = (meeting.exceptions ??= new Map())
       const override = structuredClone(exceptions.get(originalStartMs) ?? {updatedMs: Date.now()})
+      const properties = occurrencePrivateProperties(entry, originalStartMs, body.extendedProperties)
       applyOccurrenceBody(override, body, meeting.endMs - meeting.startMs, originalStartMs)
       exceptions.set(originalStartMs, override)
+      if (properties) entry.occurrenceProperties = new Map(entry.occurrenceProperties).set(originalStartMs, properties)
       store.touchMeeting(meeting)
     } else {
       const previous = applyEventBodyAtomically(meeting, entry, body, {
