@@ -2,7 +2,7 @@
  * Which Google client and calendar serve a grant, and the one place adapter calls run (error mapping, one
  * token refresh on 401).
  *
- * A user's calendar is read as that user (domain-wide delegation, calendarId `primary`). A room (a Workspace
+ * A user's calendar is read as that user (domain-wide delegation). A room (a Workspace
  * resource calendar) cannot be impersonated: it is read as the profile's test user with calendarId = the room's
  * address, through the organisation-wide sharing Workspace gives resource calendars (as validate.ts proves it),
  * and its quota is charged to the room (`quotaUser`), not to the test user.
@@ -31,7 +31,11 @@ export interface Target {
   /** The mailbox the grant resolves to now (the room's address for a room). */
   mailbox: string
   kind: 'user' | 'room'
-  /** `primary` for a user, the room's address for a room. */
+  /**
+   * The mailbox's address: a user's primary calendar has it as its id (the gate resolves aliases to the primary
+   * address), and a room's calendar is its address. Named rather than `primary` so every request says whose
+   * calendar it is (request logs, per-mailbox faults and quotas).
+   */
   calendarId: string
   /** Standard parameters every call of this mailbox carries (`quotaUser` for a room). */
   params: {quotaUser?: string}
@@ -119,7 +123,7 @@ export function createMailboxes(
         clients: await clientsFor(subject),
         mailbox,
         kind: grant.kind,
-        calendarId: room ? mailbox : 'primary',
+        calendarId: mailbox,
         params: room ? {quotaUser: mailbox} : {},
         subject,
       }
