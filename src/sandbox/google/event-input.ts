@@ -74,7 +74,10 @@ function parseAttendees(input: unknown): StoredAttendee[] {
   })
 }
 
-export function stringMap(input: unknown, merge: Record<string, string> | undefined): Record<string, string> | undefined {
+export function stringMap(
+  input: unknown,
+  merge: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (input === null) return undefined
   if (typeof input !== 'object' || Array.isArray(input)) throw apiErrors.invalid('Invalid extended property.')
   const updates = Object.entries(input as Record<string, unknown>)

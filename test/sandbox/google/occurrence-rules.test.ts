@@ -72,7 +72,10 @@ describe('Google emulator: occurrences own their private properties; bad data th
     const first = await calendar.events.list({calendarId: 'primary', timeMin: inHours(519), timeMax: inHours(522)})
     const syncToken = first.data.nextSyncToken ?? ''
     const path = `/_sandbox/google/calendars/${owner}/events/${created.id}/wire`
-    const laid = await google.sandbox.control('PUT', path, {start: null, end: {dateTime: '2027-01-01T10:00:00', timeZone: 'Mars/Olympus'}})
+    const laid = await google.sandbox.control('PUT', path, {
+      start: null,
+      end: {dateTime: '2027-01-01T10:00:00', timeZone: 'Mars/Olympus'},
+    })
     assert.equal(laid.status, 200)
     const got = (await calendar.events.get({calendarId: 'primary', eventId: created.id ?? ''})).data
     assert.equal(got.start, undefined)
@@ -83,7 +86,10 @@ describe('Google emulator: occurrences own their private properties; bad data th
       [[created.id, undefined]],
     )
     assert.equal((await google.sandbox.control('PUT', path, ['start'])).status, 400)
-    assert.equal((await google.sandbox.control('PUT', `/_sandbox/google/calendars/${owner}/events/nosuchevent/wire`, {})).status, 404)
+    assert.equal(
+      (await google.sandbox.control('PUT', `/_sandbox/google/calendars/${owner}/events/nosuchevent/wire`, {})).status,
+      404,
+    )
     assert.equal((await google.sandbox.control('PUT', path, {})).status, 200)
     const restored = (await calendar.events.get({calendarId: 'primary', eventId: created.id ?? ''})).data
     assert.ok(restored.start?.dateTime)

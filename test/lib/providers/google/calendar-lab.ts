@@ -44,7 +44,9 @@ export interface CalendarLab {
   count(purpose: RequestRecord['purpose']): number
   resetRecords(): void
   /** Every page of one round; the cursor of its last page. */
-  readAll(request: Omit<ListChangesRequest, 'page'>): Promise<{changes: EventChange[]; cursor?: SyncCursor; pages: number}>
+  readAll(
+    request: Omit<ListChangesRequest, 'page'>,
+  ): Promise<{changes: EventChange[]; cursor?: SyncCursor; pages: number}>
   stop(): Promise<void>
 }
 
@@ -127,6 +129,9 @@ export async function startCalendarLab(options: SandboxOptions = {}): Promise<Ca
 }
 
 /** Changes of one type, for assertions. */
-export function ofType<T extends EventChange['type']>(changes: EventChange[], type: T): Extract<EventChange, {type: T}>[] {
+export function ofType<T extends EventChange['type']>(
+  changes: EventChange[],
+  type: T,
+): Extract<EventChange, {type: T}>[] {
   return changes.filter((change): change is Extract<EventChange, {type: T}> => change.type === type)
 }

@@ -55,7 +55,12 @@ describe('Google calendar adapter: listChanges', function () {
     assert.equal(round.pages, 3, 'five singles and one series master, two a page')
     assert.ok(round.cursor, 'the last page carries the cursor')
     cursor = round.cursor
-    assert.deepEqual(ofType(round.changes, 'upsert').map((change) => change.event.id).sort(), [...singles].sort())
+    assert.deepEqual(
+      ofType(round.changes, 'upsert')
+        .map((change) => change.event.id)
+        .sort(),
+      [...singles].sort(),
+    )
     const [series, ...others] = ofType(round.changes, 'series')
     assert.equal(others.length, 0)
     assert.equal(series?.seriesId, seriesId)

@@ -61,7 +61,8 @@ export function createEventAccess(mailboxes: Mailboxes) {
         return {kind: 'written', event: readable(event, target)}
       } catch (error) {
         // 412 conditionNotMet: someone changed the event since it was read; nothing was written.
-        if (isProviderFailure(error) && error.failure.kind === 'conflict') return {kind: 'conflict', failure: error.failure}
+        if (isProviderFailure(error) && error.failure.kind === 'conflict')
+          return {kind: 'conflict', failure: error.failure}
         throw error
       }
     },
