@@ -62,6 +62,45 @@ describe('Google emulator: occurrences own their private properties; bad data th
     assert.deepEqual(untouched.extendedProperties?.private, {origin: 'series'})
   })
 
+  it('edits and cancels one occurrence through the control API by its instance id', async () => {
+    const series = (
+      await calendar.events.insert({
+        calendarId: 'primary',
+        requestBody: {
+          summary: 'Daily',
+          start: {dateTime: inHours(540)},
+          end: {dateTime: inHours(541)},
+          recurrence: ['RRULE:FREQ=DAILY;COUNT=3'],
+        },
+      })
+    ).data
+    const list = async () =>
+      (await calendar.events.instances({calendarId: 'primary', eventId: series.id ?? ''})).data.items ?? []
+    const [first, second, third] = await list()
+    const base = `/_sandbox/google/calendars/${owner}/events`
+    const edited = await google.sandbox.control('PATCH', `${base}/${second?.id}`, {
+      title: 'Moved',
+      start: inHours(545),
+      end: inHours(546),
+    })
+    assert.equal(edited.status, 200)
+    assert.equal((edited.body as {id?: string}).id, second?.id)
+    assert.equal((await google.sandbox.control('DELETE', `${base}/${third?.id}`)).status, 204)
+    assert.equal((await google.sandbox.control('DELETE', `${base}/${third?.id}`)).status, 410)
+    assert.equal(
+      (await google.sandbox.control('PATCH', `${base}/${series.id}_20000101T000000Z`, {title: 'x'})).status,
+      404,
+    )
+    const after = await list()
+    assert.deepEqual(
+      after.map((item) => [item.id, item.summary, item.start?.dateTime && Date.parse(item.start.dateTime)]),
+      [
+        [first?.id, 'Daily', Date.parse(inHours(540))],
+        [second?.id, 'Moved', Date.parse(inHours(545))],
+      ],
+    )
+  })
+
   it('lays wire fields over an event (null removes one) and reports it to incremental sync', async () => {
     const created = (
       await calendar.events.insert({
