@@ -139,8 +139,10 @@ export function renderCalendarItem(view: ItemView, shape: ItemShape, context: Re
   if (want('item:IsDraft')) parts.push('<t:IsDraft>false</t:IsDraft>')
   if (want('item:DateTimeCreated')) parts.push(el('t:DateTimeCreated', ewsDate(item.created)))
   if (want('item:HasAttachments')) parts.push('<t:HasAttachments>false</t:HasAttachments>')
+  const own = override(view)?.extended
   for (const ref of shape.extended) {
-    const value = item.extended?.get(extendedKey(ref.propertySetId, ref.name))
+    const key = extendedKey(ref.propertySetId, ref.name)
+    const value = own?.has(key) ? own.get(key) : item.extended?.get(key)
     if (!value) continue
     parts.push(
       `<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="${escapeXml(value.propertySetId)}" PropertyName="${escapeXml(value.name)}" PropertyType="${escapeXml(value.type)}"/>${el('t:Value', value.value)}</t:ExtendedProperty>`,

@@ -104,7 +104,8 @@ export interface TrustedXhrOptions {
 /** One instance per ExchangeService; one per streaming connection (XhrApi keeps a single stream). */
 export class TrustedXhrApi extends XhrApi {
   constructor(options: TrustedXhrOptions = {}) {
-    const httpsAgent = options.httpsAgent ?? (options.caPem ? new Agent({ca: options.caPem, keepAlive: true}) : undefined)
+    const httpsAgent =
+      options.httpsAgent ?? (options.caPem ? new Agent({ca: options.caPem, keepAlive: true}) : undefined)
     super(httpsAgent ? {httpsAgent} : {})
     if (options.ntlm)
       this.setAuthProvider(new TrustedNtlmProvider(options.ntlm.username, options.ntlm.password, options.caPem))

@@ -93,7 +93,10 @@ function utcMidnightOf(ms: number, zone: string | undefined): number {
   return Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day))
 }
 
-function attendees(collection: AttendeeCollection | null | undefined, kind: 'required' | 'optional' | 'room'): Attendee[] {
+function attendees(
+  collection: AttendeeCollection | null | undefined,
+  kind: 'required' | 'optional' | 'room',
+): Attendee[] {
   if (!collection) return []
   return collection.GetEnumerator().map((a) => ({
     email: (a.Address ?? '').toLowerCase(),

@@ -16,12 +16,7 @@
 import {ChangeType, type ItemChange, SyncFolderItemsScope} from 'ews-javascript-api'
 
 import type {CalendarEvent} from '../../../core/model.js'
-import {
-  type EventChange,
-  type ListChangesRequest,
-  type ListChangesResult,
-  syncCursor,
-} from '../../../ports/calendar.js'
+import {type EventChange, type ListChangesRequest, type ListChangesResult, syncCursor} from '../../../ports/calendar.js'
 import {isProviderFailure, ProviderFailure} from '../../../ports/failures.js'
 import {idShape} from './properties.js'
 import type {EwsCall, Sessions} from './session.js'
@@ -63,7 +58,11 @@ function windowOf(request: ListChangesRequest): Window {
   const end = Date.parse(request.window.end)
   if (!Number.isFinite(start) || !Number.isFinite(end) || end < start) {
     throw new ProviderFailure(
-      {provider: 'exchange', kind: 'fatal', message: `Not a time window: ${request.window.start} .. ${request.window.end}.`},
+      {
+        provider: 'exchange',
+        kind: 'fatal',
+        message: `Not a time window: ${request.window.start} .. ${request.window.end}.`,
+      },
       {code: 'EXCHANGE_WINDOW_INVALID'},
     )
   }

@@ -10,12 +10,7 @@
  * SendToAllAndSaveCopy; anything else (a marker-only write, an appointment without attendees, an attendee's
  * copy) with SendToNone, which sends no mail.
  */
-import {
-  BodyType,
-  ConflictResolutionMode,
-  MessageBody,
-  SendInvitationsOrCancellationsMode,
-} from 'ews-javascript-api'
+import {BodyType, ConflictResolutionMode, MessageBody, SendInvitationsOrCancellationsMode} from 'ews-javascript-api'
 
 import type {CalendarEvent} from '../../../core/model.js'
 import type {EventPatch, WriteRequest, WriteResult} from '../../../ports/calendar.js'
@@ -29,7 +24,10 @@ import type {Sessions} from './session.js'
 function applyPatch(loaded: LoadedItem, patch: EventPatch): void {
   const {appointment} = loaded
   if (patch.body) {
-    appointment.Body = new MessageBody(patch.body.type === 'text' ? BodyType.Text : BodyType.HTML, ewsText(patch.body.content))
+    appointment.Body = new MessageBody(
+      patch.body.type === 'text' ? BodyType.Text : BodyType.HTML,
+      ewsText(patch.body.content),
+    )
   }
   if (patch.location !== undefined) appointment.Location = ewsText(patch.location)
   if (patch.marker === null) appointment.RemoveExtendedProperty(markerDefinition())
@@ -61,9 +59,7 @@ export async function writeEvent(sessions: Sessions, request: WriteRequest): Pro
   appointment.Id.ChangeKey = request.changeToken
   applyPatch(loaded, request.patch)
   try {
-    await call.run(() =>
-      appointment.Update(ConflictResolutionMode.NeverOverwrite, sendMode(before, request.patch)),
-    )
+    await call.run(() => appointment.Update(ConflictResolutionMode.NeverOverwrite, sendMode(before, request.patch)))
   } catch (error) {
     if (isProviderFailure(error) && error.failure.kind === 'conflict') return {kind: 'conflict', failure: error.failure}
     throw error
