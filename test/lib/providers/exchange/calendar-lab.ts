@@ -15,7 +15,8 @@ import type {
   TimeWindow,
 } from '../../../../src/lib/ports/calendar.js'
 import type {MailboxGrant} from '../../../../src/lib/ports/access.js'
-import {connectionInput} from '../../../../src/lib/providers/connection.js'
+import {type ConnectionInput, connectionInput} from '../../../../src/lib/providers/connection.js'
+import type {ExchangeConnection} from '../../../../src/lib/providers/exchange/index.js'
 import {createExchangeCalendar, type Tuning} from '../../../../src/lib/providers/exchange/calendar/index.js'
 import {REGISTRY} from '../../../../src/lib/providers/registry.js'
 import type {ProviderModule} from '../../../../src/lib/providers/types.js'
@@ -33,8 +34,8 @@ export interface CalendarLab {
   records: RequestRecord[]
   /** The adapter as the engine loads it (registry -> calendar() -> createCalendar). */
   calendar: CalendarProvider
-  /** One with its own tuning (small views and batches). */
-  tuned(tuning: Tuning): Promise<CalendarProvider>
+  /** One with its own tuning (small views and batches), or a wrong service account password. */
+  tuned(tuning: Tuning, password?: string): Promise<CalendarProvider>
   /** Activates `address` in the store and returns a sync grant from the gate. */
   activate(address: string): MailboxGrant
   /** The sync window around the sandbox's seed time (7 days back, 31 ahead). */
@@ -61,8 +62,13 @@ export async function startCalendarLab(): Promise<CalendarLab> {
     gate,
     records,
     calendar,
-    async tuned(tuning) {
-      const adapter = createExchangeCalendar((await input()) as never, hooks, tuning)
+    async tuned(tuning, password) {
+      const real = await input()
+      const adapter = createExchangeCalendar(
+        {...(real as never as ConnectionInput<ExchangeConnection>), ...(password ? {secret: async () => password} : {})},
+        hooks,
+        tuning,
+      )
       opened.push(adapter)
       return adapter
     },

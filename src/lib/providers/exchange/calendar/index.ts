@@ -16,7 +16,7 @@ import {listChanges} from './sync.js'
 import {DEFAULT_TUNING, type Tuning} from './view.js'
 import {writeEvent} from './write.js'
 
-export type {Tuning} from './view.js'
+export {DEFAULT_TUNING, type Tuning} from './view.js'
 
 /** The adapter with its view and batch sizes set (tests make them small to exercise truncation). */
 export function createExchangeCalendar(

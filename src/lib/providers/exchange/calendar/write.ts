@@ -73,5 +73,7 @@ export async function writeEvent(sessions: Sessions, request: WriteRequest): Pro
     changeToken: appointment.Id.ChangeKey,
   }
   delete written.marker
+  // Exchange set a new LastModifiedTime the UpdateItem answer does not carry: unknown rather than stale.
+  delete written.updated
   return {kind: 'written', event: marker ? {...written, marker} : written}
 }
