@@ -17,7 +17,7 @@ import {
 } from 'ews-javascript-api'
 
 import {rejectionOf} from '../../helpers/expect.js'
-import {itemsOf, startExchange, type ExchangeHarness} from './harness.js'
+import {itemsOf, JOIN_MARKER, startExchange, type ExchangeHarness} from './harness.js'
 import {ews, faultOf, responseCodes} from './raw-soap.js'
 
 interface Stored {
@@ -232,5 +232,29 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
       assert.equal(answer.status, 500)
       assert.equal(faultOf(answer).responseCode, 'ErrorSchemaValidation')
     }
+  })
+  it('keeps an extended property set on one occurrence on that occurrence, and answers UpdateItem with the occurrence id', async () => {
+    const service = h.service('basic', organiser)
+    const view = new CalendarView(
+      new DateTime(Date.parse(master.start) - HOUR),
+      new DateTime(Date.parse(master.start) + 400 * 24 * HOUR),
+      500,
+    )
+    const occurrences = (await service.FindAppointments(calendar(organiser), view)).Items.filter(
+      (a) => a.ICalUid === master.uid,
+    )
+    assert.ok(occurrences.length >= 2)
+    const [first, second] = occurrences as [Appointment, Appointment]
+    const shape = new PropertySet(BasePropertySet.IdOnly, [JOIN_MARKER])
+    const target = await Appointment.Bind(service, second.Id, shape)
+    target.SetExtendedProperty(JOIN_MARKER, 'on-the-second')
+    await target.Update(ConflictResolutionMode.AlwaysOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
+    // The SDK takes the answered id's ChangeKey only when the answered id is the one it updated.
+    const reread = await Appointment.Bind(service, second.Id, shape)
+    assert.equal(target.Id.ChangeKey, reread.Id.ChangeKey)
+    assert.equal(reread.ExtendedProperties.Count, 1)
+    const other = await Appointment.Bind(service, first.Id, shape)
+    const series = await Appointment.Bind(service, new ItemId(master.id), shape)
+    assert.deepEqual([other.ExtendedProperties.Count, series.ExtendedProperties.Count], [0, 0])
   })
 })

@@ -61,10 +61,10 @@ describe('Exchange calendar adapter: failures in the port terms', function () {
     await c.control('PUT', `${EX}/impersonation`, {enabled: false})
     const error = await rejectionOf(() => c.calendar.listChanges({grant, window: c.window}))
     assert.ok(isProviderFailure(error))
-    assert.deepEqual([error.failure.kind, error.failure.kind === 'permission' && error.failure.reason], [
-      'permission',
-      'impersonationDenied',
-    ])
+    assert.deepEqual(
+      [error.failure.kind, error.failure.kind === 'permission' && error.failure.reason],
+      ['permission', 'impersonationDenied'],
+    )
     assert.equal(error.code, 'EXCHANGE_IMPERSONATION_DENIED')
     assert.match(error.suggestions.join(' '), /New-ManagementRoleAssignment .*ApplicationImpersonation/)
   })
@@ -73,11 +73,10 @@ describe('Exchange calendar adapter: failures in the port terms', function () {
     const wrong = await c.tuned(DEFAULT_TUNING, 'not-the-password')
     const from = c.records.length
     const failure = await failureOf(() => wrong.listChanges({grant, window: c.window}))
-    assert.deepEqual([failure.kind, failure.kind === 'auth' && failure.reason, failure.status], [
-      'auth',
-      'credentialsRejected',
-      401,
-    ])
+    assert.deepEqual(
+      [failure.kind, failure.kind === 'auth' && failure.reason, failure.status],
+      ['auth', 'credentialsRejected', 401],
+    )
     assert.deepEqual(c.records.slice(from), [{purpose: 'calendar', status: 401, throttled: false}])
   })
 

@@ -55,7 +55,10 @@ describe('Exchange calendar adapter: incremental rounds after end-user edits', f
       [[id, 'new', '@webex']],
     )
 
-    await c.control('PATCH', items(`/${encodeURIComponent(id)}`), {start: iso(base + DAY_MS), end: iso(base + DAY_MS + HOUR_MS)})
+    await c.control('PATCH', items(`/${encodeURIComponent(id)}`), {
+      start: iso(base + DAY_MS),
+      end: iso(base + DAY_MS + HOUR_MS),
+    })
     changes = await next()
     assert.deepEqual(
       upserts(changes).map((e) => [e.id, e.start]),

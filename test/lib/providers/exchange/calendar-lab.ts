@@ -65,7 +65,10 @@ export async function startCalendarLab(): Promise<CalendarLab> {
     async tuned(tuning, password) {
       const real = await input()
       const adapter = createExchangeCalendar(
-        {...(real as never as ConnectionInput<ExchangeConnection>), ...(password ? {secret: async () => password} : {})},
+        {
+          ...(real as never as ConnectionInput<ExchangeConnection>),
+          ...(password ? {secret: async () => password} : {}),
+        },
         hooks,
         tuning,
       )

@@ -16,7 +16,9 @@ interface Truth {
   body: string
   bodyType: string
   extendedProperties: {name: string; value: string}[]
-  recurrence?: {overrides: Record<string, {location?: string; extended?: {key: string; value: {value: string} | null}[]}>}
+  recurrence?: {
+    overrides: Record<string, {location?: string; extended?: {key: string; value: {value: string} | null}[]}>
+  }
 }
 
 function iso(ms: number): string {
@@ -53,7 +55,10 @@ describe('Exchange calendar adapter: writing join details', function () {
   it('writes body, location and marker with the read ChangeKey; the marker reads back and the echo carries the written token', async () => {
     const event = await create({subject: 'plan', location: '@webex', body: '<p>agenda</p>', bodyType: 'HTML'})
     const cursor = (await round(c.calendar, {grant, window: c.window})).cursor
-    const body = {content: '<p>agenda</p><div id="hcal">Join: https://acme.webex.com/meet/x</div>', type: 'html' as const}
+    const body = {
+      content: '<p>agenda</p><div id="hcal">Join: https://acme.webex.com/meet/x</div>',
+      type: 'html' as const,
+    }
     const result = await c.calendar.writeEvent({
       grant,
       eventId: event.id,
@@ -64,7 +69,10 @@ describe('Exchange calendar adapter: writing join details', function () {
     const stored = await truth(event.id)
     assert.equal(result.event.changeToken, stored.changeKey)
     assert.notEqual(result.event.changeToken, event.changeToken)
-    assert.deepEqual([stored.body, stored.location, stored.subject], [body.content, '@webex https://acme.webex.com/meet/x', 'plan'])
+    assert.deepEqual(
+      [stored.body, stored.location, stored.subject],
+      [body.content, '@webex https://acme.webex.com/meet/x', 'plan'],
+    )
     assert.deepEqual(result.event.marker, MARKER)
     const reread = await c.calendar.readEvent({grant, eventId: event.id})
     assert.ok(reread?.updated)
@@ -118,7 +126,10 @@ describe('Exchange calendar adapter: writing join details', function () {
 
   it('answers conflict for a stale ChangeKey and writes nothing: the user edit stays; a re-read token then writes', async () => {
     const event = await create({subject: 'race', location: '@webex'})
-    await c.control('PATCH', items(`/${encodeURIComponent(event.id)}`), {subject: 'renamed by the user', location: '@webex room 2'})
+    await c.control('PATCH', items(`/${encodeURIComponent(event.id)}`), {
+      subject: 'renamed by the user',
+      location: '@webex room 2',
+    })
     const result = await c.calendar.writeEvent({
       grant,
       eventId: event.id,
@@ -128,7 +139,10 @@ describe('Exchange calendar adapter: writing join details', function () {
     assert.equal(result.kind, 'conflict')
     assert.equal(result.kind === 'conflict' && result.failure.providerCode, 'ErrorIrresolvableConflict')
     let stored = await truth(event.id)
-    assert.deepEqual([stored.subject, stored.location, stored.extendedProperties], ['renamed by the user', '@webex room 2', []])
+    assert.deepEqual(
+      [stored.subject, stored.location, stored.extendedProperties],
+      ['renamed by the user', '@webex room 2', []],
+    )
 
     const fresh = await c.calendar.readEvent({grant, eventId: event.id})
     assert.ok(fresh)
@@ -140,7 +154,10 @@ describe('Exchange calendar adapter: writing join details', function () {
     })
     assert.equal(retried.kind, 'written')
     stored = await truth(event.id)
-    assert.deepEqual([stored.subject, stored.location], ['renamed by the user', '@webex room 2 https://acme.webex.com/meet/y'])
+    assert.deepEqual(
+      [stored.subject, stored.location],
+      ['renamed by the user', '@webex room 2 https://acme.webex.com/meet/y'],
+    )
   })
 
   it('writes one occurrence of a series: only that occurrence gets the location and the marker', async () => {
@@ -196,7 +213,12 @@ describe('Exchange calendar adapter: writing join details', function () {
     const event = await c.calendar.readEvent({grant, eventId: id})
     assert.ok(event)
 
-    const marked = await c.calendar.writeEvent({grant, eventId: id, changeToken: event.changeToken, patch: {marker: MARKER}})
+    const marked = await c.calendar.writeEvent({
+      grant,
+      eventId: id,
+      changeToken: event.changeToken,
+      patch: {marker: MARKER},
+    })
     assert.equal(marked.kind, 'written')
     const untouched = await truth(copyId, attendee)
     assert.equal(untouched.changeKey, copies.find((i) => i.id === copyId)!.changeKey)
