@@ -88,6 +88,7 @@ function newItem(mailbox: ExMailbox, edit: ReturnType<typeof readItemEdit>, star
     start,
     end,
     isAllDay: false,
+    timeZone: mailbox.timeZone,
     isCancelled: false,
     sensitivity: 'Normal',
     freeBusy: 'Busy',

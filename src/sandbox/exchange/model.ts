@@ -53,6 +53,8 @@ export interface ExItem {
   start: number
   end: number
   isAllDay: boolean
+  /** IANA zone the item was created in (the organiser's); reported as its Windows display name. */
+  timeZone?: string
   isCancelled: boolean
   sensitivity: 'Normal' | 'Private'
   freeBusy: 'Free' | 'Tentative' | 'Busy' | 'OOF'

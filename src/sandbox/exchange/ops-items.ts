@@ -226,6 +226,7 @@ function newItem(
     start,
     end,
     isAllDay: input.isAllDay ?? false,
+    timeZone: mailbox.timeZone,
     isCancelled: false,
     sensitivity: input.sensitivity ?? 'Normal',
     freeBusy: input.freeBusy ?? 'Busy',

@@ -3,6 +3,7 @@ import {folderId, occurrenceId, serialOf} from './ids.js'
 import {extendedKey, type ExAttendee, type ExItem, type OccurrenceOverride} from './model.js'
 import {expand, type Occurrence, occurrenceStart} from './recurrence.js'
 import type {ItemShape} from './shape.js'
+import {zoneDisplayName} from './time-zones.js'
 import {el, escapeXml} from './xml.js'
 
 /** One row of a calendar: a single item, a recurring master, or one occurrence/exception of a master. */
@@ -174,6 +175,7 @@ export function renderCalendarItem(view: ItemView, shape: ItemShape, context: Re
   if (want('calendar:OptionalAttendees', full)) parts.push(attendees('OptionalAttendees', item.optional))
   if (want('calendar:Resources', full)) parts.push(attendees('Resources', item.resources))
   if (want('calendar:Duration')) parts.push(el('t:Duration', isoDuration(f.end - f.start)))
+  if (want('calendar:TimeZone')) parts.push(el('t:TimeZone', zoneDisplayName(item.timeZone ?? 'UTC')))
   if (!view.occurrence && item.recurrence && want('calendar:Recurrence', full)) parts.push(recurrence(item))
   if (!view.occurrence && item.recurrence && all && full) parts.push(occurrenceLists(item))
   return `<t:CalendarItem>${parts.join('')}</t:CalendarItem>`

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 
 import {
   Appointment,
+  AppointmentSchema,
   BasePropertySet,
   CalendarView,
   ConflictResolutionMode,
@@ -256,5 +257,38 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
     const other = await Appointment.Bind(service, first.Id, shape)
     const series = await Appointment.Bind(service, new ItemId(master.id), shape)
     assert.deepEqual([other.ExtendedProperties.Count, series.ExtendedProperties.Count], [0, 0])
+  })
+  it('reports the time zone as its Windows display name and keeps an all-day meeting from local midnight to local midnight', async () => {
+    const zoneOf = (email: string) => h.seed.users.find((u) => u.email === email)?.timeZone
+    const meeting =
+      h.seed.meetings.find((m) => m.allDay && zoneOf(m.organizer) === 'America/New_York') ??
+      h.seed.meetings.find((m) => m.allDay && zoneOf(m.organizer) !== 'UTC')
+    assert.ok(meeting, 'the seed has an all-day meeting organised away from UTC')
+    const zone = zoneOf(meeting.organizer)!
+    const stored = (await itemsOf<Stored>(h, meeting.organizer)).find((i) => i.uid === meeting.uid)
+    assert.ok(stored)
+    const shape = new PropertySet(BasePropertySet.IdOnly, [AppointmentSchema.TimeZone, AppointmentSchema.Start])
+    const appointment = await Appointment.Bind(h.service('basic', meeting.organizer), new ItemId(stored.id), shape)
+    const names: Record<string, RegExp> = {
+      'America/New_York': /^\(UTC-05:00\) Eastern Time \(US & Canada\)$/,
+      'America/Chicago': /^\(UTC-06:00\) Central Time/,
+      'America/Los_Angeles': /^\(UTC-08:00\) Pacific Time/,
+      'Europe/Berlin': /^\(UTC\+01:00\) Amsterdam, Berlin/,
+      'Europe/Warsaw': /^\(UTC\+01:00\) Sarajevo, Skopje, Warsaw/,
+      'Europe/Paris': /^\(UTC\+01:00\) Brussels, Copenhagen, Madrid, Paris$/,
+      'Europe/Madrid': /^\(UTC\+01:00\) Brussels, Copenhagen, Madrid, Paris$/,
+      'Asia/Tokyo': /^\(UTC\+09:00\) Osaka, Sapporo, Tokyo$/,
+    }
+    assert.match(appointment.TimeZone, names[zone]!)
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    assert.equal(local.format(new Date(appointment.Start.TotalMilliSeconds)), `${meeting.start.slice(0, 10)}, 00:00`)
   })
 })

@@ -59,17 +59,26 @@ describe('Exchange calendar adapter: reading the window', function () {
     assert.ok(!full.some((e) => e.id === seriesId), 'the master itself is not an event')
   })
 
-  it('maps every field of the seeded meetings: organiser, attendees and rooms, body type, all-day dates, status, sensitivity', async () => {
+  it('maps every field of the seeded meetings: organiser, attendees and rooms, body type, all-day dates, time zone, status, sensitivity', async () => {
     const truth = ((await c.control('GET', `${EX}/mailboxes/${user}/items`)).body as {items: Truth[]}).items
     const seeded = c.lab.seed.exchange!.meetings.filter(
       (m) => !m.recurrence && (m.organizer === user || m.attendees.some((a) => a.email === user)),
     )
-    assert.ok(seeded.length > 0)
+    // All-day meetings are stored from local midnight to local midnight in a zone away from UTC.
+    const allDay = seeded.filter((m) => m.allDay)
+    assert.ok(
+      allDay.some((m) => c.lab.seed.exchange!.users.find((u) => u.email === m.organizer)!.timeZone !== 'UTC'),
+      'the user has an all-day meeting organised away from UTC',
+    )
     for (const meeting of seeded) {
       const id = truth.find((t) => t.uid === meeting.uid)?.id
       const event = full.find((e) => e.id === id)
       assert.ok(event, `meeting ${meeting.uid} read`)
       assertMapped(event, meeting, user)
+      // The organiser's zone, as Exchange names it (a Windows display name) mapped back to IANA.
+      const zone = c.lab.seed.exchange!.users.find((u) => u.email === meeting.organizer)!.timeZone
+      assert.ok(event.timeZone, `${meeting.uid} has a time zone`)
+      assert.equal(offsetOf(event.timeZone, event.start), offsetOf(zone, event.start))
     }
   })
 
@@ -151,6 +160,10 @@ describe('Exchange calendar adapter: reading the window', function () {
     assert.deepEqual(c.lab.sandbox.context.log.forMailbox(other), [])
   })
 })
+
+function offsetOf(zone: string, at: string): string {
+  return new Intl.DateTimeFormat('en', {timeZone: zone, timeZoneName: 'longOffset'}).format(new Date(at))
+}
 
 function assertMapped(event: CalendarEvent, meeting: SeedMeeting, user: string): void {
   assert.equal(event.provider, 'exchange')

@@ -12,7 +12,6 @@ import {
   type ExtendedProperty,
   MeetingResponseType,
   Sensitivity as EwsSensitivity,
-  TimeZoneInfo,
 } from 'ews-javascript-api'
 
 import type {
@@ -25,6 +24,7 @@ import type {
 } from '../../../core/model.js'
 import type {EventChange} from '../../../ports/calendar.js'
 import {markerDefinition} from './properties.js'
+import {ianaZoneOf} from './zones.js'
 
 const DAY_MS = 86_400_000
 
@@ -51,33 +51,6 @@ function instant(value: DateTime | null | undefined, name: string): number {
   const ms = value?.TotalMilliSeconds
   if (typeof ms !== 'number' || !Number.isFinite(ms)) throw new UnreadableItem(`no ${name}`)
   return ms
-}
-
-/** The IANA zone of the item's StartTimeZone (Exchange names Windows zones), or undefined when unknown. */
-function ianaZone(appointment: Appointment): string | undefined {
-  let zone: {Id?: string; IanaId?: string} | null | undefined
-  try {
-    zone = appointment.StartTimeZone as unknown as typeof zone
-  } catch {
-    return undefined
-  }
-  if (!zone) return undefined
-  let iana = zone.IanaId
-  if (!iana && zone.Id) {
-    try {
-      iana = TimeZoneInfo.FindSystemTimeZoneById(zone.Id).IanaId
-    } catch {
-      // "Customized Time Zone" (imported invitations) and other names Exchange invents have no IANA zone.
-      iana = undefined
-    }
-  }
-  if (!iana) return undefined
-  try {
-    new Intl.DateTimeFormat('en', {timeZone: iana})
-    return iana
-  } catch {
-    return undefined
-  }
 }
 
 /** Midnight UTC of the local date `ms` falls on in `zone`. */
@@ -143,7 +116,7 @@ export function toCalendarEvent(appointment: Appointment, context: MappingContex
   const id = appointment.Id.UniqueId
   const type = appointment.AppointmentType
   const allDay = appointment.IsAllDayEvent === true
-  const timeZone = ianaZone(appointment)
+  const timeZone = ianaZoneOf(appointment.TimeZone)
   let start = instant(appointment.Start, 'start')
   let end = instant(appointment.End, 'end')
   if (end < start) throw new UnreadableItem('ends before it starts')

@@ -52,7 +52,7 @@ export function eventShape(): PropertySet {
     AppointmentSchema.End,
     AppointmentSchema.OriginalStart,
     AppointmentSchema.IsAllDayEvent,
-    AppointmentSchema.StartTimeZone,
+    AppointmentSchema.TimeZone,
     AppointmentSchema.Location,
     AppointmentSchema.IsCancelled,
     AppointmentSchema.MyResponseType,
