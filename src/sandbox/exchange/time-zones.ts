@@ -15,8 +15,10 @@ const DISPLAY_NAMES: Record<string, string> = {
   'Asia/Tokyo': '(UTC+09:00) Osaka, Sapporo, Tokyo',
 }
 
+const UTC_NAME = '(UTC) Coordinated Universal Time'
+
 export function zoneDisplayName(zone: string): string {
-  return DISPLAY_NAMES[zone] ?? DISPLAY_NAMES.UTC!
+  return DISPLAY_NAMES[zone] ?? UTC_NAME
 }
 
 /** The zone's offset from UTC at `ms`, in ms. */
@@ -33,7 +35,8 @@ function offsetAt(zone: string, ms: number): number {
   })
     .formatToParts(new Date(ms))
     .reduce<Record<string, number>>((all, p) => ({...all, [p.type]: Number(p.value)}), {})
-  const local = Date.UTC(parts.year!, parts.month! - 1, parts.day!, parts.hour!, parts.minute!, parts.second!)
+  const part = (type: string) => parts[type] ?? 0
+  const local = Date.UTC(part('year'), part('month') - 1, part('day'), part('hour'), part('minute'), part('second'))
   return local - Math.floor(ms / 1000) * 1000
 }
 
