@@ -97,12 +97,16 @@ export interface TrustedXhrOptions {
   /** PEM of the CA that issued Exchange's certificate; when set it is the only CA trusted. */
   caPem?: string
   ntlm?: {username: string; password: string}
+  /** An agent (trusting `caPem`) shared by many services, so their requests reuse kept-alive connections. */
+  httpsAgent?: Agent
 }
 
 /** One instance per ExchangeService; one per streaming connection (XhrApi keeps a single stream). */
 export class TrustedXhrApi extends XhrApi {
   constructor(options: TrustedXhrOptions = {}) {
-    super(options.caPem ? {httpsAgent: new Agent({ca: options.caPem, keepAlive: true})} : {})
+    const httpsAgent =
+      options.httpsAgent ?? (options.caPem ? new Agent({ca: options.caPem, keepAlive: true}) : undefined)
+    super(httpsAgent ? {httpsAgent} : {})
     if (options.ntlm)
       this.setAuthProvider(new TrustedNtlmProvider(options.ntlm.username, options.ntlm.password, options.caPem))
   }
