@@ -3,8 +3,27 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {progressBars} from '../lib/cli/progress.js'
 import {requireProfile} from '../lib/config/profiles.js'
-import type {PlanEntry} from '../lib/sync/decide.js'
-import type {SyncRun, SyncUserResult} from '../lib/sync/run.js'
+import type {SyncRun} from '../lib/sync/run.js'
+
+/** One user or room of a sync run. */
+export interface SyncUserEntry {
+  email: string
+  /** Calendar system id: google, microsoft, exchange. */
+  provider: string
+  status: 'ok' | 'failed'
+  /** Meetings stored for the mailbox in the window after the run. */
+  meetings: number
+  /** Why it failed (the warning with the same code says what fixes it); null when ok. */
+  reasonCode: string | null
+}
+
+/** One change a dry run would make. */
+export interface SyncPlanEntry {
+  mailbox: string
+  eventId: string
+  action: 'write' | 'update' | 'remove'
+  keyword: string | null
+}
 
 /** `result` of `hcal sync --json`. */
 export interface SyncResult {
@@ -22,9 +41,9 @@ export interface SyncResult {
     throttled: number
     failedUsers: number
   }
-  users: SyncUserResult[]
+  users: SyncUserEntry[]
   /** With --dry-run: what would be written, and where. */
-  plan?: Omit<PlanEntry, 'reason'>[]
+  plan?: SyncPlanEntry[]
 }
 
 export default class Sync extends BaseCommand<typeof Sync> {
@@ -137,7 +156,7 @@ export default class Sync extends BaseCommand<typeof Sync> {
         ],
       )
     }
-    const byProvider = new Map<string, SyncUserResult[]>()
+    const byProvider = new Map<string, SyncUserEntry[]>()
     for (const user of result.users) byProvider.set(user.provider, [...(byProvider.get(user.provider) ?? []), user])
     if (byProvider.size > 0) {
       this.out.table(

@@ -1,11 +1,11 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import type {ProviderId} from '../../lib/core/model.js'
 
 export interface PresenceEntry {
   email: string
-  provider: ProviderId
+  /** Calendar system id: google, microsoft, exchange. */
+  provider: string
   /** As the calendar system has it: off, on, or scheduled for a window. */
   state: 'off' | 'on' | 'scheduled'
   /** True when out of office at this moment (on, or inside its scheduled window). */
@@ -13,7 +13,7 @@ export interface PresenceEntry {
   /** The scheduled window (ISO instants), or nulls. */
   window: {start: string | null; end: string | null}
   /** Where it was read: the calendar system's out-of-office setting (provider id). */
-  source: ProviderId
+  source: string
   language: string | null
   timeZone: string | null
   /** When the last sync read it. */

@@ -82,7 +82,7 @@ export interface SyncOptions {
 
 /** SYNC_LIMITS_INVALID before any request when the profile's `sync` section is malformed. */
 export function checkSyncSection(profile: ProfileConfig): void {
-  const sync = (profile as {sync?: unknown}).sync
+  const sync = profile.sync
   const unknown = unknownLimitProviders(sync, PROVIDER_IDS)
   if (unknown.length > 0) {
     throw new ConfigError(
@@ -162,7 +162,7 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
     }
     const limits = effectiveLimits(
       provider.capabilities.limits,
-      limitOverrides((options.profile as {sync?: unknown}).sync, id),
+      limitOverrides(options.profile.sync, id),
     )
     const pacer = connectionPacer(limits, {
       ...(options.signal ? {signal: options.signal} : {}),
