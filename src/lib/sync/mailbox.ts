@@ -136,11 +136,20 @@ async function pageOps(
     locale: context.locale,
     storedToken: (id) => context.store.meetings.changeToken(mailbox, id),
   }
+  // Occurrences of one series are decided one after another: a write to one occurrence changes the series'
+  // version, so writing its siblings at the same time would only conflict.
+  const chains = new Map<string, Promise<unknown>>()
+  const inSeries = <T>(seriesId: string | undefined, work: () => Promise<T>): Promise<T> => {
+    if (seriesId === undefined) return work()
+    const next = (chains.get(seriesId) ?? Promise.resolve()).then(work, work)
+    chains.set(seriesId, next)
+    return next
+  }
   const one = async (event: CalendarEvent): Promise<StoreOp[]> => {
     if (!overlaps(event, context.window)) return [{op: 'leave', eventId: event.id}]
     context.counts.meetingsRead++
     seen?.add(event.id)
-    return opsOf(mailbox, await decide(event, decisions), context)
+    return opsOf(mailbox, await inSeries(event.seriesId, () => decide(event, decisions)), context)
   }
   const perChange = await Promise.all(
     changes.map(async (change): Promise<StoreOp[]> => {
@@ -151,7 +160,7 @@ async function pageOps(
           return [{op: 'remove', eventId: change.eventId}]
         case 'series': {
           const inWindow = change.occurrences.filter((event) => overlaps(event, context.window))
-          const decided = await Promise.all(inWindow.map(one))
+          const decided = await Promise.all(inWindow.map((event) => one({...event, seriesId: change.seriesId})))
           const keep = inWindow.map((event) => event.id)
           return [{op: 'replaceSeries', seriesId: change.seriesId, keep}, ...decided.flat()]
         }

@@ -160,10 +160,7 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
       for (const user of group) finished(user, error)
       return
     }
-    const limits = effectiveLimits(
-      provider.capabilities.limits,
-      limitOverrides(options.profile.sync, id),
-    )
+    const limits = effectiveLimits(provider.capabilities.limits, limitOverrides(options.profile.sync, id))
     const pacer = connectionPacer(limits, {
       ...(options.signal ? {signal: options.signal} : {}),
       ...(options.retry ? {retry: options.retry} : {}),

@@ -155,6 +155,26 @@ describe('sync engine: one mailbox through the calendar port', () => {
     assert.equal(outcome.counts.conflicts, 0)
   })
 
+  it('writes the occurrences of one series one after another, so a write to one does not fail its siblings', async () => {
+    lab = await EngineLab.start(new FakeCalendar('calendar', 10))
+    lab.calendar.seriesShareVersion = true
+    for (const n of [1, 2, 3]) {
+      lab.calendar.put(
+        event(ALICE, `s_${n}`, {seriesId: 's', start: `2026-12-1${n}T10:00:00Z`, end: `2026-12-1${n}T11:00:00Z`}),
+      )
+    }
+    const outcome = await lab.sync()
+    assert.deepEqual(
+      [1, 2, 3].map((n) => blocks(lab, `s_${n}`)),
+      [1, 1, 1],
+    )
+    assert.equal(outcome.counts.conflicts, 0)
+    assert.equal(outcome.counts.joinBlocks.written, 3)
+    lab.calendar.calls.writes.length = 0
+    await lab.sync()
+    assert.equal(lab.calendar.calls.writes.length, 0)
+  })
+
   it('a meeting that keeps changing is reported as a conflict after bounded attempts, never overwritten', async () => {
     lab = await EngineLab.start()
     lab.calendar.put(event(ALICE, 'kw'))

@@ -64,6 +64,8 @@ export class FakeCalendar implements CalendarProvider {
   /** Thrown by listChanges on the call with this number (1-based), once. */
   failListOn: number | undefined
   outOfOffice: OutOfOffice = {state: 'off'}
+  /** A write to an occurrence gives every occurrence of its series a new version (as a series' exception does). */
+  seriesShareVersion = false
   private log: {id: string; deleted: boolean}[] = []
   private version = 0
 
@@ -142,7 +144,13 @@ export class FakeCalendar implements CalendarProvider {
     const next = {...current, ...(body ? {body: body.content} : {})}
     if (marker === null) delete next.marker
     else if (marker) next.marker = marker
-    return {kind: 'written', event: this.put(next)}
+    const written = this.put(next)
+    if (this.seriesShareVersion && current.seriesId) {
+      for (const sibling of [...this.events.values()]) {
+        if (sibling.seriesId === current.seriesId && sibling.id !== current.id) this.put(sibling)
+      }
+    }
+    return {kind: 'written', event: written}
   }
 
   async readMailboxSettings(): Promise<MailboxSettings> {
