@@ -49,6 +49,20 @@ const ZONES = {
     group: ['**/providers/**', ...SDK_PACKAGES],
     message: 'The sync engine, watch service and ports import ports and core, never a provider folder or an SDK.',
   },
+  // The engine reaches adapters only through the registry (ProviderModule.calendar(), capabilities) and the
+  // shared connection builder: those files sit beside the provider folders, never inside one.
+  sync: {
+    group: [
+      '**/providers/*/**',
+      '**/providers/*/*',
+      '!**/providers/registry.js',
+      '!**/providers/connection.js',
+      '!**/providers/types.js',
+      ...SDK_PACKAGES,
+    ],
+    message:
+      'The sync engine imports ports, core, store, access, retry and the provider registry (registry.js, connection.js, types.js), never a provider folder or an SDK.',
+  },
 }
 /**
  * The access gate (src/lib/access/) is the one way to a mailbox: provider code takes its grants. The files
@@ -106,7 +120,8 @@ export default tseslint.config(
   {files: ['src/commands/**/*.ts', 'src/hooks/**/*.ts'], rules: restrict('commands', 'adapters')},
   {files: ['src/lib/core/**/*.ts'], rules: restrict('lib', 'core')},
   // The ports are what the engine sees: they import core, never a provider or an SDK, or the engine would too.
-  {files: ['src/lib/sync/**/*.ts', 'src/lib/watch/**/*.ts', 'src/lib/ports/**/*.ts'], rules: restrict('lib', 'engine')},
+  {files: ['src/lib/watch/**/*.ts', 'src/lib/ports/**/*.ts'], rules: restrict('lib', 'engine')},
+  {files: ['src/lib/sync/**/*.ts'], rules: restrict('lib', 'adapters', 'sync')},
   {
     // Tests, scripts and the bin shims may print; the CLI itself writes through the output layer.
     files: ['test/**', 'scripts/**', 'bin/**'],

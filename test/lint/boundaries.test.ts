@@ -57,6 +57,23 @@ describe('lint: boundaries and promise rules run and fail on a violation', funct
     )
   })
 
+  it('the sync engine reaches adapters through the registry only, not a provider module or its capabilities', async () => {
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/lib/sync/lint-probe.ts',
+        "import {REGISTRY} from '../providers/registry.js'\nimport {connectionInput} from '../providers/connection.js'\nexport const x = [REGISTRY, connectionInput]\n",
+      ),
+      [],
+    )
+    assert.deepEqual(
+      await ruleIdsFor(
+        'src/lib/sync/lint-probe.ts',
+        "import {google} from '../providers/google/index.js'\nimport {EXCHANGE_CAPABILITIES} from '../providers/exchange/capabilities.js'\nexport const x = [google, EXCHANGE_CAPABILITIES]\n",
+      ),
+      ['no-restricted-imports', 'no-restricted-imports'],
+    )
+  })
+
   it('the ports the engine imports may not import a provider folder either', async () => {
     assert.deepEqual(
       await ruleIdsFor(

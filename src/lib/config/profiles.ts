@@ -29,6 +29,8 @@ export type ProfileConfig = ProviderConnections & {
   provisioning?: {[Id in keyof CalendarSystems]?: unknown}
   /** The mailbox scope per calendar system: when its script was made, its last test (src/lib/scope/record.ts). */
   mailboxScope?: {[Id in keyof CalendarSystems]?: unknown}
+  /** `hcal sync` tuning: `limits.<provider>.{requestsPerMinute, concurrencyPerAccount, concurrencyPerMailbox}` (src/lib/sync/limits.ts). */
+  sync?: {limits?: {[Id in keyof CalendarSystems]?: Record<string, unknown>}}
 }
 
 export interface VerifiedDomain {

@@ -11,12 +11,14 @@ import {CursorRepository} from './cursors.js'
 import {loadKeyRing, recordKeyId} from './data-key.js'
 import {MeetingRepository} from './meetings.js'
 import {migrate} from './migrations.js'
+import {PresenceRepository} from './presence.js'
 import {rotateDataKey} from './rotation.js'
 import type {PurgeResult, RotationResult} from './types.js'
 import {UserRepository} from './users.js'
 
 export type {JoinDetails, PurgeResult, RotationResult, StoredMeeting, StoredUser, UserKind, UserState} from './types.js'
-export type {CursorRepository} from './cursors.js'
+export type {CursorRepository, CursorState} from './cursors.js'
+export type {PresenceRepository, StoredPresence} from './presence.js'
 export type {MeetingRepository} from './meetings.js'
 export type {UserInput, UserRepository} from './users.js'
 
@@ -37,6 +39,12 @@ export interface StateStore {
   readonly meetings: MeetingRepository
   readonly users: UserRepository
   readonly cursors: CursorRepository
+  readonly presence: PresenceRepository
+  /**
+   * Runs `work` in one SQLite transaction: everything it writes lands together or not at all (a cursor with
+   * the changes it covers). Synchronous on purpose: no I/O may happen while it is open. Nested calls join it.
+   */
+  transaction<T>(work: () => T): T
   /** New data key; every sealed field re-encrypted in one transaction; old key dropped last. */
   rotateKey(): Promise<RotationResult>
   /** Deletes meetings that ended more than 7 days before `now` or start more than 31 days after it. */
@@ -85,6 +93,7 @@ class SqliteStateStore implements StateStore {
   readonly meetings: MeetingRepository
   readonly users: UserRepository
   readonly cursors: CursorRepository
+  readonly presence: PresenceRepository
 
   constructor(
     private readonly db: Database.Database,
@@ -96,6 +105,11 @@ class SqliteStateStore implements StateStore {
     this.meetings = new MeetingRepository(db, cipher)
     this.users = new UserRepository(db)
     this.cursors = new CursorRepository(db)
+    this.presence = new PresenceRepository(db)
+  }
+
+  transaction<T>(work: () => T): T {
+    return this.db.transaction(work)()
   }
 
   rotateKey(): Promise<RotationResult> {
@@ -112,6 +126,7 @@ class SqliteStateStore implements StateStore {
     return this.db.transaction(() => ({
       meetings: this.meetings.deleteForMailbox(mailbox),
       cursors: this.cursors.deleteForMailbox(mailbox),
+      presence: this.presence.delete(mailbox) ? 1 : 0,
     }))()
   }
 

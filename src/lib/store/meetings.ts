@@ -42,6 +42,11 @@ export class MeetingRepository {
     listAll: Statement
     delete: Statement
     deleteForMailbox: Statement
+    changeToken: Statement
+    idsForMailbox: Statement
+    idsOfSeries: Statement
+    deleteWithOccurrences: Statement
+    deleteOutside: Statement
   }
 
   constructor(
@@ -76,6 +81,11 @@ export class MeetingRepository {
       listAll: db.prepare('SELECT * FROM meetings WHERE end_ms > ? AND start_ms < ? ORDER BY start_ms, mailbox, id'),
       delete: db.prepare('DELETE FROM meetings WHERE mailbox = ? AND id = ?'),
       deleteForMailbox: db.prepare('DELETE FROM meetings WHERE mailbox = ?'),
+      changeToken: db.prepare('SELECT change_token FROM meetings WHERE mailbox = ? AND id = ?').pluck(),
+      idsForMailbox: db.prepare('SELECT id FROM meetings WHERE mailbox = ?').pluck(),
+      idsOfSeries: db.prepare('SELECT id FROM meetings WHERE mailbox = ? AND series_id = ?').pluck(),
+      deleteWithOccurrences: db.prepare('DELETE FROM meetings WHERE mailbox = ? AND (id = ? OR series_id = ?)'),
+      deleteOutside: db.prepare('DELETE FROM meetings WHERE mailbox = ? AND (end_ms <= ? OR start_ms >= ?)'),
     }
   }
 
@@ -139,6 +149,33 @@ export class MeetingRepository {
 
   deleteForMailbox(mailbox: string): number {
     return this.statements.deleteForMailbox.run(normaliseMailbox(mailbox)).changes
+  }
+
+  /** The stored concurrency token of a meeting, without opening its sealed fields (undefined when not stored). */
+  changeToken(mailbox: string, id: string): string | undefined {
+    return (this.statements.changeToken.get(normaliseMailbox(mailbox), id) as string | undefined) ?? undefined
+  }
+
+  /** Ids of a mailbox's stored meetings (the sweep after a full read). */
+  idsForMailbox(mailbox: string): string[] {
+    return this.statements.idsForMailbox.all(normaliseMailbox(mailbox)) as string[]
+  }
+
+  /** Ids of the stored occurrences of one series. */
+  idsOfSeries(mailbox: string, seriesId: string): string[] {
+    return this.statements.idsOfSeries.all(normaliseMailbox(mailbox), seriesId) as string[]
+  }
+
+  /** Deletes a meeting and, when it is a series master, its occurrences; returns the ids deleted. */
+  deleteWithOccurrences(mailbox: string, id: string): string[] {
+    const gone = [...(this.get(mailbox, id) ? [id] : []), ...this.idsOfSeries(mailbox, id)]
+    this.statements.deleteWithOccurrences.run(normaliseMailbox(mailbox), id, id)
+    return gone
+  }
+
+  /** Deletes a mailbox's meetings that do not overlap [fromIso, toIso) (they left the window). */
+  deleteOutside(mailbox: string, fromIso: string, toIso: string): number {
+    return this.statements.deleteOutside.run(normaliseMailbox(mailbox), toMillis(fromIso), toMillis(toIso)).changes
   }
 
   private fromRow(row: MeetingRow): StoredMeeting {

@@ -108,6 +108,28 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX users_by_state ON users (state);
     `,
   },
+  {
+    // The sync engine (issue 11): a cursor remembers the window its round covered, and presence is per mailbox.
+    version: 4,
+    name: 'sync: the window each cursor covers; presence (out-of-office and mailbox settings) per mailbox',
+    sql: `
+      ALTER TABLE cursors ADD COLUMN window_start TEXT;
+      ALTER TABLE cursors ADD COLUMN window_end TEXT;
+      CREATE INDEX meetings_by_series ON meetings (mailbox, series_id) WHERE series_id IS NOT NULL;
+      CREATE TABLE presence (
+        mailbox TEXT PRIMARY KEY,
+        provider TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('off', 'on', 'scheduled')),
+        start TEXT,
+        "end" TEXT,
+        language TEXT,
+        time_zone TEXT,
+        settings_at TEXT,
+        checked_at TEXT NOT NULL,
+        changed_at TEXT NOT NULL
+      );
+    `,
+  },
 ]
 
 /** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */

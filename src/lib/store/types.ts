@@ -58,4 +58,6 @@ export interface RotationResult {
 export interface PurgeResult {
   meetings: number
   cursors: number
+  /** Presence rows removed (0 or 1). */
+  presence: number
 }

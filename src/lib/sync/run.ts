@@ -1,0 +1,262 @@
+/**
+ * One `hcal sync` run: every mailbox given, grouped by calendar system, each system's adapter loaded through
+ * the registry and driven within its declared limits (with the profile's overrides). Mailboxes are attempted
+ * once each; a failure that no other mailbox of the connection can escape (credentials, consent, delegation)
+ * stops that connection's remaining mailboxes, which are reported with the same reason. Retention runs last.
+ */
+import pLimit from 'p-limit'
+
+import {AccessGate} from '../access/gate.js'
+import type {ProfileConfig} from '../config/profiles.js'
+import type {ProviderId} from '../core/model.js'
+import type {MeetingSettings} from '../core/settings.js'
+import {ConfigError, ExitCode, HcalError, isHcalError} from '../errors.js'
+import type {CalendarProvider, RequestRecord} from '../ports/calendar.js'
+import {failsConnection, isProviderFailure} from '../ports/failures.js'
+import type {EventSink} from '../ports/publish.js'
+import {connectionInput} from '../providers/connection.js'
+import {PROVIDER_IDS, REGISTRY} from '../providers/registry.js'
+import type {ProviderModule} from '../providers/types.js'
+import type {SecretStore} from '../secrets/index.js'
+import type {StateStore} from '../store/index.js'
+import type {StoredUser} from '../store/types.js'
+import {emptyCounts, type EventProblem, type SyncCounts} from './counts.js'
+import type {PlanEntry} from './decide.js'
+import {effectiveLimits, limitOverrides, unknownLimitProviders} from './limits.js'
+import {syncMailbox} from './mailbox.js'
+import {connectionPacer} from './pacer.js'
+import {settingsCache, updatePresence} from './presence.js'
+import {syncWindow} from './window.js'
+import type {RetryOptions} from '../retry/policy.js'
+
+export interface SyncUserResult {
+  email: string
+  provider: ProviderId
+  status: 'ok' | 'failed'
+  /** Meetings stored for the mailbox in the window after the run. */
+  meetings: number
+  reasonCode: string | null
+}
+
+/** A user or room whose mailbox could not be synced, with what fixes it. */
+export interface SyncFailure {
+  email: string
+  provider: ProviderId
+  code: string
+  message: string
+  fix: string
+}
+
+/** A calendar system none of whose remaining mailboxes could be synced. */
+export interface ConnectionFailure {
+  provider: ProviderId
+  error: HcalError
+  /** Exit 4 (credentials, grants) or 3 (anything else). */
+  exitCode: typeof ExitCode.auth | typeof ExitCode.partial
+}
+
+export interface SyncRun {
+  counts: SyncCounts
+  users: SyncUserResult[]
+  failures: SyncFailure[]
+  connectionFailures: ConnectionFailure[]
+  problems: EventProblem[]
+  plan: PlanEntry[]
+  /** Meetings retention removed after the run. */
+  retained: number
+}
+
+export interface SyncOptions {
+  profile: ProfileConfig
+  store: StateStore
+  secrets: SecretStore
+  settings: MeetingSettings
+  dryRun?: boolean
+  /** Where meetings.changed and presence.changed go, enqueued in the store transactions (the outbox). */
+  sink?: EventSink
+  signal?: AbortSignal
+  now?: () => Date
+  retry?: RetryOptions
+  onProgress?: (provider: ProviderId, done: number, total: number) => void
+}
+
+/** SYNC_LIMITS_INVALID before any request when the profile's `sync` section is malformed. */
+export function checkSyncSection(profile: ProfileConfig): void {
+  const sync = profile.sync
+  const unknown = unknownLimitProviders(sync, PROVIDER_IDS)
+  if (unknown.length > 0) {
+    throw new ConfigError(
+      'SYNC_LIMITS_INVALID',
+      `The profile's sync.limits names unknown providers: ${unknown.join(', ')}.`,
+      {
+        suggestions: [`Use the provider ids ${PROVIDER_IDS.join(', ')} under sync.limits.`],
+      },
+    )
+  }
+  for (const id of PROVIDER_IDS) limitOverrides(sync, id)
+}
+
+function fixOf(error: HcalError): string {
+  return error.suggestions.join(' ')
+}
+
+export async function runSync(users: readonly StoredUser[], options: SyncOptions): Promise<SyncRun> {
+  checkSyncSection(options.profile)
+  const now = options.now ?? (() => new Date())
+  const window = syncWindow(now())
+  const run: SyncRun = {
+    counts: emptyCounts(),
+    users: [],
+    failures: [],
+    connectionFailures: [],
+    problems: [],
+    plan: [],
+    retained: 0,
+  }
+  const gate = new AccessGate(options.store.users)
+  const results = new Map<string, SyncUserResult>()
+
+  const finish = (user: StoredUser, error?: HcalError) => {
+    const mailbox = user.primaryEmail ?? user.email
+    results.set(mailbox, {
+      email: user.email,
+      provider: user.provider,
+      status: error ? 'failed' : 'ok',
+      meetings: options.store.meetings.idsForMailbox(mailbox).length,
+      reasonCode: error?.code ?? null,
+    })
+    if (error) {
+      run.failures.push({
+        email: user.email,
+        provider: user.provider,
+        code: error.code,
+        message: error.message,
+        fix: fixOf(error),
+      })
+    }
+  }
+
+  async function syncProvider(id: ProviderId, group: StoredUser[]): Promise<void> {
+    const module = REGISTRY[id] as ProviderModule
+    let done = 0
+    const progress = () => options.onProgress?.(id, done, group.length)
+    const finished = (user: StoredUser, error?: HcalError) => {
+      finish(user, error)
+      done++
+      progress()
+    }
+    progress()
+    const onRequest = (record: RequestRecord) => {
+      run.counts.requests++
+      if (record.throttled) run.counts.throttled++
+    }
+    let provider: CalendarProvider
+    try {
+      const input = await connectionInput(options.profile, module, options.secrets)
+      provider = (await module.calendar()).createCalendar(input, {onRequest})
+    } catch (error) {
+      if (!isHcalError(error)) throw error
+      connectionBroken(id, error)
+      for (const user of group) finished(user, error)
+      return
+    }
+    const limits = effectiveLimits(provider.capabilities.limits, limitOverrides(options.profile.sync, id))
+    const pacer = connectionPacer(limits, {
+      ...(options.signal ? {signal: options.signal} : {}),
+      ...(options.retry ? {retry: options.retry} : {}),
+    })
+    let broken: HcalError | undefined
+    const one = async (user: StoredUser) => {
+      if (options.signal?.aborted) return
+      if (broken) return finished(user, broken)
+      const mailbox = user.primaryEmail ?? user.email
+      try {
+        const grant = gate.grant(user.email, 'sync')
+        const call = pacer.forMailbox()
+        const settings = settingsCache(
+          options.store,
+          mailbox,
+          () => call((signal) => provider.readMailboxSettings(grant, signal ? {signal} : {})),
+          now,
+        )
+        await syncMailbox(mailbox, grant, {
+          store: options.store,
+          provider,
+          call,
+          window,
+          settings: options.settings,
+          dryRun: options.dryRun ?? false,
+          counts: run.counts,
+          plan: run.plan,
+          problems: run.problems,
+          locale: () => settings.locale(),
+          ...(options.sink ? {sink: options.sink} : {}),
+        })
+        if (!options.dryRun) {
+          await updatePresence({
+            store: options.store,
+            provider,
+            call,
+            mailbox,
+            grant,
+            readOutOfOffice: user.kind === 'user',
+            settings,
+            now,
+            ...(options.sink ? {sink: options.sink} : {}),
+          })
+        }
+        finished(user)
+      } catch (error) {
+        if (options.signal?.aborted) throw error
+        const failure = isHcalError(error) ? error : unexpected(error)
+        if (isProviderFailure(error) && failsConnection(error.failure) && !broken) {
+          broken = error
+          connectionBroken(id, error)
+        }
+        finished(user, failure)
+      }
+    }
+    try {
+      const mailboxes = pLimit(limits.concurrencyPerAccount)
+      await Promise.all(group.map((user) => mailboxes(() => one(user))))
+    } finally {
+      await provider.close()
+    }
+  }
+
+  const connectionBroken = (provider: ProviderId, error: HcalError) => {
+    run.connectionFailures.push({
+      provider,
+      error,
+      exitCode: error.exitCode === ExitCode.auth ? ExitCode.auth : ExitCode.partial,
+    })
+  }
+
+  const groups = new Map<ProviderId, StoredUser[]>()
+  const mailboxes = new Set<string>()
+  for (const user of users) {
+    // Two records reaching one mailbox (an alias and its primary) sync it once.
+    const mailbox = user.primaryEmail ?? user.email
+    if (mailboxes.has(mailbox)) continue
+    mailboxes.add(mailbox)
+    groups.set(user.provider, [...(groups.get(user.provider) ?? []), user])
+  }
+  await Promise.all([...groups].map(([id, group]) => syncProvider(id, group)))
+  if (!options.dryRun) run.retained = options.store.applyRetention(now())
+  run.users = users.flatMap((user) => {
+    const result = results.get(user.primaryEmail ?? user.email)
+    return result ? [{...result, email: user.email}] : []
+  })
+  return run
+}
+
+function unexpected(error: unknown): HcalError {
+  return new HcalError(
+    'SYNC_UNEXPECTED',
+    `The mailbox's sync stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}.`,
+    {
+      cause: error,
+      suggestions: ['Run again with --log-level debug and report the error; the other mailboxes were synced.'],
+    },
+  )
+}
