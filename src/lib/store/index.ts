@@ -11,6 +11,7 @@ import {CursorRepository} from './cursors.js'
 import {loadKeyRing, recordKeyId} from './data-key.js'
 import {MeetingRepository} from './meetings.js'
 import {migrate} from './migrations.js'
+import {OutboxRepository} from './outbox.js'
 import {rotateDataKey} from './rotation.js'
 import type {PurgeResult, RotationResult} from './types.js'
 import {UserRepository} from './users.js'
@@ -18,6 +19,7 @@ import {UserRepository} from './users.js'
 export type {JoinDetails, PurgeResult, RotationResult, StoredMeeting, StoredUser, UserKind, UserState} from './types.js'
 export type {CursorRepository} from './cursors.js'
 export type {MeetingRepository} from './meetings.js'
+export type {OutboxMessage, OutboxRepository, OutboxSinkStats} from './outbox.js'
 export type {UserInput, UserRepository} from './users.js'
 
 /** Meetings are kept from 7 days back to 31 days ahead, the window hcal syncs. */
@@ -37,6 +39,8 @@ export interface StateStore {
   readonly meetings: MeetingRepository
   readonly users: UserRepository
   readonly cursors: CursorRepository
+  /** Events waiting for delivery to the publishing sinks (src/lib/publish/). */
+  readonly outbox: OutboxRepository
   /** New data key; every sealed field re-encrypted in one transaction; old key dropped last. */
   rotateKey(): Promise<RotationResult>
   /** Deletes meetings that ended more than 7 days before `now` or start more than 31 days after it. */
@@ -85,6 +89,7 @@ class SqliteStateStore implements StateStore {
   readonly meetings: MeetingRepository
   readonly users: UserRepository
   readonly cursors: CursorRepository
+  readonly outbox: OutboxRepository
 
   constructor(
     private readonly db: Database.Database,
@@ -96,6 +101,7 @@ class SqliteStateStore implements StateStore {
     this.meetings = new MeetingRepository(db, cipher)
     this.users = new UserRepository(db)
     this.cursors = new CursorRepository(db)
+    this.outbox = new OutboxRepository(db, cipher)
   }
 
   rotateKey(): Promise<RotationResult> {
