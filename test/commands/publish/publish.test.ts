@@ -127,7 +127,10 @@ describe('hcal publish add|list|test|remove', () => {
     assert.equal(allowed.code, 0, allowed.stderr)
     assert.equal((allowed.json as Envelope<{people: boolean}>).result.people, false)
     const saved = JSON.parse(await readFile(profilePath('acme', home.env), 'utf8')) as {publish: unknown}
-    assert.deepEqual((saved.publish as {sinks: {allowHttp?: boolean}[]}).sinks.map((s) => s.allowHttp), [true])
+    assert.deepEqual(
+      (saved.publish as {sinks: {allowHttp?: boolean}[]}).sinks.map((s) => s.allowHttp),
+      [true],
+    )
   })
 
   it('refuses bad input with an exit code and the fix, writing nothing', async () => {
@@ -138,7 +141,10 @@ describe('hcal publish add|list|test|remove', () => {
     assert.match(errorOf(badUrl)?.suggestions.join(' ') ?? '', /https:\/\//)
     const badScheme = await run(['publish', 'add', 'webhook', 'ftp://hooks.acme.com/x', '--stdin'], SECRET)
     assert.equal(errorOf(badScheme)?.code, 'SINK_URL_INVALID')
-    const badName = await run(['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--name', 'Bad Name', '--stdin'], SECRET)
+    const badName = await run(
+      ['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--name', 'Bad Name', '--stdin'],
+      SECRET,
+    )
     assert.deepEqual([badName.code, errorOf(badName)?.code], [2, 'SINK_NAME_INVALID'])
     const badSecret = await run(['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--stdin'], 'not-a-secret')
     assert.deepEqual([badSecret.code, errorOf(badSecret)?.code], [2, 'SECRET_VALUE_INVALID'])
@@ -153,7 +159,10 @@ describe('hcal publish add|list|test|remove', () => {
 
     const first = await run(['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--stdin'], SECRET)
     assert.equal(first.code, 0, first.stderr)
-    const duplicate = await run(['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--name', 'other', '--stdin'], SECRET)
+    const duplicate = await run(
+      ['publish', 'add', 'webhook', 'https://hooks.acme.com/x', '--name', 'other', '--stdin'],
+      SECRET,
+    )
     assert.deepEqual([duplicate.code, errorOf(duplicate)?.code], [1, 'SINK_EXISTS'])
     assert.match(errorOf(duplicate)?.suggestions.join(' ') ?? '', /hcal publish remove hooks-acme-com/)
     const unknown = await run(['publish', 'remove', 'nope'])

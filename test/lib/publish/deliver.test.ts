@@ -41,8 +41,11 @@ describe('publishing: outbox and signed webhook delivery', () => {
     caFile: tls.caFile,
     publish: {sinks},
   })
-  const deliver = (s: StateStore, profile: Pick<ProfileConfig, 'publish' | 'caFile'>, extra: Partial<DeliverOptions> = {}) =>
-    deliverOutbox({store: s, profile, secrets, backoff: {initialMs: 0, maxMs: 0}, ...extra})
+  const deliver = (
+    s: StateStore,
+    profile: Pick<ProfileConfig, 'publish' | 'caFile'>,
+    extra: Partial<DeliverOptions> = {},
+  ) => deliverOutbox({store: s, profile, secrets, backoff: {initialMs: 0, maxMs: 0}, ...extra})
 
   beforeEach(async () => {
     home = await tempHome()
@@ -72,7 +75,10 @@ describe('publishing: outbox and signed webhook delivery', () => {
     assert.equal(meetings?.type, 'meetings.changed')
     const changed = (meetings?.data.changed as Record<string, unknown>[])[0]
     assert.equal(changed?.title, TITLE)
-    assert.deepEqual((changed?.invitees as {email: string}[]).map((i) => i.email), [INVITEE])
+    assert.deepEqual(
+      (changed?.invitees as {email: string}[]).map((i) => i.email),
+      [INVITEE],
+    )
     assert.deepEqual(meetings?.data.removed, ['gone-1'])
     assert.deepEqual(presence, {
       type: 'presence.changed',
@@ -80,7 +86,9 @@ describe('publishing: outbox and signed webhook delivery', () => {
       data: {mailbox: 'alice@acme.example', outOfOffice: {state: 'on', start: null, end: null}},
     })
     for (const request of receiver.received) assert.doesNotMatch(request.body, new RegExp(BODY_MARKER))
-    assert.throws(() => verified(receiver?.received[0] as ReceivedRequest, `whsec_${Buffer.alloc(32, 8).toString('base64')}`))
+    assert.throws(() =>
+      verified(receiver?.received[0] as ReceivedRequest, `whsec_${Buffer.alloc(32, 8).toString('base64')}`),
+    )
     assert.deepEqual(s.outbox.stats(), [], 'delivered messages leave the outbox')
   })
 
@@ -228,9 +236,15 @@ describe('publishing: outbox and signed webhook delivery', () => {
     const profile = profileWith(sink(`${receiver.origin}/a`, 'nosecret'), sink(`${receiver.origin}/b`))
     openEventSink(s, profile).enqueue([meetingsChanged()])
     const report = await deliver(s, profile)
-    assert.match(report.sinks.find((x) => x.sink === 'nosecret')?.skipped ?? '', /publish\.nosecret\.signingSecret is missing/)
+    assert.match(
+      report.sinks.find((x) => x.sink === 'nosecret')?.skipped ?? '',
+      /publish\.nosecret\.signingSecret is missing/,
+    )
     assert.equal(report.delivered, 1)
-    assert.deepEqual(receiver.received.map((r) => r.url), ['/b'])
+    assert.deepEqual(
+      receiver.received.map((r) => r.url),
+      ['/b'],
+    )
     assert.deepEqual(
       s.outbox.stats().map((x) => [x.sink, x.pending, x.lastError]),
       [['nosecret', 1, null]],

@@ -15,7 +15,13 @@ describe('publishing: enqueueing joins the caller transaction', () => {
     publish: {
       sinks: [
         {name: 'a', type: 'webhook' as const, url: 'https://a.example/hcal', createdAt: '2026-12-01T00:00:00Z'},
-        {name: 'b', type: 'webhook' as const, url: 'http://127.0.0.1:9/x', allowHttp: true, createdAt: '2026-12-01T00:00:00Z'},
+        {
+          name: 'b',
+          type: 'webhook' as const,
+          url: 'http://127.0.0.1:9/x',
+          allowHttp: true,
+          createdAt: '2026-12-01T00:00:00Z',
+        },
       ],
     },
   }
