@@ -61,12 +61,16 @@ export default class PublishAdd extends BaseCommand<typeof PublishAdd> {
     const given = this.flags.stdin || this.flags.file !== undefined
     const shown = !given && (this.flags['show-secret'] || Boolean(process.stderr.isTTY))
     if (!given && !shown) {
-      throw new UsageError('SINK_SECRET_UNSEEN', 'hcal would generate a signing secret nobody could see.', {
-        suggestions: [
-          'Give the receiver\'s secret: printf %s "$SECRET" | hcal publish add webhook URL --stdin (or --file PATH).',
-          'Or pass --show-secret to print the generated secret once on stderr.',
-        ],
-      })
+      throw new UsageError(
+        'SINK_SECRET_UNSEEN',
+        'No signing secret was given, and one generated now could not be shown to anybody.',
+        {
+          suggestions: [
+            'Give the receiver\'s secret: printf %s "$SECRET" | hcal publish add webhook URL --stdin (or --file PATH).',
+            'Or pass --show-secret to print the generated secret once on stderr.',
+          ],
+        },
+      )
     }
     const secret = given
       ? await readSecretInput({
