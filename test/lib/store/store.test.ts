@@ -260,7 +260,7 @@ describe('state store', () => {
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
     db.exec(
-      'ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DELETE FROM schema_migrations WHERE version > 1',
+      'ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DROP TABLE outbox; DELETE FROM schema_migrations WHERE version > 1',
     )
     db.close()
     const upgraded = await open()
@@ -277,6 +277,7 @@ describe('state store', () => {
         state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')), reason_code TEXT, reason TEXT, device_sip TEXT,
         updated_at TEXT NOT NULL);
       INSERT INTO users VALUES ('room1@example.com', 'exchange', 'room', 'active', NULL, NULL, 'room1@acme.webex.com', '2026-01-01T00:00:00Z');
+      DROP TABLE outbox;
       DELETE FROM schema_migrations WHERE version > 2`)
     db.close()
     const upgraded = await open()
