@@ -14,7 +14,7 @@
  */
 import {fork} from 'node:child_process'
 import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
-import {cpus, tmpdir} from 'node:os'
+import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
 import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
@@ -45,7 +45,7 @@ interface SandboxReady {
 interface SandboxSpec {
   users: number
   latencyMs: number
-  /** Where the hcal process writes a V8 CPU profile (--cpu-prof), to find where its time goes. */
+  /** Where the hcal process writes a V8 CPU profile, to find where its time goes. */
   cpuProfileDir?: string
 }
 
@@ -59,7 +59,13 @@ export interface ActivationScenarioResult {
   /** First to last request the sandbox saw: the part of the wall time the limits govern. */
   requestSpanMs: number
   peakRssMb: number | null
+  /** CPU time (user + system) of the hcal process. */
   cpuMs: number | null
+  tlsConnections: number | null
+  /** CPU time of the sandbox process during the command (both share the machine's cores). */
+  sandboxCpuMs: number
+  /** The machine's 1-minute load average before or after the command, the larger: other work on it. */
+  loadAverage: number
   requests: number
   throttled: number
   providers: Partial<Record<SandboxProviderId, ProviderBound>>
@@ -97,11 +103,22 @@ async function serveSandbox(spec: SandboxSpec): Promise<void> {
   }
   process.on('message', (message) => {
     if (message === 'stop') void lab.stop().then(() => process.exit(0))
+    if (message === 'cpu') {
+      const {user, system} = process.cpuUsage()
+      process.send?.({cpuMs: Math.round((user + system) / 1000)})
+    }
   })
   process.send?.(ready)
 }
 
-function startSandboxProcess(spec: SandboxSpec): Promise<{ready: SandboxReady; stop(): Promise<void>}> {
+interface SandboxProcess {
+  ready: SandboxReady
+  /** CPU time the sandbox process has used so far: it shares the machine with hcal. */
+  cpuMs(): Promise<number>
+  stop(): Promise<void>
+}
+
+function startSandboxProcess(spec: SandboxSpec): Promise<SandboxProcess> {
   const child = fork(fileURLToPath(import.meta.url), ['--serve', JSON.stringify(spec)], {stdio: 'inherit'})
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   return new Promise((resolve, reject) => {
@@ -110,6 +127,11 @@ function startSandboxProcess(spec: SandboxSpec): Promise<{ready: SandboxReady; s
     child.once('message', (ready: SandboxReady) =>
       resolve({
         ready,
+        cpuMs: () =>
+          new Promise((answer) => {
+            child.once('message', (usage: {cpuMs: number}) => answer(usage.cpuMs))
+            child.send('cpu')
+          }),
         async stop() {
           child.send('stop')
           await exited
@@ -139,10 +161,17 @@ async function runScenario(scenario: Scenario, spec: SandboxSpec): Promise<Activ
     const usageFile = join(work, 'usage.json')
     const hook = pathToFileURL(fileURLToPath(new URL('bench/process-usage.js', import.meta.url))).href
     await control('DELETE', '/_sandbox/log')
+    const sandboxCpuBefore = await sandbox.cpuMs()
+    const loadBefore = loadavg()[0]!
     const run = await runCli(['users', 'activate', '--file', csv, '--profile', 'acme', '--json'], {
-      env: {...sandbox.ready.env, HCAL_BENCH_USAGE_FILE: usageFile, NODE_OPTIONS: `--import=${hook}${spec.cpuProfileDir ? ` --cpu-prof --cpu-prof-dir=${spec.cpuProfileDir}` : ''}`},
+      env: {...sandbox.ready.env, HCAL_BENCH_USAGE_FILE: usageFile, NODE_OPTIONS: `--import=${hook}`,
+        ...(spec.cpuProfileDir
+          ? {HCAL_BENCH_CPU_PROFILE: join(spec.cpuProfileDir, `activation-${scenario}.cpuprofile`)}
+          : {}),
+      },
       timeoutMs: 600_000,
     })
+    const sandboxCpuMs = (await sandbox.cpuMs()) - sandboxCpuBefore
     const usage = await readFile(usageFile, 'utf8')
       .then((text) => JSON.parse(text) as ProcessUsage)
       .catch(() => undefined)
@@ -170,6 +199,9 @@ async function runScenario(scenario: Scenario, spec: SandboxSpec): Promise<Activ
       requestSpanMs,
       peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
       cpuMs: usage ? usage.userCpuMs + usage.systemCpuMs : null,
+      tlsConnections: usage?.tlsConnections ?? null,
+      sandboxCpuMs,
+      loadAverage: round2(Math.max(loadBefore, loadavg()[0]!)),
       requests: log.entries.length,
       throttled: Object.values(providers).reduce((sum, bound) => sum + bound.throttled, 0),
       providers,
@@ -199,7 +231,8 @@ function printTable(result: ActivationBenchResult): void {
       .join(', ')
     out(
       `\n${s.scenario}: ${s.users} users in ${seconds(s.wallMs)} (exit ${s.exitCode}; ${states}); requests ${s.requests}, ` +
-        `throttled ${s.throttled}; peak RSS ${s.peakRssMb ?? '?'} MB, CPU ${s.cpuMs === null ? '?' : seconds(s.cpuMs)}`,
+        `throttled ${s.throttled}; hcal: peak RSS ${s.peakRssMb ?? '?'} MB, CPU ${s.cpuMs === null ? '?' : seconds(s.cpuMs)}, ` +
+        `${s.tlsConnections ?? '?'} TLS connections; sandbox CPU ${seconds(s.sandboxCpuMs)}; load average ${s.loadAverage}`,
     )
     out(
       `  bound ${seconds(s.boundMs)}: wall ${s.ratio.toFixed(2)}x, requests' span ${seconds(s.requestSpanMs)} = ${s.spanRatio.toFixed(2)}x (look into > ${result.target}x)`,

@@ -10,13 +10,12 @@
  * node-fetch); nothing global changes.
  */
 import {Agent} from 'node:https'
-import {rootCertificates} from 'node:tls'
 
 import {calendar, type calendar_v3} from '@googleapis/calendar'
 import {gmail, type gmail_v1} from '@googleapis/gmail'
 import {JWT} from 'google-auth-library'
 
-import {assertCaPem} from '../ca.js'
+import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {headerValue} from '../retry-after.js'
 import {parseServiceAccountKey} from './key.js'
@@ -66,14 +65,14 @@ export interface GoogleClients {
 
 /**
  * One keep-alive agent per extra CA, shared by every user's clients so thousands of impersonated users reuse
- * a few connections. `ca` replaces the default roots, so the system roots are listed again beside it.
+ * a few connections, all with one TLS context (the system roots and the extra CA).
  */
 const agents = new Map<string, Agent>()
 
 function agentTrusting(caPem: string): Agent {
   let agent = agents.get(caPem)
   if (!agent) {
-    agent = new Agent({ca: [...rootCertificates, caPem], keepAlive: true})
+    agent = new Agent({secureContext: secureContextTrusting(caPem), keepAlive: true})
     agents.set(caPem, agent)
   }
   return agent

@@ -10,7 +10,6 @@
  * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
  * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
  */
-import {rootCertificates} from 'node:tls'
 
 import {
   AuthError,
@@ -24,7 +23,7 @@ import {Client} from '@microsoft/microsoft-graph-client'
 import {Agent, fetch} from 'undici'
 
 import {ConfigError} from '../../errors.js'
-import {assertCaPem} from '../ca.js'
+import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {type MicrosoftCertificateCredential, resolveCertificateCredential} from './certificate.js'
 
@@ -116,7 +115,7 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
   const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'endpoints.microsoft.graphOrigin')
   const certificate = options.certificate && resolveCertificateCredential(options.certificate)
   if (options.caPem) assertCaPem(options.caPem)
-  const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
+  const agent = options.caPem ? new Agent({connect: {secureContext: secureContextTrusting(options.caPem)}}) : undefined
   const customAuthority = authorityOrigin.origin !== MICROSOFT_AUTHORITY_ORIGIN
 
   const configuration: Configuration = {
@@ -134,10 +133,20 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
   const msal = new ConfidentialClientApplication(configuration)
   const scope = options.graphResource ? `${options.graphResource.replace(/\/$/, '')}/.default` : GRAPH_DEFAULT_SCOPE
 
-  const getToken = async (): Promise<string> => {
+  const acquire = async (): Promise<string> => {
     const result = await msal.acquireTokenByClientCredential({scopes: [scope]})
     if (!result?.accessToken) throw new AuthError('no_token', 'The identity platform returned no access token.')
     return result.accessToken
+  }
+  // Callers waiting at the same time share one acquisition: MSAL's cache answers only once a token is in
+  // it, so a burst of first calls (a bulk validation starting 32 at once) would each fetch the tenant's
+  // metadata and a token of their own.
+  let pending: Promise<string> | undefined
+  const getToken = (): Promise<string> => {
+    pending ??= acquire().finally(() => {
+      pending = undefined
+    })
+    return pending
   }
 
   const graph = Client.initWithMiddleware({
