@@ -4,12 +4,15 @@ import {createSecureContext, rootCertificates, type SecureContext} from 'node:tl
 import {ConfigError} from '../errors.js'
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+const readableCas = new Set<string>()
 
 /**
  * Checks the extra CA a client factory is asked to trust (the profile's caFile) before any connection
  * uses it: a bad PEM would otherwise fail every request later with an OpenSSL message.
  */
 export function assertCaPem(caPem: string): void {
+  // Client factories run per impersonated mailbox: a CA already found readable is not parsed again.
+  if (readableCas.has(caPem)) return
   const blocks = caPem.match(CERTIFICATE_BLOCK) ?? []
   const readable = blocks.every((block) => {
     try {
@@ -19,7 +22,10 @@ export function assertCaPem(caPem: string): void {
       return false
     }
   })
-  if (blocks.length > 0 && readable) return
+  if (blocks.length > 0 && readable) {
+    readableCas.add(caPem)
+    return
+  }
   throw new ConfigError(
     'CA_CERTIFICATE_INVALID',
     blocks.length === 0
