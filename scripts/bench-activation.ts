@@ -164,7 +164,10 @@ async function runScenario(scenario: Scenario, spec: SandboxSpec): Promise<Activ
     const sandboxCpuBefore = await sandbox.cpuMs()
     const loadBefore = loadavg()[0]!
     const run = await runCli(['users', 'activate', '--file', csv, '--profile', 'acme', '--json'], {
-      env: {...sandbox.ready.env, HCAL_BENCH_USAGE_FILE: usageFile, NODE_OPTIONS: `--import=${hook}`,
+      env: {
+        ...sandbox.ready.env,
+        HCAL_BENCH_USAGE_FILE: usageFile,
+        NODE_OPTIONS: `--import=${hook}`,
         ...(spec.cpuProfileDir
           ? {HCAL_BENCH_CPU_PROFILE: join(spec.cpuProfileDir, `activation-${scenario}.cpuprofile`)}
           : {}),
@@ -272,7 +275,12 @@ async function main(): Promise<void> {
     ...(values['cpu-prof-dir'] ? {cpuProfileDir: values['cpu-prof-dir']} : {}),
   }
   const result: ActivationBenchResult = {
-    machine: {cpus: cpus().length, cpuModel: cpus()[0]?.model ?? '?', node: process.version, platform: process.platform},
+    machine: {
+      cpus: cpus().length,
+      cpuModel: cpus()[0]?.model ?? '?',
+      node: process.version,
+      platform: process.platform,
+    },
     latencyMs: spec.latencyMs,
     users: spec.users,
     target: ACTIVATION_RATIO_TARGET,

@@ -23,6 +23,12 @@ export const GOOGLE_KEY_HOW_TO_SET =
 
 type Inspection = {key: GoogleServiceAccountKey} | {field?: string; problem: string}
 
+/**
+ * The private key last found readable: the client factory parses the key once per impersonated user, and
+ * reading an RSA key costs milliseconds that a bulk validation of thousands of users would pay each time.
+ */
+let lastReadableKey: string | undefined
+
 function inspect(json: string): Inspection {
   let parsed: unknown
   try {
@@ -55,10 +61,13 @@ function inspect(json: string): Inspection {
   if (typeof key.private_key !== 'string' || key.private_key.trim() === '') {
     return {field: 'private_key', problem: 'has no private_key'}
   }
-  try {
-    createPrivateKey(key.private_key)
-  } catch {
-    return {field: 'private_key', problem: 'has a private_key that is not a readable PEM private key'}
+  if (key.private_key !== lastReadableKey) {
+    try {
+      createPrivateKey(key.private_key)
+    } catch {
+      return {field: 'private_key', problem: 'has a private_key that is not a readable PEM private key'}
+    }
+    lastReadableKey = key.private_key
   }
   return {key: key as unknown as GoogleServiceAccountKey}
 }

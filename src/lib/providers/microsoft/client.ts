@@ -10,7 +10,6 @@
  * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
  * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
  */
-
 import {
   AuthError,
   ConfidentialClientApplication,
@@ -133,20 +132,10 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
   const msal = new ConfidentialClientApplication(configuration)
   const scope = options.graphResource ? `${options.graphResource.replace(/\/$/, '')}/.default` : GRAPH_DEFAULT_SCOPE
 
-  const acquire = async (): Promise<string> => {
+  const getToken = async (): Promise<string> => {
     const result = await msal.acquireTokenByClientCredential({scopes: [scope]})
     if (!result?.accessToken) throw new AuthError('no_token', 'The identity platform returned no access token.')
     return result.accessToken
-  }
-  // Callers waiting at the same time share one acquisition: MSAL's cache answers only once a token is in
-  // it, so a burst of first calls (a bulk validation starting 32 at once) would each fetch the tenant's
-  // metadata and a token of their own.
-  let pending: Promise<string> | undefined
-  const getToken = (): Promise<string> => {
-    pending ??= acquire().finally(() => {
-      pending = undefined
-    })
-    return pending
   }
 
   const graph = Client.initWithMiddleware({
