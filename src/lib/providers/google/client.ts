@@ -18,7 +18,7 @@ import {JWT} from 'google-auth-library'
 import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {headerValue} from '../retry-after.js'
-import {parseServiceAccountKey} from './key.js'
+import {parseServiceAccountKey, privateKeyObject} from './key.js'
 
 export {type GoogleServiceAccountKey, parseServiceAccountKey} from './key.js'
 
@@ -108,7 +108,9 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
   const agent = options.caPem ? agentTrusting(options.caPem) : undefined
   const auth = new JWT({
     email: key.client_email,
-    key: key.private_key,
+    // A KeyObject, though typed as the PEM: the token assertion is signed with it through jws, which takes a
+    // KeyObject as well, and signing then skips decoding the PEM for every user (see privateKeyObject).
+    key: privateKeyObject(key.private_key) as unknown as string,
     keyId: key.private_key_id,
     scopes: options.scopes,
     subject: options.subject,

@@ -2,7 +2,7 @@
  * Reads a Google service-account key (the JSON file the Cloud console hands out). Light on purpose (no
  * SDK): the doctor check, the secret store's validation and the client factory share this one parser.
  */
-import {createPrivateKey} from 'node:crypto'
+import {createPrivateKey, type KeyObject} from 'node:crypto'
 
 import {AuthError} from '../../errors.js'
 
@@ -23,11 +23,17 @@ export const GOOGLE_KEY_HOW_TO_SET =
 
 type Inspection = {key: GoogleServiceAccountKey} | {field?: string; problem: string}
 
+let lastKey: {pem: string; object: KeyObject} | undefined
+
 /**
- * The private key last found readable: the client factory parses the key once per impersonated user, and
- * reading an RSA key costs milliseconds that a bulk validation of thousands of users would pay each time.
+ * The service account's private key decoded, once per key text: OpenSSL 3 takes milliseconds to decode an
+ * RSA PEM, which a bulk validation would otherwise pay per user twice (checking the key, and signing each
+ * user's token assertion with the PEM). Throws when the PEM is not a readable private key.
  */
-let lastReadableKey: string | undefined
+export function privateKeyObject(pem: string): KeyObject {
+  if (lastKey?.pem !== pem) lastKey = {pem, object: createPrivateKey(pem)}
+  return lastKey.object
+}
 
 function inspect(json: string): Inspection {
   let parsed: unknown
@@ -61,13 +67,10 @@ function inspect(json: string): Inspection {
   if (typeof key.private_key !== 'string' || key.private_key.trim() === '') {
     return {field: 'private_key', problem: 'has no private_key'}
   }
-  if (key.private_key !== lastReadableKey) {
-    try {
-      createPrivateKey(key.private_key)
-    } catch {
-      return {field: 'private_key', problem: 'has a private_key that is not a readable PEM private key'}
-    }
-    lastReadableKey = key.private_key
+  try {
+    privateKeyObject(key.private_key)
+  } catch {
+    return {field: 'private_key', problem: 'has a private_key that is not a readable PEM private key'}
   }
   return {key: key as unknown as GoogleServiceAccountKey}
 }
