@@ -86,7 +86,7 @@ export class UserRepository {
    * bulk activation of thousands would otherwise spend; all are written or none.
    */
   upsertMany(users: readonly UserInput[]): StoredUser[] {
-    return users.map((user) => this.upsert(user))
+    return this.db.transaction(() => users.map((user) => this.upsert(user)))()
   }
 
   get(email: string): StoredUser | undefined {
