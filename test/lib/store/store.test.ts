@@ -236,6 +236,35 @@ describe('state store', () => {
     assert.equal(opened.cursors.delete('a@example.com', 'calendar'), true)
   })
 
+  it('writes many users in one transaction: all of them, or none when one is refused', async () => {
+    const opened = await open()
+    const written = opened.users.upsertMany([
+      {email: 'Ann@Example.com', provider: 'google', kind: 'user', state: 'pending'},
+      {
+        email: 'room2@example.com',
+        provider: 'exchange',
+        kind: 'room',
+        state: 'pending',
+        deviceSip: 'r2@acme.webex.com',
+      },
+    ])
+    assert.deepEqual(
+      written.map((u) => u.email),
+      ['ann@example.com', 'room2@example.com'],
+    )
+    assert.deepEqual(opened.users.get('room2@example.com'), written[1])
+    assert.throws(() =>
+      opened.users.upsertMany([
+        {email: 'carl@example.com', provider: 'google', kind: 'user', state: 'pending'},
+        {email: 'dora@example.com', provider: 'google', kind: 'user', state: 'bogus' as 'pending'},
+      ]),
+    )
+    assert.deepEqual(
+      opened.users.list().map((u) => u.email),
+      ['ann@example.com', 'room2@example.com'],
+    )
+  })
+
   it('applies migrations once and reopens idempotently at the same schema version', async () => {
     const first = await open()
     assert.equal(first.schemaVersion, MIGRATIONS.at(-1)?.version)

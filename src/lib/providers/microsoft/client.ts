@@ -10,8 +10,6 @@
  * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
  * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
  */
-import {rootCertificates} from 'node:tls'
-
 import {
   AuthError,
   ConfidentialClientApplication,
@@ -24,7 +22,7 @@ import {Client} from '@microsoft/microsoft-graph-client'
 import {Agent, fetch} from 'undici'
 
 import {ConfigError} from '../../errors.js'
-import {assertCaPem} from '../ca.js'
+import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {type MicrosoftCertificateCredential, resolveCertificateCredential} from './certificate.js'
 
@@ -133,7 +131,7 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
   const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'endpoints.microsoft.graphOrigin')
   const certificate = options.certificate && resolveCertificateCredential(options.certificate)
   if (options.caPem) assertCaPem(options.caPem)
-  const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
+  const agent = options.caPem ? new Agent({connect: {secureContext: secureContextTrusting(options.caPem)}}) : undefined
   const customAuthority = authorityOrigin.origin !== MICROSOFT_AUTHORITY_ORIGIN
 
   const configuration: Configuration = {
