@@ -16,6 +16,10 @@ async function rawBytes(dir: string): Promise<Buffer> {
   return Buffer.concat(await Promise.all(files.map((file) => readFile(join(dir, file)))))
 }
 
+/** What migrations 4 (sync engine) and 5 (outbox) add, removed again to fake a store written before them. */
+const UNDO_AFTER_3 = `DROP TABLE outbox; DROP TABLE presence; DROP INDEX meetings_by_series;
+  ALTER TABLE cursors DROP COLUMN window_start; ALTER TABLE cursors DROP COLUMN window_end;`
+
 describe('state store', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
   let secrets: SecretStore
@@ -195,7 +199,7 @@ describe('state store', () => {
       ['c', 'b'],
     )
     opened.cursors.set('alice@example.com', 'calendar', 'sync-token-1')
-    assert.deepEqual(opened.purgeMailbox('Alice@example.com'), {meetings: 3, cursors: 1})
+    assert.deepEqual(opened.purgeMailbox('Alice@example.com'), {meetings: 3, cursors: 1, presence: 0})
     assert.equal(opened.meetings.deleteForMailbox('room1@example.com'), 1)
     assert.deepEqual(opened.meetings.listAll('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z'), [])
   })
@@ -289,7 +293,7 @@ describe('state store', () => {
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
     db.exec(
-      'ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DROP TABLE outbox; DELETE FROM schema_migrations WHERE version > 1',
+      `ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; ${UNDO_AFTER_3} DELETE FROM schema_migrations WHERE version > 1`,
     )
     db.close()
     const upgraded = await open()
@@ -306,7 +310,7 @@ describe('state store', () => {
         state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')), reason_code TEXT, reason TEXT, device_sip TEXT,
         updated_at TEXT NOT NULL);
       INSERT INTO users VALUES ('room1@example.com', 'exchange', 'room', 'active', NULL, NULL, 'room1@acme.webex.com', '2026-01-01T00:00:00Z');
-      DROP TABLE outbox;
+      ${UNDO_AFTER_3}
       DELETE FROM schema_migrations WHERE version > 2`)
     db.close()
     const upgraded = await open()
