@@ -81,6 +81,12 @@ export class ChangeReader {
     return !link.startsWith(`${this.session.graphOrigin()}/`)
   }
 
+  /** The page size the engine asked for, within what Graph accepts. */
+  private pageSize(request: ListChangesRequest): number {
+    const {pageSize, maxPageSize} = this.capabilities.limits
+    return Math.max(1, Math.min(request.pageSize ?? pageSize, maxPageSize))
+  }
+
   async listChanges(request: ListChangesRequest): Promise<ListChangesResult> {
     const mailbox = mailboxFor(request.grant)
     if (!request.cursor && request.cursorNeeded === false) return this.listWindow(request, mailbox)
@@ -97,7 +103,7 @@ export class ChangeReader {
             : graph
                 .api(`${userPath(mailbox)}/calendarView/delta`)
                 .query({startDateTime: request.window.start, endDateTime: request.window.end})
-          ).header('Prefer', `odata.maxpagesize=${this.capabilities.limits.pageSize}, ${PREFER_UTC}`),
+          ).header('Prefer', `odata.maxpagesize=${this.pageSize(request)}, ${PREFER_UTC}`),
         (graphRequest) => graphRequest.get(),
       )
     } catch (error) {
@@ -152,7 +158,7 @@ export class ChangeReader {
               .api(`${userPath(mailbox)}/calendarView`)
               .query({startDateTime: request.window.start, endDateTime: request.window.end})
               .expand(MARKER_EXPAND)
-              .top(this.capabilities.limits.pageSize)
+              .top(this.pageSize(request))
         ).header('Prefer', PREFER_UTC),
       (graphRequest) => graphRequest.get(),
     )
