@@ -69,13 +69,13 @@ function windowOf(request: ListChangesRequest): Window {
   return {start, end}
 }
 
-async function syncBatch(call: EwsCall, state: string | undefined) {
+async function syncBatch(call: EwsCall, state: string | undefined, size: number) {
   return call.run(() =>
     call.service.SyncFolderItems(
       calendarFolder(call.mailbox),
       idShape(),
       null as never,
-      SYNC_BATCH,
+      size,
       SyncFolderItemsScope.NormalItems,
       state ?? (null as never),
     ),
@@ -87,10 +87,11 @@ async function fullPage(
   window: Window,
   continuation: Extract<Continuation, {k: 'full'}>,
   tuning: Tuning,
+  batchSize: number,
 ): Promise<ListChangesResult> {
   const next = {...continuation}
   if (!next.stateDone) {
-    const batch = await syncBatch(call, next.state)
+    const batch = await syncBatch(call, next.state, batchSize)
     next.state = batch.SyncState
     next.stateDone = !batch.MoreChangesAvailable
     if (!next.stateDone) return {kind: 'page', changes: [], nextPage: encode(next)}
@@ -126,8 +127,9 @@ async function incrementalPage(
   window: Window,
   state: string,
   tuning: Tuning,
+  batchSize: number,
 ): Promise<ListChangesResult> {
-  const batch = await syncBatch(call, state)
+  const batch = await syncBatch(call, state, batchSize)
   const {changed, deleted} = splitChanges(batch.GetEnumerator())
   const changes: EventChange[] = deleted.map((eventId) => ({type: 'removed', eventId}))
   if (changed.length > 0) {
@@ -187,6 +189,8 @@ export async function listChanges(
   tuning: Tuning,
 ): Promise<ListChangesResult> {
   const window = windowOf(request)
+  // SyncFolderItems' MaxChangesReturned: the engine's page size within Exchange's 1..512.
+  const batchSize = Math.min(SYNC_BATCH, Math.max(1, Math.floor(request.pageSize ?? SYNC_BATCH)))
   const call = await sessions.open(request.grant, 'calendar', request.signal)
   const continuation: Continuation = request.page
     ? decode(request.page)
@@ -195,8 +199,8 @@ export async function listChanges(
       : {k: 'full', stateDone: request.cursorNeeded === false, from: window.start}
   try {
     return continuation.k === 'full'
-      ? await fullPage(call, window, continuation, tuning)
-      : await incrementalPage(call, window, continuation.state, tuning)
+      ? await fullPage(call, window, continuation, tuning, batchSize)
+      : await incrementalPage(call, window, continuation.state, tuning, batchSize)
   } catch (error) {
     if (isProviderFailure(error) && error.failure.kind === 'cursorExpired')
       return {kind: 'cursorExpired', failure: error.failure}
