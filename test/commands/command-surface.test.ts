@@ -92,7 +92,7 @@ describe('the CLI’s own surface: unknown commands, help and version', () => {
   })
 
   it('help text: descriptions in whole paragraphs, every example with a $ prompt', async function () {
-    // One CLI start per command: the budget grows with the command list.
+    // One CLI run per command (36 and counting), each a second or more on a busy machine.
     this.timeout(180_000)
     const ids = await commandIds()
     assert.ok(ids.includes('sandbox start') && ids.includes('meetings settings'), ids.join(', '))

@@ -1,9 +1,9 @@
 import {Args, Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {assertNotFromEnv, SECRET_DEFINITIONS, SECRET_NAMES} from '../../lib/secrets/index.js'
+import {assertNotFromEnv, SECRET_NAMES} from '../../lib/secrets/index.js'
 import {readSecretInput} from '../../lib/secrets/input.js'
-import {assertSecretName} from '../../lib/secrets/names.js'
+import {assertSecretName, secretDefinition} from '../../lib/secrets/names.js'
 
 export interface SecretsSetResult {
   profile: string
@@ -42,7 +42,7 @@ export default class SecretsSet extends BaseCommand<typeof SecretsSet> {
       stdin: this.flags.stdin,
       file: this.flags.file,
       canPrompt: this.canPrompt(),
-      promptMessage: `${SECRET_DEFINITIONS[name].description} Value (hidden):`,
+      promptMessage: `${secretDefinition(name).description} Value (hidden):`,
       onWarning: (message) => this.out.warn(message),
       // A pipe nobody closes would wait forever: a signal ends the wait (and the run, with 130).
       signal: this.abort.signal,

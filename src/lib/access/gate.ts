@@ -5,13 +5,13 @@
  * into the address to call with `mailboxFor`, which checks again at that moment: a user deactivated while a
  * long run holds its grant is not touched again.
  */
-import type {UserState} from '../store/types.js'
+import type {UserKind, UserState} from '../store/types.js'
 import {HcalError} from '../errors.js'
 import type {AccessPurpose, MailboxGrant} from '../ports/access.js'
 
 /** What the gate reads: the stored state of an address (src/lib/store's UserRepository provides it). */
 export interface AccessRecords {
-  get(address: string): {state: UserState; primaryEmail?: string} | undefined
+  get(address: string): {state: UserState; primaryEmail?: string; kind?: UserKind} | undefined
   /** States of every record reaching the mailbox (its own and its aliases'). */
   statesOfMailbox(mailbox: string): UserState[]
 }
@@ -56,7 +56,9 @@ export class AccessGate {
   grant(address: string, purpose: AccessPurpose): MailboxGrant {
     const normalised = address.trim().toLowerCase()
     this.resolve(normalised, purpose)
-    const grant = Object.freeze({address: normalised, purpose}) as MailboxGrant
+    // A room's calendar is reached differently from a user's (Google reads it as another user), so the grant says which.
+    const kind = this.records.get(normalised)?.kind ?? 'user'
+    const grant = Object.freeze({address: normalised, purpose, kind}) as MailboxGrant
     issued.set(grant, {gate: this, address: normalised, purpose})
     return grant
   }

@@ -3,6 +3,7 @@ import {join} from 'node:path'
 
 import type {CalendarSystems, ProviderId} from '../core/model.js'
 import {ConfigError, type HcalError, isHcalError, NotFoundError, UsageError} from '../errors.js'
+import {type PublishConfig, publishProblems} from '../publish/config.js'
 import {PROVIDERS} from '../providers/registry.js'
 import {sectionProblems} from '../providers/schema.js'
 import type {ProviderModule} from '../providers/types.js'
@@ -31,6 +32,8 @@ export type ProfileConfig = ProviderConnections & {
   mailboxScope?: {[Id in keyof CalendarSystems]?: unknown}
   /** `hcal sync` tuning: `limits.<provider>.{requestsPerMinute, concurrencyPerAccount, concurrencyPerMailbox}` (src/lib/sync/limits.ts). */
   sync?: {limits?: {[Id in keyof CalendarSystems]?: Record<string, unknown>}}
+  /** Where hcal publishes events (src/lib/publish/config.ts); signing secrets are in the keychain. */
+  publish?: PublishConfig
 }
 
 export interface VerifiedDomain {
@@ -71,6 +74,7 @@ export function profileProblems(
     ]),
     // Every registered system may serve a domain, also when only some sections are checked (saveProfile).
     ...domainProblems(document.domains, [...new Set([...PROVIDERS, ...providers])]),
+    ...publishProblems(document.publish),
   ]
 }
 

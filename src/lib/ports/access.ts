@@ -17,4 +17,6 @@ export interface MailboxGrant {
   /** The address the user or room was activated under (the store's key). */
   readonly address: string
   readonly purpose: AccessPurpose
+  /** A user's mailbox or a room's (resource) calendar, as recorded when it was activated. */
+  readonly kind: 'user' | 'room'
 }

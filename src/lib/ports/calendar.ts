@@ -43,6 +43,8 @@ export interface ListChangesRequest extends CallOptions {
    * newly covers): the adapter skips what it does only to obtain a cursor, and may return none.
    */
   cursorNeeded?: boolean
+  /** Items per page to ask for (capabilities.limits.pageSize when absent; at most maxPageSize). */
+  pageSize?: number
 }
 
 export type EventChange =

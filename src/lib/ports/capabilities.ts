@@ -17,6 +17,11 @@ export interface ProviderLimits {
   concurrencyPerMailbox: number
   /** Requests in flight for the whole connection (service account, app or impersonation account). */
   concurrencyPerAccount: number
+  /**
+   * The highest concurrencyPerAccount an admin may configure, where the provider publishes a server-side ceiling
+   * (EWS EWSMaxConcurrency), with its source.
+   */
+  maxConcurrencyPerAccount?: {value: number; source: string}
   budgets: readonly RequestBudget[]
   /** Items per page the engine asks for when listing changes (within the provider's maximum). */
   pageSize: number

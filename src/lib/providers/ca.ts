@@ -1,14 +1,18 @@
 import {X509Certificate} from 'node:crypto'
+import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls'
 
 import {ConfigError} from '../errors.js'
 
 const CERTIFICATE_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g
+const readableCas = new Set<string>()
 
 /**
  * Checks the extra CA a client factory is asked to trust (the profile's caFile) before any connection
  * uses it: a bad PEM would otherwise fail every request later with an OpenSSL message.
  */
 export function assertCaPem(caPem: string): void {
+  // Client factories run per impersonated mailbox: a CA already found readable is not parsed again.
+  if (readableCas.has(caPem)) return
   const blocks = caPem.match(CERTIFICATE_BLOCK) ?? []
   const readable = blocks.every((block) => {
     try {
@@ -18,7 +22,10 @@ export function assertCaPem(caPem: string): void {
       return false
     }
   })
-  if (blocks.length > 0 && readable) return
+  if (blocks.length > 0 && readable) {
+    readableCas.add(caPem)
+    return
+  }
   throw new ConfigError(
     'CA_CERTIFICATE_INVALID',
     blocks.length === 0
@@ -49,4 +56,20 @@ export async function readProfileCa(caFile: string | undefined): Promise<string 
   }
   assertCaPem(pem)
   return pem
+}
+
+const contexts = new Map<string, SecureContext>()
+
+/**
+ * One TLS context trusting the system roots and `caPem`, built once per CA and shared by every connection
+ * that trusts it. Handing agents `ca` instead makes each new connection parse the ~140 system roots again
+ * (tens of milliseconds of CPU per connection) and makes https.Agent key every request by their text.
+ */
+export function secureContextTrusting(caPem: string): SecureContext {
+  let context = contexts.get(caPem)
+  if (!context) {
+    context = createSecureContext({ca: [...rootCertificates, caPem]})
+    contexts.set(caPem, context)
+  }
+  return context
 }

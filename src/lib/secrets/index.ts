@@ -95,13 +95,19 @@ class LayeredSecretStore implements SecretStore {
 
   async list(options: {verify?: boolean} = {}): Promise<SecretInfo[]> {
     // The environment wins, so only the other names are asked of the keychain.
-    const notInEnv = SECRET_NAMES.filter((name) => this.fromEnv(name) === undefined)
+    // The fixed names, then the per-sink signing secrets hcal's index knows of.
+    const indexed = await this.backend.entries()
+    const names: SecretName[] = [
+      ...SECRET_NAMES,
+      ...indexed.map((entry) => entry.name).filter((name) => !(SECRET_NAMES as SecretName[]).includes(name)),
+    ]
+    const notInEnv = names.filter((name) => this.fromEnv(name) === undefined)
     const found: CheckedSecretEntry[] = options.verify
       ? await this.backend.check(notInEnv)
-      : (await this.backend.entries()).map((entry) => ({...entry, status: 'unverified' as const}))
+      : indexed.map((entry) => ({...entry, status: 'unverified' as const}))
     const stored = new Map(found.map((entry) => [entry.name, entry]))
     const infos: SecretInfo[] = []
-    for (const name of SECRET_NAMES) {
+    for (const name of names) {
       const fromEnv = this.fromEnv(name)
       const entry = stored.get(name)
       if (fromEnv !== undefined) {

@@ -46,31 +46,66 @@ export function secretDefinitionsFrom(
   return definitions
 }
 
-export type SecretName = ProviderSecretName | keyof typeof CORE_SECRETS
+/** The secrets every profile may have: one name each. */
+export type FixedSecretName = ProviderSecretName | keyof typeof CORE_SECRETS
+/** One signing secret per publishing sink (`hcal publish add`), named after the sink. */
+export type PublishSecretName = `publish.${string}.signingSecret`
+export type SecretName = FixedSecretName | PublishSecretName
 
-export const SECRET_DEFINITIONS = secretDefinitionsFrom(PROVIDERS) as Readonly<Record<SecretName, SecretDefinition>>
+export const SECRET_DEFINITIONS = secretDefinitionsFrom(PROVIDERS) as Readonly<
+  Record<FixedSecretName, SecretDefinition>
+>
 
-export const SECRET_NAMES = Object.keys(SECRET_DEFINITIONS) as SecretName[]
+export const SECRET_NAMES = Object.keys(SECRET_DEFINITIONS) as FixedSecretName[]
+
+/** A publishing sink's name: lower-case letters, digits and "-", 1-40 characters, starting with a letter. */
+export const SINK_NAME_PATTERN = /^[a-z][a-z0-9-]{0,39}$/
+const PUBLISH_SECRET = /^publish\.([a-z][a-z0-9-]{0,39})\.signingSecret$/
+
+/** The keychain name of a sink's signing secret. */
+export function publishSecretName(sink: string): PublishSecretName {
+  return `publish.${sink}.signingSecret`
+}
+
+/** A Standard Webhooks secret: "whsec_" then base64 of 24 to 64 bytes. */
+export function isWebhookSecret(value: string): boolean {
+  const match = /^whsec_([A-Za-z0-9+/]+={0,2})$/.exec(value)
+  const bytes = match?.[1] ? Buffer.from(match[1], 'base64').length : 0
+  return bytes >= 24 && bytes <= 64
+}
+
+/** The definition of any secret name, the per-sink signing secrets included. */
+export function secretDefinition(name: SecretName): SecretDefinition {
+  const sink = PUBLISH_SECRET.exec(name)?.[1]
+  if (sink === undefined) return SECRET_DEFINITIONS[name as FixedSecretName]
+  return {
+    env: `HCAL_PUBLISH_${sink.toUpperCase().replaceAll('-', '_')}_SIGNING_SECRET`,
+    description: `Signing secret of the publishing sink "${sink}" (Standard Webhooks, whsec_ and base64).`,
+    howToSet: `Created by "hcal publish add"; the receiver verifies signatures with the same value.`,
+    invalidReason: (value: string) =>
+      isWebhookSecret(value) ? undefined : 'it is not "whsec_" followed by base64 of 24 to 64 bytes',
+  }
+}
 
 export function isSecretName(name: string): name is SecretName {
-  return Object.hasOwn(SECRET_DEFINITIONS, name)
+  return Object.hasOwn(SECRET_DEFINITIONS, name) || PUBLISH_SECRET.test(name)
 }
 
 export function assertSecretName(name: string): asserts name is SecretName {
   if (!isSecretName(name)) {
     throw new UsageError('SECRET_NAME_UNKNOWN', `"${name}" is not a secret hcal knows.`, {
-      suggestions: [`Use one of: ${SECRET_NAMES.join(', ')}.`],
+      suggestions: [`Use one of: ${SECRET_NAMES.join(', ')}, or publish.<sink>.signingSecret.`],
       data: {validNames: SECRET_NAMES},
     })
   }
 }
 
 export function secretEnvVar(name: SecretName): string {
-  return SECRET_DEFINITIONS[name].env
+  return secretDefinition(name).env
 }
 
 /** Why a value cannot be the named secret, or undefined when it can. Never quotes the value. */
 export function invalidSecretReason(name: SecretName, value: string): string | undefined {
   if (value.trim() === '') return 'the value is empty'
-  return SECRET_DEFINITIONS[name].invalidReason?.(value)
+  return secretDefinition(name).invalidReason?.(value)
 }

@@ -12,6 +12,7 @@ import {loadKeyRing, recordKeyId} from './data-key.js'
 import {MeetingRepository} from './meetings.js'
 import {migrate} from './migrations.js'
 import {PresenceRepository} from './presence.js'
+import {OutboxRepository} from './outbox.js'
 import {rotateDataKey} from './rotation.js'
 import type {PurgeResult, RotationResult} from './types.js'
 import {UserRepository} from './users.js'
@@ -20,6 +21,7 @@ export type {JoinDetails, PurgeResult, RotationResult, StoredMeeting, StoredUser
 export type {CursorRepository, CursorState} from './cursors.js'
 export type {PresenceRepository, StoredPresence} from './presence.js'
 export type {MeetingRepository} from './meetings.js'
+export type {OutboxMessage, OutboxRepository, OutboxSinkStats} from './outbox.js'
 export type {UserInput, UserRepository} from './users.js'
 
 /** Meetings are kept from 7 days back to 31 days ahead, the window hcal syncs. */
@@ -45,6 +47,8 @@ export interface StateStore {
    * the changes it covers). Synchronous on purpose: no I/O may happen while it is open. Nested calls join it.
    */
   transaction<T>(work: () => T): T
+  /** Events waiting for delivery to the publishing sinks (src/lib/publish/). */
+  readonly outbox: OutboxRepository
   /** New data key; every sealed field re-encrypted in one transaction; old key dropped last. */
   rotateKey(): Promise<RotationResult>
   /** Deletes meetings that ended more than 7 days before `now` or start more than 31 days after it. */
@@ -94,6 +98,7 @@ class SqliteStateStore implements StateStore {
   readonly users: UserRepository
   readonly cursors: CursorRepository
   readonly presence: PresenceRepository
+  readonly outbox: OutboxRepository
 
   constructor(
     private readonly db: Database.Database,
@@ -105,6 +110,7 @@ class SqliteStateStore implements StateStore {
     this.meetings = new MeetingRepository(db, cipher)
     this.users = new UserRepository(db)
     this.cursors = new CursorRepository(db)
+    this.outbox = new OutboxRepository(db, cipher)
     this.presence = new PresenceRepository(db)
   }
 

@@ -130,6 +130,27 @@ export const MIGRATIONS: readonly Migration[] = [
       );
     `,
   },
+  {
+    // Version 4 is the sync engine's. The outbox: one row per event and sink, the payload already shaped
+    // for that sink and sealed; the row is deleted once delivered, or kept as 'dead' after the last attempt.
+    version: 5,
+    name: 'publishing outbox',
+    sql: `
+      CREATE TABLE outbox (
+        message_id TEXT PRIMARY KEY,
+        seq INTEGER NOT NULL,
+        sink TEXT NOT NULL,
+        payload BLOB NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('pending', 'dead')),
+        attempts INTEGER NOT NULL DEFAULT 0,
+        next_attempt_ms INTEGER NOT NULL,
+        last_error TEXT,
+        last_attempt_at TEXT,
+        created_at TEXT NOT NULL
+      );
+      CREATE INDEX outbox_due ON outbox (sink, state, next_attempt_ms, seq);
+    `,
+  },
 ]
 
 /** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */
@@ -138,6 +159,7 @@ export const ENCRYPTED_COLUMNS = {
     key: ['mailbox', 'id'],
     columns: ['title', 'location', 'body', 'organizer', 'attendees', 'conference', 'join_url', 'join_sip'],
   },
+  outbox: {key: ['message_id'], columns: ['payload']},
 } as const
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

@@ -4,7 +4,8 @@
  * with the same kind and device sends nothing to its calendar system.
  */
 import {verifiedDomainOf} from '../domains/index.js'
-import type {StoredUser, UserKind} from '../store/types.js'
+import type {UserKind} from '../store/types.js'
+import type {UserInput} from '../store/users.js'
 import {normaliseAddress} from './address.js'
 import {entryOf, type UserEntry} from './report.js'
 import {type ConnectionFailure, type ValidationContext, validateUsers} from './validate.js'
@@ -34,7 +35,7 @@ export async function activateUsers(
 ): Promise<ActivationRun> {
   const {store, profile} = context
   const entries = new Map<string, UserEntry>()
-  const toValidate: StoredUser[] = []
+  const toRecord: UserInput[] = []
   const notes: string[] = []
   for (const target of targets) {
     const address = normaliseAddress(target.address)
@@ -80,7 +81,7 @@ export async function activateUsers(
     if (target.kind === 'room' && !target.device && !existing?.deviceSip) {
       notes.push(`Room ${address} has no device: it gets no Join button until activated again with --device.`)
     }
-    const recorded = store.users.upsert({
+    const recorded: UserInput = {
       ...existing,
       email: address,
       provider: domain.provider,
@@ -93,7 +94,7 @@ export async function activateUsers(
       deviceSip: target.device ?? existing?.deviceSip,
       // An address moved to another calendar system is a new mailbox: the old alias finding no longer holds.
       primaryEmail: existing?.provider === domain.provider ? existing.primaryEmail : undefined,
-    })
+    }
     entries.set(address, {
       email: address,
       kind: recorded.kind,
@@ -103,9 +104,11 @@ export async function activateUsers(
       reason: null,
       fix: null,
     })
-    toValidate.push(recorded)
+    toRecord.push(recorded)
   }
-  const run = await validateUsers(toValidate, context)
+  // Recorded together before any is validated: one commit for the lot, and a crash while validating leaves
+  // every one of them pending, for "hcal users validate" to finish.
+  const run = await validateUsers(store.users.upsertMany(toRecord), context)
   for (const [address, entry] of run.entries) entries.set(address, entry)
   return {entries: [...entries.values()], connectionFailures: run.connectionFailures, notes: [...notes, ...run.notes]}
 }

@@ -24,9 +24,37 @@ export interface ItemEdit {
   start?: number
   end?: number
   attendees?: string[]
+  /** The organiser cancelled the meeting (this copy shows IsCancelled); on an occurrence, that occurrence is deleted. */
+  cancelled?: boolean
+  /** A new recurring series (POST only). */
+  recurrence?: {freq: 'DAILY' | 'WEEKLY'; interval: number; count: number}
 }
 
-const ITEM_FIELDS = new Set(['subject', 'location', 'body', 'bodyType', 'start', 'end', 'attendees'])
+const ITEM_FIELDS = new Set([
+  'subject',
+  'location',
+  'body',
+  'bodyType',
+  'start',
+  'end',
+  'attendees',
+  'cancelled',
+  'recurrence',
+])
+
+function readRecurrence(value: unknown, code: string): ItemEdit['recurrence'] {
+  if (value === undefined) return undefined
+  const input = record(value, code)
+  const {freq, interval = 1, count} = input
+  if ((freq !== 'DAILY' && freq !== 'WEEKLY') || !Number.isInteger(interval) || !Number.isInteger(count))
+    throw new ControlInputError(
+      code,
+      'recurrence must be {freq: "DAILY"|"WEEKLY", interval?: integer, count: integer}.',
+    )
+  if ((interval as number) < 1 || (count as number) < 1 || (count as number) > 999)
+    throw new ControlInputError(code, 'recurrence interval must be >= 1 and count 1..999.')
+  return {freq, interval: interval as number, count: count as number}
+}
 
 function record(value: unknown, code: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value))
@@ -69,10 +97,21 @@ export function readItemEdit(body: unknown, options: {create: boolean}): ItemEdi
     start: optionalInstant(input, 'start', code),
     end: optionalInstant(input, 'end', code),
     attendees,
+    cancelled: readCancelled(input.cancelled, code),
+    recurrence: readRecurrence(input.recurrence, code),
   }
+  if (!options.create && edit.recurrence)
+    throw new ControlInputError(code, 'recurrence can only be given when creating an item.')
+  if (options.create && edit.cancelled !== undefined)
+    throw new ControlInputError(code, 'cancelled applies to an existing item or occurrence.')
   if (options.create && (edit.start === undefined || edit.end === undefined))
     throw new ControlInputError(code, 'start and end (ISO instants) are required.')
   return edit
+}
+
+function readCancelled(value: unknown, code: string): boolean | undefined {
+  if (value === undefined || typeof value === 'boolean') return value
+  throw new ControlInputError(code, 'cancelled must be true or false.')
 }
 
 /** The item's times after an edit must still have end >= start, as any calendar client enforces. */

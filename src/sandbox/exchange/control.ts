@@ -8,7 +8,8 @@ import type {FastifyError, FastifyInstance, FastifyReply} from 'fastify'
 
 import type {ConcurrencyGate} from './concurrency-gate.js'
 import {checkTimes, ControlInputError, readItemEdit, readOof, readServerVersion} from './control-input.js'
-import type {ExAttendee, ExItem, ExMailbox} from './model.js'
+import type {ExAttendee, ExItem, ExMailbox, OccurrenceOverride} from './model.js'
+import {occurrenceStart} from './recurrence.js'
 import type {ExchangePolicy, ThrottlingPolicy} from './policy.js'
 import {ewsDate} from './render.js'
 import type {ExchangeStore} from './store.js'
@@ -62,7 +63,12 @@ function groundTruth(item: ExItem) {
       freq: item.recurrence.freq,
       interval: item.recurrence.interval,
       count: item.recurrence.count,
-      overrides: Object.fromEntries(item.recurrence.overrides),
+      overrides: Object.fromEntries(
+        [...item.recurrence.overrides].map(([index, o]) => [
+          index,
+          {...o, extended: o.extended && [...o.extended].map(([key, value]) => ({key, value}))},
+        ]),
+      ),
     },
     extendedProperties: [...(item.extended?.values() ?? [])],
   }
@@ -82,6 +88,7 @@ function newItem(mailbox: ExMailbox, edit: ReturnType<typeof readItemEdit>, star
     start,
     end,
     isAllDay: false,
+    timeZone: mailbox.timeZone,
     isCancelled: false,
     sensitivity: 'Normal',
     freeBusy: 'Busy',
@@ -94,7 +101,33 @@ function newItem(mailbox: ExMailbox, edit: ReturnType<typeof readItemEdit>, star
     })),
     optional: [],
     resources: [],
-  } as const satisfies Parameters<ExchangeStore['create']>[1]
+    recurrence: edit.recurrence && {...edit.recurrence, overrides: new Map()},
+  } satisfies Parameters<ExchangeStore['create']>[1]
+}
+
+/** An end user's edit of one occurrence: it becomes an exception (or is deleted from the series). */
+function editOccurrence(item: ExItem, index: number, edit: ReturnType<typeof readItemEdit>): void {
+  const recurrence = item.recurrence
+  if (!recurrence) throw new ControlInputError('invalid_item', 'The item is not a recurring series.')
+  if (!Number.isInteger(index) || index < 0 || index >= recurrence.count)
+    throw new ControlInputError('invalid_item', `The series has occurrences 0..${recurrence.count - 1}.`)
+  const override: OccurrenceOverride = {...(recurrence.overrides.get(index) ?? {version: 0})}
+  if (override.cancelled) throw new ControlInputError('invalid_item', `Occurrence ${index} was deleted.`)
+  const original = occurrenceStart(item, index)
+  const start = edit.start ?? original + (override.startShiftMinutes ?? 0) * 60_000
+  const length = override.durationMinutes === undefined ? item.end - item.start : override.durationMinutes * 60_000
+  const end = edit.end ?? start + length
+  checkTimes(start, end)
+  if (edit.cancelled) override.cancelled = true
+  if (edit.subject !== undefined) override.subject = edit.subject
+  if (edit.location !== undefined) override.location = edit.location
+  if (edit.body !== undefined) override.body = edit.body
+  if (edit.start !== undefined || edit.end !== undefined) {
+    override.startShiftMinutes = Math.round((start - original) / 60_000)
+    override.durationMinutes = Math.round((end - start) / 60_000)
+  }
+  override.version += 1
+  recurrence.overrides.set(index, override)
 }
 
 export function registerControl(app: FastifyInstance, state: ControlState): void {
@@ -154,9 +187,24 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
     if (edit.bodyType !== undefined) item.bodyType = edit.bodyType
     if (edit.start !== undefined) item.start = edit.start
     if (edit.end !== undefined) item.end = edit.end
+    if (edit.cancelled !== undefined) item.isCancelled = edit.cancelled
     store.touch(mailbox, item)
     return groundTruth(item)
   })
+
+  app.patch<{Params: {mailbox: string; id: string; index: string}}>(
+    '/mailboxes/:mailbox/items/:id/occurrences/:index',
+    async (request, reply) => {
+      const mailbox = mailboxOf(request.params.mailbox, reply)
+      const item = mailbox && itemOf(mailbox, request.params.id, reply)
+      if (!mailbox || !item) return reply
+      const edit = readItemEdit(request.body ?? {}, {create: false})
+      if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
+      editOccurrence(item, Number(request.params.index), edit)
+      store.touch(mailbox, item)
+      return groundTruth(item)
+    },
+  )
 
   app.delete<ItemParams>('/mailboxes/:mailbox/items/:id', async (request, reply) => {
     const mailbox = mailboxOf(request.params.mailbox, reply)

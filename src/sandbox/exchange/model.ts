@@ -24,6 +24,11 @@ export interface OccurrenceOverride {
   subject?: string
   location?: string
   body?: string
+  /**
+   * Extended properties set on this occurrence (an exception is its own item inside the master: a property
+   * set on it stays on it); `null` where one was deleted here. Others are read from the master.
+   */
+  extended?: Map<string, ExtendedValue | null>
   version: number
 }
 
@@ -48,6 +53,8 @@ export interface ExItem {
   start: number
   end: number
   isAllDay: boolean
+  /** IANA zone the item was created in (the organiser's); reported as its Windows display name. */
+  timeZone?: string
   isCancelled: boolean
   sensitivity: 'Normal' | 'Private'
   freeBusy: 'Free' | 'Tentative' | 'Busy' | 'OOF'

@@ -2,7 +2,7 @@
 import {type ItemInput, type ItemRefKind, readItem, resolveView} from './item-input.js'
 import {extendedKey, type ExItem, type ExMailbox, type OccurrenceOverride} from './model.js'
 import {folderMailbox, itemMailbox, type OperationContext, type OperationHandler, requireCalendar} from './operation.js'
-import {renderCalendarItem, viewFields, type ItemView} from './render.js'
+import {renderCalendarItem, viewFields, viewId, type ItemView} from './render.js'
 import {extendedRef, parseShape} from './shape.js'
 import {errorMessage, EWS_ERRORS, EwsError, responseMessages, successMessage} from './soap.js'
 import type {ExchangeStore} from './store.js'
@@ -122,8 +122,14 @@ function applyToOccurrence(view: ItemView, change: Change): void {
     const start = occurrence.originalStart + (o.startShiftMinutes ?? 0) * 60_000
     if (v.end < start) throw EWS_ERRORS.endBeforeStart()
     o.durationMinutes = Math.round((v.end - start) / 60_000)
-  } else if (change.field === 'extended') applyToMaster(item, change)
-  else throw EWS_ERRORS.invalidPropertySet(change.field)
+  } else if (change.field === 'extended') {
+    const ref = change.extended
+    if (!ref) throw EWS_ERRORS.invalidPropertySet('ExtendedFieldURI')
+    const value = change.remove ? null : v?.extended[0]
+    if (value === undefined) throw EWS_ERRORS.incorrectUpdatePropertyCount()
+    o.extended = new Map(o.extended)
+    o.extended.set(extendedKey(ref.propertySetId, ref.name), value)
+  } else throw EWS_ERRORS.invalidPropertySet(change.field)
   o.version += 1
   item.recurrence.overrides.set(occurrence.index, o)
 }
@@ -136,7 +142,9 @@ function draftOf(item: ExItem): ExItem {
     extended: item.extended && new Map(item.extended),
     recurrence: recurrence && {
       ...recurrence,
-      overrides: new Map([...recurrence.overrides].map(([index, o]) => [index, {...o}])),
+      overrides: new Map(
+        [...recurrence.overrides].map(([index, o]) => [index, {...o, extended: o.extended && new Map(o.extended)}]),
+      ),
     },
   }
 }
@@ -187,7 +195,8 @@ export const updateItem: OperationHandler = (body, op) => {
         propagate(op.store, view.item)
       return successMessage(
         'UpdateItem',
-        `<m:Items><t:CalendarItem><t:ItemId Id="${view.item.id}" ChangeKey="${view.item.changeKey}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`,
+        // The item updated: for an occurrence, the occurrence's id (now an exception's), as Exchange answers.
+        `<m:Items><t:CalendarItem><t:ItemId Id="${viewId(view)}" ChangeKey="${view.item.changeKey}"/></t:CalendarItem></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`,
       )
     }),
   )
@@ -217,6 +226,7 @@ function newItem(
     start,
     end,
     isAllDay: input.isAllDay ?? false,
+    timeZone: mailbox.timeZone,
     isCancelled: false,
     sensitivity: input.sensitivity ?? 'Normal',
     freeBusy: input.freeBusy ?? 'Busy',

@@ -3,6 +3,7 @@ import {folderId, occurrenceId, serialOf} from './ids.js'
 import {extendedKey, type ExAttendee, type ExItem, type OccurrenceOverride} from './model.js'
 import {expand, type Occurrence, occurrenceStart} from './recurrence.js'
 import type {ItemShape} from './shape.js'
+import {zoneDisplayName} from './time-zones.js'
 import {el, escapeXml} from './xml.js'
 
 /** One row of a calendar: a single item, a recurring master, or one occurrence/exception of a master. */
@@ -139,8 +140,10 @@ export function renderCalendarItem(view: ItemView, shape: ItemShape, context: Re
   if (want('item:IsDraft')) parts.push('<t:IsDraft>false</t:IsDraft>')
   if (want('item:DateTimeCreated')) parts.push(el('t:DateTimeCreated', ewsDate(item.created)))
   if (want('item:HasAttachments')) parts.push('<t:HasAttachments>false</t:HasAttachments>')
+  const own = override(view)?.extended
   for (const ref of shape.extended) {
-    const value = item.extended?.get(extendedKey(ref.propertySetId, ref.name))
+    const key = extendedKey(ref.propertySetId, ref.name)
+    const value = own?.has(key) ? own.get(key) : item.extended?.get(key)
     if (!value) continue
     parts.push(
       `<t:ExtendedProperty><t:ExtendedFieldURI PropertySetId="${escapeXml(value.propertySetId)}" PropertyName="${escapeXml(value.name)}" PropertyType="${escapeXml(value.type)}"/>${el('t:Value', value.value)}</t:ExtendedProperty>`,
@@ -172,6 +175,7 @@ export function renderCalendarItem(view: ItemView, shape: ItemShape, context: Re
   if (want('calendar:OptionalAttendees', full)) parts.push(attendees('OptionalAttendees', item.optional))
   if (want('calendar:Resources', full)) parts.push(attendees('Resources', item.resources))
   if (want('calendar:Duration')) parts.push(el('t:Duration', isoDuration(f.end - f.start)))
+  if (want('calendar:TimeZone')) parts.push(el('t:TimeZone', zoneDisplayName(item.timeZone ?? 'UTC')))
   if (!view.occurrence && item.recurrence && want('calendar:Recurrence', full)) parts.push(recurrence(item))
   if (!view.occurrence && item.recurrence && all && full) parts.push(occurrenceLists(item))
   return `<t:CalendarItem>${parts.join('')}</t:CalendarItem>`

@@ -5,6 +5,7 @@
  */
 import {changeKey, decodeId, itemId} from './ids.js'
 import type {ChangeKind, ExAttendee, ExItem, ExMailbox, ResponseType} from './model.js'
+import {localMidnight} from './time-zones.js'
 import type {SeedAttendee, SeedData, SeedMeeting, SeedResponse} from '../types.js'
 
 export type ChangeListener = (mailbox: ExMailbox, item: ExItem, kind: ChangeKind) => void
@@ -26,6 +27,7 @@ export class ExchangeStore {
   private readonly listeners: ChangeListener[] = []
   private readonly pending = new Map<string, {meeting: SeedMeeting; response: ResponseType}[]>()
   private readonly names = new Map<string, string>()
+  private readonly zones = new Map<string, string>()
   private serial = 0
 
   clear(): void {
@@ -91,6 +93,7 @@ export class ExchangeStore {
       start: fields.start,
       end: fields.end,
       isAllDay: fields.isAllDay,
+      timeZone: fields.timeZone,
       isCancelled: fields.isCancelled,
       sensitivity: fields.sensitivity,
       freeBusy: fields.freeBusy,
@@ -149,9 +152,11 @@ export class ExchangeStore {
     this.clear()
     this.pending.clear()
     this.names.clear()
+    this.zones.clear()
     for (const user of data.users) {
       const mailbox = this.addMailbox(user.email, user.displayName, false, user.timeZone)
       this.names.set(mailbox.email, user.displayName)
+      this.zones.set(mailbox.email, user.timeZone)
       if (user.oof) {
         mailbox.oof = {
           state: !user.oof.enabled ? 'Disabled' : user.oof.start || user.oof.end ? 'Scheduled' : 'Enabled',
@@ -202,15 +207,19 @@ export class ExchangeStore {
         : response === 'Decline'
           ? 'Free'
           : 'Busy'
+    // The meeting's zone is the organiser's; an all-day meeting runs from local midnight to local midnight there.
+    const timeZone = this.zones.get(organizerEmail) ?? 'UTC'
+    const instant = (iso: string) => (meeting.allDay ? localMidnight(Date.parse(iso), timeZone) : Date.parse(iso))
     return {
       uid: meeting.uid,
       subject: meeting.title,
       location: meeting.location,
       body: meeting.body,
       bodyType: meeting.bodyType === 'html' ? 'HTML' : 'Text',
-      start: Date.parse(meeting.start),
-      end: Date.parse(meeting.end),
+      start: instant(meeting.start),
+      end: instant(meeting.end),
       isAllDay: meeting.allDay,
+      timeZone,
       isCancelled: meeting.status === 'cancelled',
       sensitivity: meeting.sensitivity === 'private' ? 'Private' : 'Normal',
       freeBusy,

@@ -74,7 +74,10 @@ function parseAttendees(input: unknown): StoredAttendee[] {
   })
 }
 
-function stringMap(input: unknown, merge: Record<string, string> | undefined): Record<string, string> | undefined {
+export function stringMap(
+  input: unknown,
+  merge: Record<string, string> | undefined,
+): Record<string, string> | undefined {
   if (input === null) return undefined
   if (typeof input !== 'object' || Array.isArray(input)) throw apiErrors.invalid('Invalid extended property.')
   const updates = Object.entries(input as Record<string, unknown>)
@@ -244,6 +247,24 @@ export function applyOccurrenceBody(
     override.endMs = end
   }
   override.updatedMs = Date.now()
+}
+
+/**
+ * The private properties an occurrence patch leaves on that occurrence (merged key by key into what it shows
+ * now: its own, else the series'), or undefined when the body does not touch them. Validates before any change.
+ */
+export function occurrencePrivateProperties(
+  entry: CalendarEntry,
+  originalStartMs: number,
+  input: unknown,
+): Record<string, string> | undefined {
+  if (input === undefined) return undefined
+  if (input === null || typeof input !== 'object' || Array.isArray(input))
+    throw apiErrors.invalid('Invalid extended property.')
+  const given = (input as {private?: unknown}).private
+  if (given === undefined) return undefined
+  const current = entry.occurrenceProperties?.get(originalStartMs) ?? entry.privateProperties
+  return stringMap(given, current) ?? {}
 }
 
 /** Applies a write to a copy first, so a refused body leaves the stored meeting and entry untouched. */

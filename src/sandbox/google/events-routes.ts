@@ -4,11 +4,12 @@ import type {FastifyInstance, FastifyReply, FastifyRequest} from 'fastify'
 import type {ApiScope, Caller, RouteMeta} from './api-scope.js'
 import type {ChannelRegistry} from './channels.js'
 import {apiErrors} from './errors.js'
-import {applyEventBody, applyEventBodyAtomically, applyOccurrenceBody, validateClientEventId} from './event-input.js'
+import {applyEventBody, applyEventBodyAtomically, validateClientEventId} from './event-input.js'
 import {listEvents, listInstances} from './list.js'
 import type {Query} from './list-query.js'
 import {blankMeeting, type Calendar, type CalendarEntry} from './model.js'
-import {isOccurrenceStart, occurrences, parseInstanceId} from './recurrence.js'
+import {cancelOccurrence, type Located, locate, patchOccurrence} from './occurrences.js'
+import {occurrences} from './recurrence.js'
 import {etagString, renderEvent, renderOccurrence} from './render.js'
 import {METHOD_SCOPES} from './scopes.js'
 import type {CalendarStore} from './store.js'
@@ -22,22 +23,6 @@ const meta = (operation: string, rpc: string, scopes: readonly string[]): RouteM
   rpcMethod: `calendar.v3.Events.${rpc}`,
   api: 'calendar',
 })
-
-interface Located {
-  entry: CalendarEntry
-  originalStartMs?: number
-}
-
-function locate(calendar: Calendar, eventId: string): Located {
-  const entry = calendar.entries.get(eventId)
-  if (entry) return {entry}
-  const instance = parseInstanceId(eventId)
-  const series = instance ? calendar.entries.get(instance.eventId) : undefined
-  if (instance && series && isOccurrenceStart(series.meeting, instance.originalStartMs)) {
-    return {entry: series, originalStartMs: instance.originalStartMs}
-  }
-  throw apiErrors.notFound()
-}
 
 function checkIfMatch(request: FastifyRequest, entry: CalendarEntry): void {
   const ifMatch = request.headers['if-match']
@@ -203,11 +188,7 @@ export function registerEventRoutes(
     const body = request.body ?? {}
     const meeting = entry.meeting
     if (originalStartMs !== undefined) {
-      const exceptions = (meeting.exceptions ??= new Map())
-      const override = structuredClone(exceptions.get(originalStartMs) ?? {updatedMs: Date.now()})
-      applyOccurrenceBody(override, body, meeting.endMs - meeting.startMs, originalStartMs)
-      exceptions.set(originalStartMs, override)
-      store.touchMeeting(meeting)
+      patchOccurrence(store, entry, originalStartMs, body)
     } else {
       const previous = applyEventBodyAtomically(meeting, entry, body, {
         mode,
@@ -231,11 +212,7 @@ export function registerEventRoutes(
       throw apiErrors.deleted()
     checkIfMatch(request, entry)
     if (originalStartMs !== undefined) {
-      const exceptions = (meeting.exceptions ??= new Map())
-      const override = exceptions.get(originalStartMs)
-      if (override?.cancelled) throw apiErrors.deleted()
-      exceptions.set(originalStartMs, {...(override ?? {}), cancelled: true, updatedMs: Date.now()})
-      store.touchMeeting(meeting)
+      cancelOccurrence(store, entry, originalStartMs)
     } else {
       store.deleteFrom(calendar, entry)
     }

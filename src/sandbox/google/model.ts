@@ -55,6 +55,11 @@ export interface Meeting {
   sharedProperties?: Record<string, string>
   /** Fields a client sent that the emulator keeps and returns but does not interpret. */
   extraFields?: Record<string, unknown>
+  /**
+   * Raw fields laid over the API's rendering of this meeting (`PUT …/events/:id/wire`; null removes one): bad data
+   * as legacy imports and other clients leave it, which no API write can produce.
+   */
+  wireOverrides?: Record<string, unknown>
   sequence: number
   createdMs: number
   updatedMs: number
@@ -64,6 +69,12 @@ export interface Meeting {
 export interface CalendarEntry {
   meeting: Meeting
   privateProperties?: Record<string, string>
+  /**
+   * Private properties of single occurrences (exceptions), by original start: an exception is an event of its
+   * own in Google, with its own properties, starting from the series' when first written. Replaced, never mutated
+   * (seeded entries share it until `own`).
+   */
+  occurrenceProperties?: Map<number, Record<string, string>>
   /** The calendar's change sequence at this entry's last change (drives sync tokens). */
   changeSeq: number
   etag: number

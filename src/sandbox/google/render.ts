@@ -80,16 +80,22 @@ function baseEvent(calendar: Calendar, entry: CalendarEntry, origin: string): Re
   return event
 }
 
-function decorate(event: Record<string, unknown>, calendar: Calendar, entry: CalendarEntry): Record<string, unknown> {
+function decorate(
+  event: Record<string, unknown>,
+  calendar: Calendar,
+  entry: CalendarEntry,
+  privateProperties = entry.privateProperties,
+): Record<string, unknown> {
   const meeting = entry.meeting
   if (meeting.transparency === 'transparent') event.transparency = 'transparent'
   if (meeting.visibility !== 'default') event.visibility = meeting.visibility
   event.iCalUID = meeting.iCalUID
   event.sequence = meeting.sequence
   if (meeting.attendees.length > 0) event.attendees = attendees(meeting, calendar)
-  if (entry.privateProperties || meeting.sharedProperties) {
+  const hasPrivate = privateProperties !== undefined && Object.keys(privateProperties).length > 0
+  if (hasPrivate || meeting.sharedProperties) {
     const properties: Record<string, Record<string, string>> = {}
-    if (entry.privateProperties) properties.private = {...entry.privateProperties}
+    if (hasPrivate) properties.private = {...privateProperties}
     if (meeting.sharedProperties) properties.shared = {...meeting.sharedProperties}
     event.extendedProperties = properties
   }
@@ -104,6 +110,10 @@ function decorate(event: Record<string, unknown>, calendar: Calendar, entry: Cal
   event.reminders = {useDefault: true}
   event.eventType = 'default'
   if (meeting.extraFields) Object.assign(event, meeting.extraFields)
+  for (const [field, value] of Object.entries(meeting.wireOverrides ?? {})) {
+    if (value === null) Reflect.deleteProperty(event, field)
+    else event[field] = value
+  }
   return event
 }
 
@@ -151,7 +161,7 @@ export function renderOccurrence(
   event.end = eventTime(occurrence.endMs, meeting, calendar)
   event.recurringEventId = meeting.id
   event.originalStartTime = originalStartTime
-  return decorate(event, calendar, entry)
+  return decorate(event, calendar, entry, entry.occurrenceProperties?.get(occurrence.originalStartMs))
 }
 
 /** What sync reports for an event gone from this calendar. */

@@ -41,6 +41,8 @@ export function registerServiceControlRoutes(app: FastifyInstance, deps: Service
     }
   })
 
+  app.post(`${PREFIX}/tokens/revoke`, async () => ({revoked: gate.revokeAccepted()}))
+
   app.get(`${PREFIX}/limits`, async () => ({
     inFlight: Object.fromEntries([...store.mailboxes.keys()].map((address) => [address, gate.limits.running(address)])),
   }))

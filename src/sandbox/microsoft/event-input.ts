@@ -1,5 +1,6 @@
 /** Validates Graph event request bodies (POST/PATCH) and applies them to stored items. */
 import type {GraphResponseType, Recurrence, Sensitivity, ShowAs, StoredAttendee, StoredEvent} from './model.js'
+import {addOnlineMeetingBlob} from './online-meeting.js'
 import {recurrenceProblem} from './recurrence.js'
 import {ianaZone, parseDateTimeTimeZone} from './time.js'
 
@@ -183,6 +184,7 @@ export function applyEventBody(event: StoredEvent, rawBody: unknown, options: Ap
       event.onlineMeetingProvider = 'teamsForBusiness'
       event.joinUrl = `https://teams.microsoft.com/l/meetup-join/19%3ameeting_${event.id.slice(4, 24)}%40thread.v2/0`
     }
+    addOnlineMeetingBlob(event)
   }
   if (body.recurrence !== undefined && body.recurrence !== null) {
     if (event.type !== 'singleInstance' && event.type !== 'seriesMaster') {

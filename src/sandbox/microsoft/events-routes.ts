@@ -6,6 +6,7 @@ import type {GraphGate} from './graph-auth.js'
 import {sendGraphError} from './graph-errors.js'
 import {linkWith, nonNegativeInt, preferredPageSize, renderOptions, type Query} from './graph-query.js'
 import {assignEdit, cloneEvent, type Mailbox, type StoredEvent} from './model.js'
+import {disableOnlineMeetingWithoutBlob} from './online-meeting.js'
 import {shapeEvent} from './render.js'
 import {setOperation} from './request-log.js'
 import {viewItems, type MicrosoftStore} from './store.js'
@@ -147,6 +148,7 @@ export function registerEventRoutes(
     } catch (error) {
       return handleInputError(request, reply, error)
     }
+    disableOnlineMeetingWithoutBlob(event, draft, (request.body as {body?: unknown}).body !== undefined)
     store.update(mailbox, event, (target) => assignEdit(target, draft))
     return shapeEvent(event, {})
   }

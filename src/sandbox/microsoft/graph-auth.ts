@@ -46,6 +46,8 @@ export class GraphGate {
   readonly limits: MailboxLimits
   private readonly publicKey: KeyObject
   private readonly verified = new Map<string, {caller: GraphCaller; expiresAt: number}>()
+  /** Tokens refused although valid (a revocation); bounded like the verified cache. */
+  private readonly revoked = new Set<string>()
 
   constructor(
     private readonly directory: Directory,
@@ -89,6 +91,9 @@ export class GraphGate {
       return undefined
     }
     if (!token) return deny('InvalidAuthenticationToken', 'Access token is empty.')
+    if (this.revoked.has(token)) {
+      return deny('InvalidAuthenticationToken', 'Lifetime validation failed, the token has been revoked.')
+    }
     const remembered = this.verified.get(token)
     if (remembered && remembered.expiresAt > Date.now()) {
       callers.set(request, remembered.caller)
@@ -133,6 +138,22 @@ export class GraphGate {
       if (oldest !== undefined) this.verified.delete(oldest)
     }
     return caller
+  }
+
+  /**
+   * Refuses from now on every token accepted so far, as Graph does after a revocation (continuous access
+   * evaluation): a client holding a cached token gets 401 and must fetch a new one. Returns how many.
+   */
+  revokeAccepted(): number {
+    const count = this.verified.size
+    for (const token of this.verified.keys()) this.revoked.add(token)
+    this.verified.clear()
+    while (this.revoked.size > VERIFIED_CACHE_SIZE) {
+      const oldest = this.revoked.values().next().value
+      if (oldest === undefined) break
+      this.revoked.delete(oldest)
+    }
+    return count
   }
 
   /** Authenticates and authorises a call on `user`'s mailbox; answers the error itself when refused. */

@@ -42,6 +42,7 @@ const FIELDS: Record<string, (event: StoredEvent) => unknown> = {
   isOrganizer: (event) => event.isOrganizer,
   responseRequested: () => true,
   seriesMasterId: (event) => event.seriesMasterId ?? null,
+  originalStart: (event) => (event.originalStart === undefined ? null : iso(event.originalStart)),
   showAs: (event) => event.showAs,
   type: (event) => event.type,
   webLink: (event) =>

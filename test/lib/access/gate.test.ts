@@ -6,7 +6,9 @@ import type {UserState} from '../../../src/lib/store/types.js'
 import {rejectionOf} from '../../helpers/expect.js'
 
 /** Records as the store keeps them: address -> state (and primary address when it is an alias). */
-function records(entries: Record<string, {state: UserState; primaryEmail?: string}>): AccessRecords {
+function records(
+  entries: Record<string, {state: UserState; primaryEmail?: string; kind?: 'user' | 'room'}>,
+): AccessRecords {
   return {
     get: (address) => entries[address],
     statesOfMailbox: (mailbox) =>
@@ -36,6 +38,14 @@ describe('access gate: the one decision whether a mailbox may be accessed', () =
       () => gate.grant('unknown@x.test', 'validation'),
       (error: {suggestions: string[]}) => /hcal users activate unknown@x\.test/.test(error.suggestions.join(' ')),
     )
+  })
+
+  it('says on the grant whether the mailbox is a user or a room, as recorded', () => {
+    const gate = new AccessGate(
+      records({'r@x.test': {state: 'active', kind: 'room'}, 'u@x.test': {state: 'active', kind: 'user'}}),
+    )
+    assert.equal(gate.grant('r@x.test', 'sync').kind, 'room')
+    assert.equal(gate.grant('u@x.test', 'sync').kind, 'user')
   })
 
   it('checks again when the grant is used: a user deactivated since is not reached', async () => {

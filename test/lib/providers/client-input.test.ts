@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import {createPrivateKey, generateKeyPairSync} from 'node:crypto'
+import {rootCertificates} from 'node:tls'
 
 import {ExitCode, type HcalError} from '../../../src/lib/errors.js'
 import {createExchangeService} from '../../../src/lib/providers/exchange/client.js'
@@ -54,6 +55,19 @@ describe('client factories: input the admin can fix is a coded HcalError with a 
         assert.match(serviceAccountKeyProblem(json) ?? '', message)
       }
       assert.equal(serviceAccountKeyProblem(JSON.stringify(key)), undefined)
+    })
+
+    it('checks each key and CA on its own: one found good earlier in the run vouches for no other', () => {
+      const good = JSON.stringify(key)
+      const ca = rootCertificates[0]!
+      create(good, {caPem: ca})
+      create(good, {caPem: ca})
+      const unreadable = '-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----'
+      coded(() => create(JSON.stringify({...key, private_key: unreadable})), 'GOOGLE_KEY_INVALID', /serviceAccountKey/)
+      assert.match(serviceAccountKeyProblem(JSON.stringify({...key, private_key: unreadable})) ?? '', /not a readable/)
+      assert.equal(serviceAccountKeyProblem(JSON.stringify({...key, private_key: rsaKeyPem()})), undefined)
+      const badCa = '-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----'
+      coded(() => create(good, {caPem: badCa}), 'CA_CERTIFICATE_INVALID', /caFile/)
     })
 
     it('refuses a CA file without a certificate and a non-https token URL', () => {

@@ -11,14 +11,14 @@ import {MIGRATIONS} from '../../../src/lib/store/migrations.js'
 import {tempHome} from '../../helpers/cli.js'
 import {meeting, SENSITIVE_VALUES} from './fixtures.js'
 
-/** Takes a store back from schema 4 (the sync engine's cursor windows and presence) to 3. */
-const UNDO_V4 = `ALTER TABLE cursors DROP COLUMN window_start; ALTER TABLE cursors DROP COLUMN window_end;
-  DROP INDEX meetings_by_series; DROP TABLE presence;`
-
 async function rawBytes(dir: string): Promise<Buffer> {
   const files = await readdir(dir)
   return Buffer.concat(await Promise.all(files.map((file) => readFile(join(dir, file)))))
 }
+
+/** What migrations 4 (sync engine) and 5 (outbox) add, removed again to fake a store written before them. */
+const UNDO_AFTER_3 = `DROP TABLE outbox; DROP TABLE presence; DROP INDEX meetings_by_series;
+  ALTER TABLE cursors DROP COLUMN window_start; ALTER TABLE cursors DROP COLUMN window_end;`
 
 describe('state store', () => {
   let home: Awaited<ReturnType<typeof tempHome>>
@@ -240,6 +240,35 @@ describe('state store', () => {
     assert.equal(opened.cursors.delete('a@example.com', 'calendar'), true)
   })
 
+  it('writes many users in one transaction: all of them, or none when one is refused', async () => {
+    const opened = await open()
+    const written = opened.users.upsertMany([
+      {email: 'Ann@Example.com', provider: 'google', kind: 'user', state: 'pending'},
+      {
+        email: 'room2@example.com',
+        provider: 'exchange',
+        kind: 'room',
+        state: 'pending',
+        deviceSip: 'r2@acme.webex.com',
+      },
+    ])
+    assert.deepEqual(
+      written.map((u) => u.email),
+      ['ann@example.com', 'room2@example.com'],
+    )
+    assert.deepEqual(opened.users.get('room2@example.com'), written[1])
+    assert.throws(() =>
+      opened.users.upsertMany([
+        {email: 'carl@example.com', provider: 'google', kind: 'user', state: 'pending'},
+        {email: 'dora@example.com', provider: 'google', kind: 'user', state: 'bogus' as 'pending'},
+      ]),
+    )
+    assert.deepEqual(
+      opened.users.list().map((u) => u.email),
+      ['ann@example.com', 'room2@example.com'],
+    )
+  })
+
   it('applies migrations once and reopens idempotently at the same schema version', async () => {
     const first = await open()
     assert.equal(first.schemaVersion, MIGRATIONS.at(-1)?.version)
@@ -264,7 +293,7 @@ describe('state store', () => {
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
     db.exec(
-      `${UNDO_V4} ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DELETE FROM schema_migrations WHERE version > 1`,
+      `ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; ${UNDO_AFTER_3} DELETE FROM schema_migrations WHERE version > 1`,
     )
     db.close()
     const upgraded = await open()
@@ -276,11 +305,12 @@ describe('state store', () => {
     ;(await open()).close()
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
-    db.exec(`${UNDO_V4} DROP TABLE users;
+    db.exec(`DROP TABLE users;
       CREATE TABLE users (email TEXT PRIMARY KEY, provider TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'room')),
         state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')), reason_code TEXT, reason TEXT, device_sip TEXT,
         updated_at TEXT NOT NULL);
       INSERT INTO users VALUES ('room1@example.com', 'exchange', 'room', 'active', NULL, NULL, 'room1@acme.webex.com', '2026-01-01T00:00:00Z');
+      ${UNDO_AFTER_3}
       DELETE FROM schema_migrations WHERE version > 2`)
     db.close()
     const upgraded = await open()

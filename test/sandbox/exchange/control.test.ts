@@ -116,4 +116,34 @@ describe('Exchange emulator control routes answer JSON errors', function () {
     assert.equal(answer.statusCode, 401)
     assert.equal(((await answer.body.json()) as ControlError).error.code, 'unauthorized')
   })
+  it('creates a recurring series, edits and deletes one occurrence, cancels an item, and refuses what does not apply', async () => {
+    const created = await h.control('POST', items(), {
+      ...slot,
+      subject: 'series',
+      recurrence: {freq: 'DAILY', count: 3},
+    })
+    assert.equal(created.status, 201)
+    const series = (created.body as {items: {id: string; recurrence: {count: number}}[]}).items[0]
+    assert.equal(series?.recurrence.count, 3)
+    const occurrence = (index: number) => `${items()}/${encodeURIComponent(series?.id ?? '')}/occurrences/${index}`
+    const moved = await h.control('PATCH', occurrence(1), {location: 'elsewhere', start: '2030-06-02T10:00:00Z'})
+    const overrides = (
+      moved.body as {recurrence: {overrides: Record<string, {location?: string; startShiftMinutes?: number}>}}
+    ).recurrence.overrides
+    assert.deepEqual([overrides['1']?.location, overrides['1']?.startShiftMinutes], ['elsewhere', 60])
+    const deleted = await h.control('PATCH', occurrence(2), {cancelled: true})
+    assert.equal(
+      (deleted.body as {recurrence: {overrides: Record<string, {cancelled?: boolean}>}}).recurrence.overrides['2']
+        ?.cancelled,
+      true,
+    )
+    await refused(400, 'invalid_item', 'PATCH', occurrence(2), {subject: 'x'})
+    await refused(400, 'invalid_item', 'PATCH', occurrence(3), {subject: 'x'})
+    await refused(400, 'invalid_item', 'PATCH', `${item()}/occurrences/0`, {subject: 'x'})
+    await refused(400, 'invalid_item', 'POST', items(), {...slot, recurrence: {freq: 'YEARLY', count: 2}})
+    await refused(400, 'invalid_item', 'PATCH', item(), {recurrence: {freq: 'DAILY', count: 2}})
+    const cancelled = await h.control('PATCH', item(), {cancelled: true})
+    assert.equal((cancelled.body as {isCancelled: boolean}).isCancelled, true)
+    await h.control('PATCH', item(), {cancelled: false})
+  })
 })

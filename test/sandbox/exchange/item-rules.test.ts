@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 
 import {
   Appointment,
+  AppointmentSchema,
   BasePropertySet,
   CalendarView,
   ConflictResolutionMode,
@@ -17,7 +18,7 @@ import {
 } from 'ews-javascript-api'
 
 import {rejectionOf} from '../../helpers/expect.js'
-import {itemsOf, startExchange, type ExchangeHarness} from './harness.js'
+import {itemsOf, JOIN_MARKER, startExchange, type ExchangeHarness} from './harness.js'
 import {ews, faultOf, responseCodes} from './raw-soap.js'
 
 interface Stored {
@@ -232,5 +233,62 @@ describe('Exchange emulator calendar item rules (change keys, times, occurrences
       assert.equal(answer.status, 500)
       assert.equal(faultOf(answer).responseCode, 'ErrorSchemaValidation')
     }
+  })
+  it('keeps an extended property set on one occurrence on that occurrence, and answers UpdateItem with the occurrence id', async () => {
+    const service = h.service('basic', organiser)
+    const view = new CalendarView(
+      new DateTime(Date.parse(master.start) - HOUR),
+      new DateTime(Date.parse(master.start) + 400 * 24 * HOUR),
+      500,
+    )
+    const occurrences = (await service.FindAppointments(calendar(organiser), view)).Items.filter(
+      (a) => a.ICalUid === master.uid,
+    )
+    assert.ok(occurrences.length >= 2)
+    const [first, second] = occurrences as [Appointment, Appointment]
+    const shape = new PropertySet(BasePropertySet.IdOnly, [JOIN_MARKER])
+    const target = await Appointment.Bind(service, second.Id, shape)
+    target.SetExtendedProperty(JOIN_MARKER, 'on-the-second')
+    await target.Update(ConflictResolutionMode.AlwaysOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
+    // The SDK takes the answered id's ChangeKey only when the answered id is the one it updated.
+    const reread = await Appointment.Bind(service, second.Id, shape)
+    assert.equal(target.Id.ChangeKey, reread.Id.ChangeKey)
+    assert.equal(reread.ExtendedProperties.Count, 1)
+    const other = await Appointment.Bind(service, first.Id, shape)
+    const series = await Appointment.Bind(service, new ItemId(master.id), shape)
+    assert.deepEqual([other.ExtendedProperties.Count, series.ExtendedProperties.Count], [0, 0])
+  })
+  it('reports the time zone as its Windows display name and keeps an all-day meeting from local midnight to local midnight', async () => {
+    const zoneOf = (email: string) => h.seed.users.find((u) => u.email === email)?.timeZone
+    const meeting =
+      h.seed.meetings.find((m) => m.allDay && zoneOf(m.organizer) === 'America/New_York') ??
+      h.seed.meetings.find((m) => m.allDay && zoneOf(m.organizer) !== 'UTC')
+    assert.ok(meeting, 'the seed has an all-day meeting organised away from UTC')
+    const zone = zoneOf(meeting.organizer)!
+    const stored = (await itemsOf<Stored>(h, meeting.organizer)).find((i) => i.uid === meeting.uid)
+    assert.ok(stored)
+    const shape = new PropertySet(BasePropertySet.IdOnly, [AppointmentSchema.TimeZone, AppointmentSchema.Start])
+    const appointment = await Appointment.Bind(h.service('basic', meeting.organizer), new ItemId(stored.id), shape)
+    const names: Record<string, RegExp> = {
+      'America/New_York': /^\(UTC-05:00\) Eastern Time \(US & Canada\)$/,
+      'America/Chicago': /^\(UTC-06:00\) Central Time/,
+      'America/Los_Angeles': /^\(UTC-08:00\) Pacific Time/,
+      'Europe/Berlin': /^\(UTC\+01:00\) Amsterdam, Berlin/,
+      'Europe/Warsaw': /^\(UTC\+01:00\) Sarajevo, Skopje, Warsaw/,
+      'Europe/Paris': /^\(UTC\+01:00\) Brussels, Copenhagen, Madrid, Paris$/,
+      'Europe/Madrid': /^\(UTC\+01:00\) Brussels, Copenhagen, Madrid, Paris$/,
+      'Asia/Tokyo': /^\(UTC\+09:00\) Osaka, Sapporo, Tokyo$/,
+    }
+    assert.match(appointment.TimeZone, names[zone]!)
+    const local = new Intl.DateTimeFormat('en-CA', {
+      timeZone: zone,
+      hourCycle: 'h23',
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+    })
+    assert.equal(local.format(new Date(appointment.Start.TotalMilliSeconds)), `${meeting.start.slice(0, 10)}, 00:00`)
   })
 })

@@ -9,8 +9,14 @@ export const EXCHANGE_CAPABILITIES: ProviderCapabilities = {
   idempotentCreate: false,
   limits: {
     concurrencyPerMailbox: 4,
-    // Counted per impersonation account; Exchange's EWSMaxConcurrency defaults to 27, hcal stays well under.
+    // Counted per impersonation account: "no more than ten open requests ... concurrently" is the EWS throttling
+    // guidance for applications that act on many mailboxes.
     concurrencyPerAccount: 10,
+    // EWSMaxConcurrency defaults to 27 on Exchange 2013 and later (10 on 2010): the most an admin may configure.
+    maxConcurrencyPerAccount: {
+      value: 27,
+      source: 'EWSMaxConcurrency default (Exchange 2013+), "EWS throttling in Exchange", learn.microsoft.com',
+    },
     // Exchange throttles with ErrorServerBusy and BackOffMilliseconds rather than a published budget.
     budgets: [],
     pageSize: 512,

@@ -2,6 +2,8 @@
  * The production EWS client: an ews-javascript-api ExchangeService for the impersonation service account
  * (Basic or NTLM, a trusted CA, ExchangeImpersonation + X-AnchorMailbox), and POX Autodiscover.
  */
+import type {Agent} from 'node:https'
+
 import {
   ConnectingIdType,
   ExchangeService,
@@ -35,6 +37,8 @@ export interface ExchangeServiceOptions {
   version?: ExchangeVersionName
   /** Accept an http EWS URL (credentials in clear text on the wire): only when the admin asked for it. */
   allowInsecureHttp?: boolean
+  /** Shared by the services of one adapter (one per mailbox and call), so they reuse connections. */
+  httpsAgent?: Agent
 }
 
 const VERSIONS: Record<ExchangeVersionName, ExchangeVersion> = {
@@ -44,9 +48,12 @@ const VERSIONS: Record<ExchangeVersionName, ExchangeVersion> = {
   Exchange2016: ExchangeVersion.Exchange2016,
 }
 
-function xhrApi(options: Pick<ExchangeServiceOptions, 'auth' | 'username' | 'password' | 'caPem'>): TrustedXhrApi {
+function xhrApi(
+  options: Pick<ExchangeServiceOptions, 'auth' | 'username' | 'password' | 'caPem' | 'httpsAgent'>,
+): TrustedXhrApi {
   return new TrustedXhrApi({
     caPem: options.caPem,
+    ...(options.httpsAgent ? {httpsAgent: options.httpsAgent} : {}),
     ...(options.auth === 'ntlm' ? {ntlm: {username: options.username, password: options.password}} : {}),
   })
 }

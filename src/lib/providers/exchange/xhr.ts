@@ -6,6 +6,7 @@
 import {Agent as HttpAgent, request as httpRequest} from 'node:http'
 import {Agent, request as httpsRequest} from 'node:https'
 import {createRequire} from 'node:module'
+import {createSecureContext} from 'node:tls'
 
 import {XhrApi} from '@ewsjs/xhr'
 
@@ -97,12 +98,30 @@ export interface TrustedXhrOptions {
   /** PEM of the CA that issued Exchange's certificate; when set it is the only CA trusted. */
   caPem?: string
   ntlm?: {username: string; password: string}
+  /** An agent (trusting `caPem`) shared by many services, so their requests reuse kept-alive connections. */
+  httpsAgent?: Agent
+}
+
+/**
+ * One keep-alive agent per CA, shared by every service (one per impersonated mailbox) so a bulk run reuses a
+ * few connections instead of a TLS handshake per mailbox. A stream holds its own socket; NTLM brings its own.
+ */
+const agents = new Map<string, Agent>()
+
+function agentTrusting(caPem: string): Agent {
+  let agent = agents.get(caPem)
+  if (!agent) {
+    agent = new Agent({secureContext: createSecureContext({ca: caPem}), keepAlive: true})
+    agents.set(caPem, agent)
+  }
+  return agent
 }
 
 /** One instance per ExchangeService; one per streaming connection (XhrApi keeps a single stream). */
 export class TrustedXhrApi extends XhrApi {
   constructor(options: TrustedXhrOptions = {}) {
-    super(options.caPem ? {httpsAgent: new Agent({ca: options.caPem, keepAlive: true})} : {})
+    const httpsAgent = options.httpsAgent ?? (options.caPem ? agentTrusting(options.caPem) : undefined)
+    super(httpsAgent ? {httpsAgent} : {})
     if (options.ntlm)
       this.setAuthProvider(new TrustedNtlmProvider(options.ntlm.username, options.ntlm.password, options.caPem))
   }

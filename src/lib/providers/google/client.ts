@@ -10,16 +10,15 @@
  * node-fetch); nothing global changes.
  */
 import {Agent} from 'node:https'
-import {rootCertificates} from 'node:tls'
 
 import {calendar, type calendar_v3} from '@googleapis/calendar'
 import {gmail, type gmail_v1} from '@googleapis/gmail'
 import {JWT} from 'google-auth-library'
 
-import {assertCaPem} from '../ca.js'
+import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {headerValue} from '../retry-after.js'
-import {parseServiceAccountKey} from './key.js'
+import {parseServiceAccountKey, privateKeyObject} from './key.js'
 
 export {type GoogleServiceAccountKey, parseServiceAccountKey} from './key.js'
 
@@ -66,14 +65,14 @@ export interface GoogleClients {
 
 /**
  * One keep-alive agent per extra CA, shared by every user's clients so thousands of impersonated users reuse
- * a few connections. `ca` replaces the default roots, so the system roots are listed again beside it.
+ * a few connections, all with one TLS context (the system roots and the extra CA).
  */
 const agents = new Map<string, Agent>()
 
 function agentTrusting(caPem: string): Agent {
   let agent = agents.get(caPem)
   if (!agent) {
-    agent = new Agent({ca: [...rootCertificates, caPem], keepAlive: true})
+    agent = new Agent({secureContext: secureContextTrusting(caPem), keepAlive: true})
     agents.set(caPem, agent)
   }
   return agent
@@ -109,7 +108,9 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
   const agent = options.caPem ? agentTrusting(options.caPem) : undefined
   const auth = new JWT({
     email: key.client_email,
-    key: key.private_key,
+    // A KeyObject, though typed as the PEM: the token assertion is signed with it through jws, which takes a
+    // KeyObject as well, and signing then skips decoding the PEM for every user (see privateKeyObject).
+    key: privateKeyObject(key.private_key) as unknown as string,
     keyId: key.private_key_id,
     scopes: options.scopes,
     subject: options.subject,

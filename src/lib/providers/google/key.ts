@@ -2,7 +2,7 @@
  * Reads a Google service-account key (the JSON file the Cloud console hands out). Light on purpose (no
  * SDK): the doctor check, the secret store's validation and the client factory share this one parser.
  */
-import {createPrivateKey} from 'node:crypto'
+import {createPrivateKey, type KeyObject} from 'node:crypto'
 
 import {AuthError} from '../../errors.js'
 
@@ -22,6 +22,18 @@ export const GOOGLE_KEY_HOW_TO_SET =
   `and store it with "hcal secrets set ${GOOGLE_KEY_SECRET} --file KEY.json", or put the file's content in ${GOOGLE_KEY_ENV} in CI.`
 
 type Inspection = {key: GoogleServiceAccountKey} | {field?: string; problem: string}
+
+let lastKey: {pem: string; object: KeyObject} | undefined
+
+/**
+ * The service account's private key decoded, once per key text: OpenSSL 3 takes milliseconds to decode an
+ * RSA PEM, which a bulk validation would otherwise pay per user twice (checking the key, and signing each
+ * user's token assertion with the PEM). Throws when the PEM is not a readable private key.
+ */
+export function privateKeyObject(pem: string): KeyObject {
+  if (lastKey?.pem !== pem) lastKey = {pem, object: createPrivateKey(pem)}
+  return lastKey.object
+}
 
 function inspect(json: string): Inspection {
   let parsed: unknown
@@ -56,7 +68,7 @@ function inspect(json: string): Inspection {
     return {field: 'private_key', problem: 'has no private_key'}
   }
   try {
-    createPrivateKey(key.private_key)
+    privateKeyObject(key.private_key)
   } catch {
     return {field: 'private_key', problem: 'has a private_key that is not a readable PEM private key'}
   }

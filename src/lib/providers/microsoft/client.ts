@@ -10,8 +10,6 @@
  * A custom CA is trusted through an undici Agent used by these clients only (MSAL's `networkClient`,
  * Graph's `fetchOptions.dispatcher`); nothing global changes and TLS checks stay on.
  */
-import {rootCertificates} from 'node:tls'
-
 import {
   AuthError,
   ConfidentialClientApplication,
@@ -24,7 +22,7 @@ import {Client} from '@microsoft/microsoft-graph-client'
 import {Agent, fetch} from 'undici'
 
 import {ConfigError} from '../../errors.js'
-import {assertCaPem} from '../ca.js'
+import {assertCaPem, secureContextTrusting} from '../ca.js'
 import {httpsEndpoint} from '../endpoint.js'
 import {type MicrosoftCertificateCredential, resolveCertificateCredential} from './certificate.js'
 
@@ -52,19 +50,34 @@ export interface MicrosoftClientOptions {
   graphResource?: string
   /** Extra CA (PEM) to trust for these clients only, on top of the system roots. */
   caPem?: string
+  /**
+   * Called once per HTTP exchange with the identity platform (discovery, token), with its status (0 when no
+   * answer came): the sync engine counts token requests with the calendar's.
+   */
+  onIdentityExchange?(status: number): void
 }
 
 export interface MicrosoftClients {
   msal: ConfidentialClientApplication
   graph: Client
-  /** An app-only Graph access token (MSAL's cache answers until it nears expiry). */
+  /** An app-only Graph access token (MSAL's cache answers until it nears expiry). Single-flight. */
   getToken(): Promise<string>
+  /**
+   * A new token past MSAL's cache, after Graph refused the cached one. Single-flight: callers that ask while
+   * a refresh is under way share it, so many mailboxes refused at once cause one token request.
+   */
+  refreshToken(): Promise<string>
+  /** How many refreshes have completed; a caller compares it to skip refreshing a token already replaced. */
+  tokenGeneration(): number
   /** Releases the connection pool of the custom CA agent (no-op without one). */
   close(): Promise<void>
 }
 
-/** MSAL's network module over undici with a dispatcher that trusts the extra CA. */
-function networkClientFor(agent: Agent): INetworkModule {
+/**
+ * MSAL's network module over undici: with a dispatcher that trusts the extra CA (when there is one), and
+ * reporting each exchange (when asked to).
+ */
+function networkClientFor(agent: Agent | undefined, onExchange?: (status: number) => void): INetworkModule {
   const send = async <T>(url: string, method: 'GET' | 'POST', options?: NetworkRequestOptions, timeout?: number) => {
     let response: Awaited<ReturnType<typeof fetch>>
     try {
@@ -72,12 +85,14 @@ function networkClientFor(agent: Agent): INetworkModule {
         method,
         headers: options?.headers,
         body: method === 'POST' ? (options?.body ?? '') : undefined,
-        dispatcher: agent,
+        ...(agent ? {dispatcher: agent} : {}),
         signal: timeout ? AbortSignal.timeout(timeout) : undefined,
       })
     } catch (error) {
+      onExchange?.(0)
       throw new AuthError('network_error', `Network request failed: ${(error as Error).message}`)
     }
+    onExchange?.(response.status)
     const headers: Record<string, string> = {}
     response.headers.forEach((value, key) => {
       headers[key] = value
@@ -116,7 +131,7 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
   const graphOrigin = origin(options.graphOrigin ?? GRAPH_ORIGIN, 'endpoints.microsoft.graphOrigin')
   const certificate = options.certificate && resolveCertificateCredential(options.certificate)
   if (options.caPem) assertCaPem(options.caPem)
-  const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
+  const agent = options.caPem ? new Agent({connect: {secureContext: secureContextTrusting(options.caPem)}}) : undefined
   const customAuthority = authorityOrigin.origin !== MICROSOFT_AUTHORITY_ORIGIN
 
   const configuration: Configuration = {
@@ -129,16 +144,33 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
         ? {clientCertificate: {privateKey: certificate.privateKeyPem, thumbprintSha256: certificate.thumbprintSha256}}
         : {}),
     },
-    ...(agent ? {system: {networkClient: networkClientFor(agent)}} : {}),
+    ...(agent || options.onIdentityExchange
+      ? {system: {networkClient: networkClientFor(agent, options.onIdentityExchange)}}
+      : {}),
   }
   const msal = new ConfidentialClientApplication(configuration)
   const scope = options.graphResource ? `${options.graphResource.replace(/\/$/, '')}/.default` : GRAPH_DEFAULT_SCOPE
 
-  const getToken = async (): Promise<string> => {
-    const result = await msal.acquireTokenByClientCredential({scopes: [scope]})
+  const acquire = async (skipCache: boolean): Promise<string> => {
+    const result = await msal.acquireTokenByClientCredential({scopes: [scope], ...(skipCache ? {skipCache} : {})})
     if (!result?.accessToken) throw new AuthError('no_token', 'The identity platform returned no access token.')
     return result.accessToken
   }
+  // One token request at a time for this app (its one subject): concurrent misses of MSAL's cache would
+  // each ask the identity platform otherwise.
+  let pending: Promise<string> | undefined
+  let refreshing: Promise<string> | undefined
+  let generation = 0
+  const getToken = (): Promise<string> =>
+    refreshing ??
+    (pending ??= acquire(false).finally(() => {
+      pending = undefined
+    }))
+  const refreshToken = (): Promise<string> =>
+    (refreshing ??= acquire(true).finally(() => {
+      refreshing = undefined
+      generation += 1
+    }))
 
   const graph = Client.initWithMiddleware({
     authProvider: {getAccessToken: getToken},
@@ -149,5 +181,5 @@ export function createMicrosoftClients(options: MicrosoftClientOptions): Microso
     ...(agent ? {fetchOptions: {dispatcher: agent} as unknown as RequestInit} : {}),
   })
 
-  return {msal, graph, getToken, close: async () => agent?.close()}
+  return {msal, graph, getToken, refreshToken, tokenGeneration: () => generation, close: async () => agent?.close()}
 }

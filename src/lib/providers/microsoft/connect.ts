@@ -6,13 +6,16 @@ import {RetryHandlerOptions} from '@microsoft/microsoft-graph-client'
 
 import type {ConnectionInput} from '../connection.js'
 import {CERTIFICATE_KEY_SECRET} from './certificate.js'
-import {createMicrosoftClients, type MicrosoftClients} from './client.js'
+import {createMicrosoftClients, type MicrosoftClientOptions, type MicrosoftClients} from './client.js'
 import type {MicrosoftConnection} from './index.js'
 import {endpointsFor} from './provisioning/target.js'
 
 const CLIENT_SECRET = 'microsoft.clientSecret'
 
-export async function microsoftClientsFor(input: ConnectionInput<MicrosoftConnection>): Promise<MicrosoftClients> {
+export async function microsoftClientsFor(
+  input: ConnectionInput<MicrosoftConnection>,
+  options: Pick<MicrosoftClientOptions, 'onIdentityExchange'> = {},
+): Promise<MicrosoftClients> {
   const {connection, endpoints} = input
   const certificate = connection.auth === 'certificate'
   const credential = await input.secret(certificate ? CERTIFICATE_KEY_SECRET : CLIENT_SECRET)
@@ -25,6 +28,7 @@ export async function microsoftClientsFor(input: ConnectionInput<MicrosoftConnec
     // The cloud's endpoints and Graph resource, unless the profile overrides them (sandbox, private endpoint).
     ...endpointsFor(connection.cloud ?? 'global', endpoints),
     ...(input.caPem ? {caPem: input.caPem} : {}),
+    ...options,
   })
 }
 

@@ -80,6 +80,19 @@ function classifyTokenError(error: {errorCode: string; errorNo?: string | number
   return {...base, kind: 'fatal'} as const
 }
 
+/** Least wait after a throttling answer, and the spread added to every wait. */
+export const THROTTLE_FLOOR_MS = 1500
+export const THROTTLE_JITTER_MS = 1000
+
+/**
+ * The wait a Retry-After asks for, at least THROTTLE_FLOOR_MS, plus up to THROTTLE_JITTER_MS at random: Graph
+ * was seen answering `Retry-After: 1` to every 429 (msgraph-sdk-javascript #297), and clients all retrying
+ * after exactly that second meet the limit again together.
+ */
+export function throttleDelay(retryAfterMs: number, random: () => number = Math.random): number {
+  return Math.max(retryAfterMs, THROTTLE_FLOOR_MS) + Math.floor(random() * THROTTLE_JITTER_MS)
+}
+
 /** Graph codes (with 410) that mean the delta token is gone: start a new round. */
 const CURSOR_EXPIRED = new Set(['syncStateNotFound', 'resyncRequired', 'syncStateInvalid'])
 const MAILBOX_NOT_FOUND = new Set(['ErrorInvalidUser', 'MailboxNotEnabledForRESTAPI', 'ErrorNonExistentMailbox'])
@@ -88,8 +101,12 @@ function classifyGraphAnswer(error: GraphErrorLike): ProviderFailureInfo {
   const status = error.statusCode
   const code = error.code ?? undefined
   const base = {provider: 'microsoft', message: error.message, status, ...(code ? {providerCode: code} : {})}
-  const retryAfterMs = parseRetryAfter(headerValue(error.headers, 'retry-after'))
-  if (status === 429) return {...base, kind: 'rateLimited', retryAfterMs}
+  const retryAfter = parseRetryAfter(headerValue(error.headers, 'retry-after'))
+  const retryAfterMs = retryAfter === undefined ? undefined : throttleDelay(retryAfter)
+  // A 503 that says how long to wait is Outlook shedding load, as a 429 is.
+  if (status === 429 || (status === 503 && retryAfterMs !== undefined)) {
+    return {...base, kind: 'rateLimited', retryAfterMs}
+  }
   if (status >= 500) return {...base, kind: 'transient', retryAfterMs}
   if (status === 410 && code && CURSOR_EXPIRED.has(code)) return {...base, kind: 'cursorExpired'}
   if (status === 401) {

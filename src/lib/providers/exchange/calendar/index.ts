@@ -1,10 +1,52 @@
 /**
- * The exchange calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts). Being written for issue 11;
- * until it lands, asking for it fails plainly instead of pretending to sync.
+ * The Exchange Server calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts) over
+ * ews-javascript-api, impersonating each mailbox with the profile's service account. Modules: session.ts
+ * (services, request records, error mapping), view.ts (CalendarView + GetItem), sync.ts (listChanges),
+ * item.ts (one item), write.ts (UpdateItem), settings.ts (out-of-office), mapping.ts (the model).
+ * Streaming notifications (push) come with watch mode (issue 12).
  */
-import {HcalError} from '../../../errors.js'
-import type {CalendarProvider} from '../../../ports/calendar.js'
+import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
+import type {ConnectionInput} from '../../connection.js'
+import {EXCHANGE_CAPABILITIES} from '../capabilities.js'
+import type {ExchangeConnection} from '../index.js'
+import {eventOf, loadItem} from './item.js'
+import {createSessions} from './session.js'
+import {readMailboxSettings, readOutOfOffice} from './settings.js'
+import {listChanges} from './sync.js'
+import {DEFAULT_TUNING, type Tuning} from './view.js'
+import {writeEvent} from './write.js'
 
-export function createCalendar(): CalendarProvider {
-  throw new HcalError('CALENDAR_ADAPTER_MISSING', 'The exchange calendar adapter is not built yet (issue 11).')
+export {DEFAULT_TUNING, type Tuning} from './view.js'
+
+/** The adapter with its view and batch sizes set (tests make them small to exercise truncation). */
+export function createExchangeCalendar(
+  input: ConnectionInput<ExchangeConnection>,
+  hooks: CalendarProviderHooks | undefined,
+  tuning: Tuning,
+): CalendarProvider {
+  const sessions = createSessions(input, hooks)
+  return {
+    id: 'exchange',
+    // The adapter has no `push` until the streaming subscriptions of watch mode (issue 12): polling only.
+    capabilities: {...EXCHANGE_CAPABILITIES, push: {kind: 'none', maxLifetimeMs: 0}},
+    listChanges: (request) => listChanges(sessions, request, tuning),
+    async readEvent(ref) {
+      const call = await sessions.open(ref.grant, 'calendar', ref.signal)
+      const loaded = await loadItem(call, ref.eventId)
+      return loaded && eventOf(loaded, call.mailbox)
+    },
+    writeEvent: (request) => writeEvent(sessions, request),
+    readMailboxSettings: (grant, options) => readMailboxSettings(grant, options),
+    readOutOfOffice: (grant, options) => readOutOfOffice(sessions, grant, options),
+    async close() {
+      sessions.close()
+    },
+  }
+}
+
+export function createCalendar(
+  input: ConnectionInput<ExchangeConnection>,
+  hooks?: CalendarProviderHooks,
+): CalendarProvider {
+  return createExchangeCalendar(input, hooks, DEFAULT_TUNING)
 }

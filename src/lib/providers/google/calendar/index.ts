@@ -1,10 +1,31 @@
 /**
- * The google calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts). Being written for issue 11;
- * until it lands, asking for it fails plainly instead of pretending to sync.
+ * The Google calendar adapter: the CalendarProvider port (src/lib/ports/calendar.ts) over @googleapis/calendar
+ * and @googleapis/gmail, with a service account acting for each user (domain-wide delegation), `quotaUser`
+ * per mailbox, the SDKs' own retries off (the engine's policy is the only one) and one RequestRecord per HTTP
+ * exchange. Push (events.watch) is not offered yet.
  */
-import {HcalError} from '../../../errors.js'
-import type {CalendarProvider} from '../../../ports/calendar.js'
+import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
+import type {ConnectionInput} from '../../connection.js'
+import {GOOGLE_CAPABILITIES} from '../capabilities.js'
+import type {GoogleConnection} from '../index.js'
+import {createEventAccess} from './events.js'
+import {createListChanges} from './list.js'
+import {createMailboxes} from './mailboxes.js'
+import {createMailboxSettings} from './mailbox-settings.js'
 
-export function createCalendar(): CalendarProvider {
-  throw new HcalError('CALENDAR_ADAPTER_MISSING', 'The google calendar adapter is not built yet (issue 11).')
+export function createCalendar(
+  input: ConnectionInput<GoogleConnection>,
+  hooks?: CalendarProviderHooks,
+): CalendarProvider {
+  const mailboxes = createMailboxes(input, hooks)
+  return {
+    id: 'google',
+    capabilities: GOOGLE_CAPABILITIES,
+    listChanges: createListChanges(mailboxes),
+    ...createEventAccess(mailboxes),
+    ...createMailboxSettings(mailboxes),
+    async close() {
+      mailboxes.close()
+    },
+  }
 }

@@ -1,10 +1,35 @@
 /**
- * The microsoft calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts). Being written for issue 11;
- * until it lands, asking for it fails plainly instead of pretending to sync.
+ * The Microsoft Graph calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts), loaded lazily
+ * by the provider module. Its parts: session.ts (clients, request records, errors, the one token refresh),
+ * changes.ts (calendarView delta and slices), markers.ts (hcal's marker for a page), events.ts (read, write
+ * with If-Match), mailbox-settings.ts (language, time zone, automatic replies: one request), wire.ts (Graph
+ * events as core's model). Push (Graph subscriptions) comes with watch mode (issue 12).
  */
-import {HcalError} from '../../../errors.js'
-import type {CalendarProvider} from '../../../ports/calendar.js'
+import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
+import type {ConnectionInput} from '../../connection.js'
+import {MICROSOFT_CAPABILITIES} from '../capabilities.js'
+import type {MicrosoftConnection} from '../index.js'
+import {ChangeReader} from './changes.js'
+import {EventAccess} from './events.js'
+import {MailboxSettingsReader} from './mailbox-settings.js'
+import {GraphSession} from './session.js'
 
-export function createCalendar(): CalendarProvider {
-  throw new HcalError('CALENDAR_ADAPTER_MISSING', 'The microsoft calendar adapter is not built yet (issue 11).')
+export function createCalendar(
+  input: ConnectionInput<MicrosoftConnection>,
+  hooks?: CalendarProviderHooks,
+): CalendarProvider {
+  const session = new GraphSession(input, hooks)
+  const changes = new ChangeReader(session, MICROSOFT_CAPABILITIES)
+  const events = new EventAccess(session)
+  const settings = new MailboxSettingsReader(session)
+  return {
+    id: 'microsoft',
+    capabilities: MICROSOFT_CAPABILITIES,
+    listChanges: (request) => changes.listChanges(request),
+    readEvent: (ref) => events.readEvent(ref),
+    writeEvent: (request) => events.writeEvent(request),
+    readMailboxSettings: (grant, options) => settings.readMailboxSettings(grant, options),
+    readOutOfOffice: (grant, options) => settings.readOutOfOffice(grant, options),
+    close: () => session.close(),
+  }
 }

@@ -3,11 +3,11 @@
  * identity platform: it says whether the tenant exists and which cloud it lives in, and the answer's Date
  * header gives Microsoft's clock for the skew check, before any credential is used.
  */
-import {rootCertificates} from 'node:tls'
 
 import {Agent, fetch} from 'undici'
 
 import {AuthError, ProviderError} from '../../../errors.js'
+import {secureContextTrusting} from '../../ca.js'
 import {aadstsNumberOf, explainAadsts} from './aadsts.js'
 import {type CloudId, cloudOfDiscovery, type TenantDiscovery} from './clouds.js'
 
@@ -28,7 +28,7 @@ export async function readTenantDiscovery(options: {
   signal?: AbortSignal
 }): Promise<DiscoveryResult> {
   const url = `${options.authorityOrigin.replace(/\/$/, '')}/${encodeURIComponent(options.tenant)}/v2.0/.well-known/openid-configuration`
-  const agent = options.caPem ? new Agent({connect: {ca: [...rootCertificates, options.caPem]}}) : undefined
+  const agent = options.caPem ? new Agent({connect: {secureContext: secureContextTrusting(options.caPem)}}) : undefined
   try {
     let response: Awaited<ReturnType<typeof fetch>>
     try {
