@@ -62,7 +62,10 @@ export default class Sync extends BaseCommand<typeof Sync> {
   }
 
   async run(): Promise<SyncResult> {
-    const {runSync, checkSyncSection} = await import('../lib/sync/run.js')
+    const [{runSync, checkSyncSection}, {openEventSink}] = await Promise.all([
+      import('../lib/sync/run.js'),
+      import('../lib/publish/sink.js'),
+    ])
     const profile = await requireProfile(this.profileName)
     checkSyncSection(profile)
     const store = await this.store()
@@ -89,6 +92,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
         secrets: await this.secrets(),
         settings: await this.meetingSettings(),
         dryRun: this.flags['dry-run'],
+        // Events go to the outbox in the same transactions as the changes they describe.
+        sink: openEventSink(store, profile),
         signal: this.abort.signal,
         onProgress: (provider, done, total) => bars.update(provider, done, total),
       })
