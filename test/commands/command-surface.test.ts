@@ -91,7 +91,9 @@ describe('the CLI’s own surface: unknown commands, help and version', () => {
     assert.equal(result.node, process.versions.node)
   })
 
-  it('help text: descriptions in whole paragraphs, every example with a $ prompt', async () => {
+  it('help text: descriptions in whole paragraphs, every example with a $ prompt', async function () {
+    // One CLI start per command: the budget grows with the command list.
+    this.timeout(180_000)
     const ids = await commandIds()
     assert.ok(ids.includes('sandbox start') && ids.includes('meetings settings'), ids.join(', '))
     for (const id of ids) {

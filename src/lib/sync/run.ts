@@ -217,8 +217,12 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
       }
     }
     try {
+      // One mailbox first: a connection failing as a whole (credentials, delegation, consent) fails there, and
+      // no other mailbox is sent a request; once it went through, the rest run side by side.
+      const [first, ...rest] = group
+      if (first) await one(first)
       const mailboxes = pLimit(limits.concurrencyPerAccount)
-      await Promise.all(group.map((user) => mailboxes(() => one(user))))
+      await Promise.all(rest.map((user) => mailboxes(() => one(user))))
     } finally {
       await provider.close()
     }

@@ -11,6 +11,10 @@ import {MIGRATIONS} from '../../../src/lib/store/migrations.js'
 import {tempHome} from '../../helpers/cli.js'
 import {meeting, SENSITIVE_VALUES} from './fixtures.js'
 
+/** Takes a store back from schema 4 (the sync engine's cursor windows and presence) to 3. */
+const UNDO_V4 = `ALTER TABLE cursors DROP COLUMN window_start; ALTER TABLE cursors DROP COLUMN window_end;
+  DROP INDEX meetings_by_series; DROP TABLE presence;`
+
 async function rawBytes(dir: string): Promise<Buffer> {
   const files = await readdir(dir)
   return Buffer.concat(await Promise.all(files.map((file) => readFile(join(dir, file)))))
@@ -195,7 +199,7 @@ describe('state store', () => {
       ['c', 'b'],
     )
     opened.cursors.set('alice@example.com', 'calendar', 'sync-token-1')
-    assert.deepEqual(opened.purgeMailbox('Alice@example.com'), {meetings: 3, cursors: 1})
+    assert.deepEqual(opened.purgeMailbox('Alice@example.com'), {meetings: 3, cursors: 1, presence: 0})
     assert.equal(opened.meetings.deleteForMailbox('room1@example.com'), 1)
     assert.deepEqual(opened.meetings.listAll('2026-01-01T00:00:00Z', '2027-01-01T00:00:00Z'), [])
   })
@@ -260,7 +264,7 @@ describe('state store', () => {
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
     db.exec(
-      'ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DELETE FROM schema_migrations WHERE version > 1',
+      `${UNDO_V4} ALTER TABLE meetings RENAME COLUMN join_service TO join_provider; DELETE FROM schema_migrations WHERE version > 1`,
     )
     db.close()
     const upgraded = await open()
@@ -272,7 +276,7 @@ describe('state store', () => {
     ;(await open()).close()
     const path = join(home.env.HCAL_DATA_DIR ?? '', 'acme', 'state.db')
     const db = new Database(path)
-    db.exec(`DROP TABLE users;
+    db.exec(`${UNDO_V4} DROP TABLE users;
       CREATE TABLE users (email TEXT PRIMARY KEY, provider TEXT NOT NULL, kind TEXT NOT NULL CHECK (kind IN ('user', 'room')),
         state TEXT NOT NULL CHECK (state IN ('pending', 'active', 'error')), reason_code TEXT, reason TEXT, device_sip TEXT,
         updated_at TEXT NOT NULL);
