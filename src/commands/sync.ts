@@ -62,9 +62,9 @@ export default class Sync extends BaseCommand<typeof Sync> {
   }
 
   async run(): Promise<SyncResult> {
-    const [{runSync, checkSyncSection}, {openEventSink}] = await Promise.all([
+    const [{runSync, checkSyncSection}, {openEventSink, deliverOutbox}] = await Promise.all([
       import('../lib/sync/run.js'),
-      import('../lib/publish/sink.js'),
+      import('../lib/publish/index.js'),
     ])
     const profile = await requireProfile(this.profileName)
     checkSyncSection(profile)
@@ -99,6 +99,21 @@ export default class Sync extends BaseCommand<typeof Sync> {
       })
     } finally {
       bars.stop()
+    }
+    if (!this.flags['dry-run'] && (profile.publish?.sinks ?? []).length > 0) {
+      // What the run enqueued goes out now, within a bounded time; what does not stays in the outbox for the next run.
+      const delivery = await deliverOutbox({
+        store,
+        profile,
+        secrets: await this.secrets(),
+        budgetMs: 10_000,
+        signal: this.abort.signal,
+      })
+      for (const sink of delivery.sinks.filter((s) => s.skipped !== null || s.failed > 0 || s.deadLettered > 0)) {
+        this.out.warn(
+          `Publishing to sink "${sink.sink}": ${sink.skipped ?? `${sink.failed} deliveries failed (retried on the next run), ${sink.deadLettered} given up`}; "hcal publish list" shows what waits.`,
+        )
+      }
     }
     return this.report(run)
   }
