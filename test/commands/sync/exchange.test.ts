@@ -49,5 +49,6 @@ describeSyncEndToEnd({
   async invalidateCursor(lab, email) {
     await controlOk(lab, 'POST', '/_sandbox/exchange/sync-states/invalidate', {mailbox: email})
   },
+  attendeeCopiesFollow: true,
   isCalendarOperation: (operation) => !NOT_CALENDAR.test(operation),
 })
