@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 
 import type {SyncResult} from '../../../src/commands/sync.js'
 import {findKeyword} from '../../../src/lib/core/join/keywords.js'
-import {HTML_BEGIN_COMMENT, TEXT_BEGIN} from '../../../src/lib/core/joinblock/render.js'
+import {blocksIn} from '../../helpers/sync-e2e.js'
 import {startUsersLab, type UsersLab} from '../../helpers/users-lab.js'
 
 interface GoogleEvent {
@@ -24,10 +24,6 @@ interface Envelope {
 
 const DAY = 86_400_000
 const KEYWORDS = ['@webex', '@meet']
-
-function blocksIn(text: string | undefined): number {
-  return (text ?? '').split(TEXT_BEGIN).length - 1 + ((text ?? '').split(HTML_BEGIN_COMMENT).length - 1)
-}
 
 /**
  * `hcal sync` end to end against the Google emulator, through the built CLI and the real adapter: the ground
