@@ -193,12 +193,13 @@ describe('hcal sync against the Google sandbox, through the built CLI', function
     })
     let throttled = 0
     try {
-      // Each mailbox is retried within a run (bounded); one that still fails is retried by the next run.
-      for (let attempt = 0; attempt < 3; attempt++) {
+      // Each mailbox is retried within a run (bounded); one that still fails is retried by the next run. Faults
+      // are random: an incremental run is a handful of requests, so keep going until some were throttled.
+      for (let attempt = 0; attempt < 6; attempt++) {
         const run = await sync()
         throttled += run.envelope.result.summary.throttled
-        if (run.code === 0) break
-        assert.equal(run.code, 3, JSON.stringify(run.envelope))
+        if (run.code === 0 && throttled > 0) break
+        assert.ok([0, 3].includes(run.code), JSON.stringify(run.envelope))
       }
     } finally {
       await lab.sandbox.control('PUT', '/_sandbox/faults', {})
