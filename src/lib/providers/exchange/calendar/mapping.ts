@@ -23,6 +23,7 @@ import type {
   Sensitivity,
 } from '../../../core/model.js'
 import type {EventChange} from '../../../ports/calendar.js'
+import {parseMarkerJson} from '../../marker-json.js'
 import {markerDefinition} from './properties.js'
 import {ianaZoneOf} from './zones.js'
 
@@ -80,30 +81,10 @@ function attendees(
   }))
 }
 
-/** The marker hcal wrote, or undefined when there is none or it is not one of ours (edited by hand). */
-export function parseMarker(value: unknown): HcalMarker | undefined {
-  if (typeof value !== 'string') return undefined
-  try {
-    const parsed = JSON.parse(value) as Partial<HcalMarker>
-    if (typeof parsed.version !== 'number' || typeof parsed.hash !== 'string') return undefined
-    return {
-      version: parsed.version,
-      hash: parsed.hash,
-      keyword: typeof parsed.keyword === 'string' ? parsed.keyword : null,
-    }
-  } catch {
-    return undefined
-  }
-}
-
-export function serializeMarker(marker: HcalMarker): string {
-  return JSON.stringify({version: marker.version, hash: marker.hash, keyword: marker.keyword})
-}
-
 function readMarker(appointment: Appointment): HcalMarker | undefined {
   const holder = {outValue: null} as unknown as {outValue: ExtendedProperty}
   const found = appointment.ExtendedProperties.TryGetProperty(markerDefinition(), holder)
-  return found ? parseMarker((holder.outValue as ExtendedProperty | null)?.Value) : undefined
+  return found ? parseMarkerJson((holder.outValue as ExtendedProperty | null)?.Value) : undefined
 }
 
 export interface MappingContext {

@@ -17,7 +17,7 @@ import type {EventPatch, WriteRequest, WriteResult} from '../../../ports/calenda
 import {isProviderFailure, ProviderFailure} from '../../../ports/failures.js'
 import {ewsText} from '../client.js'
 import {eventOf, type LoadedItem, loadItem} from './item.js'
-import {serializeMarker} from './mapping.js'
+import {markerJson} from '../../marker-json.js'
 import {markerDefinition} from './properties.js'
 import type {Sessions} from './session.js'
 
@@ -31,7 +31,7 @@ function applyPatch(loaded: LoadedItem, patch: EventPatch): void {
   }
   if (patch.location !== undefined) appointment.Location = ewsText(patch.location)
   if (patch.marker === null) appointment.RemoveExtendedProperty(markerDefinition())
-  else if (patch.marker) appointment.SetExtendedProperty(markerDefinition(), ewsText(serializeMarker(patch.marker)))
+  else if (patch.marker) appointment.SetExtendedProperty(markerDefinition(), ewsText(markerJson(patch.marker)))
 }
 
 function sendMode(event: CalendarEvent, patch: EventPatch): SendInvitationsOrCancellationsMode {

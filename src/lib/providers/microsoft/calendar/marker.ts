@@ -4,6 +4,7 @@
  * cleared by writing an empty value (Graph offers no way to delete one property).
  */
 import type {HcalMarker} from '../../../core/model.js'
+import {parseMarkerJson, markerJson} from '../../marker-json.js'
 
 /** A fixed property set GUID for hcal's named properties: never change it, or markers already written are lost. */
 export const MARKER_PROPERTY_ID = 'String {4d1f3a52-7c2e-4b8f-9e61-3a5c0b7d2e94} Name hcalMarker'
@@ -20,24 +21,13 @@ export interface ExtendedProperty {
 export function readMarker(properties: ExtendedProperty[] | undefined): HcalMarker | undefined {
   const wanted = MARKER_PROPERTY_ID.toLowerCase()
   const value = properties?.find((property) => property.id?.toLowerCase() === wanted)?.value
-  if (!value) return undefined
-  try {
-    const parsed = JSON.parse(value) as Partial<HcalMarker>
-    if (typeof parsed.version !== 'number' || typeof parsed.hash !== 'string') return undefined
-    return {
-      version: parsed.version,
-      hash: parsed.hash,
-      keyword: typeof parsed.keyword === 'string' ? parsed.keyword : null,
-    }
-  } catch {
-    return undefined
-  }
+  return parseMarkerJson(value)
 }
 
 /** The PATCH body entry that sets (or, for null, clears) the marker. */
 export function markerProperty(marker: HcalMarker | null): {id: string; value: string} {
   return {
     id: MARKER_PROPERTY_ID,
-    value: marker ? JSON.stringify({version: marker.version, hash: marker.hash, keyword: marker.keyword}) : '',
+    value: marker ? markerJson(marker) : '',
   }
 }
