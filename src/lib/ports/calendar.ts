@@ -113,20 +113,104 @@ export interface OutOfOffice {
 
 export interface PushRequest extends CallOptions {
   grant: MailboxGrant
-  /** https URL the provider calls (webhook kind only). */
+  /** Webhook kind: the https URL the provider posts notifications to. */
   notificationUrl?: string
-  /** Secret echoed with each notification, checked on receipt. */
+  /** Webhook kind, where the provider has them (Graph): lifecycle notifications' URL, fixed at creation. */
+  lifecycleUrl?: string
+  /** Secret the provider echoes with each notification (Google channel token, Graph clientState). */
   clientState: string
   /** Requested expiry; the provider may grant less (read back `expiresAt`). */
   expiresAt: string
 }
 
 export interface PushSubscription {
+  /** The provider's id for it (Google channel id, Graph subscription id, EWS SubscriptionId). */
   id: string
   mailbox: string
   expiresAt: string
   /** Provider fields needed to renew or stop it (Google resourceId...), opaque to the engine. */
   handle: Record<string, string>
+}
+
+/**
+ * What a notification says, in neutral terms. None carries the data: each one only triggers an incremental
+ * sync of the subscription's mailbox.
+ * - `changed`: something in the calendar changed;
+ * - `sync`: the provider confirms a new subscription (Google's first message), nothing changed;
+ * - `reauthorizationRequired`: renew now or it stops (Graph lifecycle);
+ * - `missed`: notifications were lost: catch up with a sync (Graph lifecycle);
+ * - `removed`: the provider ended it (Graph subscriptionRemoved, Google not_exists, EWS subscription gone):
+ *   subscribe again and catch up.
+ */
+export type PushSignal = 'changed' | 'sync' | 'reauthorizationRequired' | 'missed' | 'removed'
+
+export interface PushNotification {
+  subscriptionId: string
+  /** The secret the notification presented; the watch service compares it with the stored one in constant time. */
+  clientState?: string
+  signal: PushSignal
+  /** The provider's per-subscription sequence number (Google X-Goog-Message-Number), to drop replays. */
+  sequence?: number
+}
+
+/** One inbound HTTP request on the watch listener's path for this provider. */
+export interface WebhookRequest {
+  method: string
+  /** Path and query string, as received. */
+  url: string
+  /** Header names in lower case. */
+  headers: Readonly<Record<string, string | undefined>>
+  /** The body as received (the listener has already capped its size). */
+  body: string
+}
+
+export type WebhookReading =
+  /** A validation handshake (Graph `validationToken`): answer 200 text/plain with `body`. */
+  | {kind: 'handshake'; body: string}
+  /** Notifications to check (clientState, known subscription, sequence) and act on; answer 202. */
+  | {kind: 'notifications'; notifications: PushNotification[]}
+  /** Not a notification of this provider's shape: answer 400 and act on nothing. */
+  | {kind: 'invalid'; reason: string}
+
+export interface StreamRequest {
+  /** The mailbox the connection is opened as (EWS: the group's anchor mailbox, impersonated). */
+  grant: MailboxGrant
+  /** The subscriptions this connection serves (at most capabilities.push.maxPerStream). */
+  subscriptions: readonly PushSubscription[]
+  /** How long the provider holds the connection before closing it (EWS: 1 to 30 minutes). */
+  connectionMinutes: number
+  /** Aborting closes the connection; openStream then resolves `closed`. */
+  signal: AbortSignal
+  onNotification(notification: PushNotification): void
+  /** Every sign of life (a notification or a keep-alive), so the service's watchdog can tell a hung stream. */
+  onAlive(): void
+}
+
+export type StreamEnd =
+  /** The connection ended normally (its timeout came, or the signal aborted): reopen it to go on. */
+  | {kind: 'closed'}
+  /** The provider no longer knows these subscriptions (EWS ErrorSubscriptionNotFound): subscribe again, catch up. */
+  | {kind: 'lost'; subscriptionIds: string[]; failure: ProviderFailureInfo}
+
+/** Change notifications, present when capabilities.push.kind is not 'none'. */
+export interface PushPort {
+  subscribe(request: PushRequest): Promise<PushSubscription>
+  /** Extends it, or replaces it when the provider cannot extend (Google channels): use the result. */
+  renew(
+    grant: MailboxGrant,
+    subscription: PushSubscription,
+    expiresAt: string,
+    options?: CallOptions,
+  ): Promise<PushSubscription>
+  /**
+   * Ends it. Needs no grant: deactivation removes a user's subscriptions this way, and ending access never
+   * needs access. An unknown or already ended subscription is not an error.
+   */
+  stop(subscription: PushSubscription, options?: CallOptions): Promise<void>
+  /** Webhook kind: reads one inbound request; pure, no I/O. */
+  decodeWebhook?(request: WebhookRequest): WebhookReading
+  /** Stream kind: holds one connection open for a group of subscriptions until it ends; rejects with a ProviderFailure. */
+  openStream?(request: StreamRequest): Promise<StreamEnd>
 }
 
 /** One HTTP exchange an adapter made, for the engine's counts (requests, throttled) and the benchmark. */
@@ -160,13 +244,7 @@ export interface CalendarProvider {
   readMailboxSettings(grant: MailboxGrant, options?: CallOptions): Promise<MailboxSettings>
   readOutOfOffice(grant: MailboxGrant, options?: CallOptions): Promise<OutOfOffice>
   /** Present when capabilities.push.kind is not 'none'. */
-  push?: {
-    subscribe(request: PushRequest): Promise<PushSubscription>
-    /** Extends it, or replaces it when the provider cannot extend (Google channels): use the result. */
-    renew(grant: MailboxGrant, subscription: PushSubscription, expiresAt: string): Promise<PushSubscription>
-    /** Stopping needs no grant: it ends access (deactivation removes a user's subscriptions this way). */
-    stop(subscription: PushSubscription): Promise<void>
-  }
+  push?: PushPort
   /** Releases connection pools and timers. */
   close(): Promise<void>
 }

@@ -49,7 +49,13 @@ export type PushKind = 'webhook' | 'stream' | 'none'
 export type ChangeFeedScope = 'calendar' | 'window' | 'folder'
 
 export interface ProviderCapabilities {
-  push: {kind: PushKind; /** Longest subscription lifetime the provider grants. */ maxLifetimeMs: number}
+  push: {
+    kind: PushKind
+    /** Longest subscription lifetime the provider grants. */
+    maxLifetimeMs: number
+    /** Stream kind: subscriptions one connection may carry (EWS: 200); 0 otherwise. */
+    maxPerStream: number
+  }
   changeFeed: ChangeFeedScope
   /** The concurrency token a write carries: HTTP etag (If-Match) or a change key. */
   concurrencyToken: 'etag' | 'changeKey'

@@ -3,7 +3,7 @@ import type {ProviderCapabilities} from '../../ports/capabilities.js'
 /** Exchange Server EWS limits (reference/perf-reliability-anchors.md, sync-engine-anchors.md section 3). */
 export const EXCHANGE_CAPABILITIES: ProviderCapabilities = {
   // Streaming notifications: one GetStreamingEvents connection lasts at most 30 minutes, then is re-issued.
-  push: {kind: 'stream', maxLifetimeMs: 30 * 60_000},
+  push: {kind: 'stream', maxLifetimeMs: 30 * 60_000, maxPerStream: 200},
   changeFeed: 'folder',
   concurrencyToken: 'changeKey',
   idempotentCreate: false,

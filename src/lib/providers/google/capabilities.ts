@@ -3,7 +3,7 @@ import type {ProviderCapabilities} from '../../ports/capabilities.js'
 /** Google Calendar API limits (reference/perf-reliability-anchors.md, sync-engine-anchors.md section 3). */
 export const GOOGLE_CAPABILITIES: ProviderCapabilities = {
   // Channels default to (and are assumed to last at most) 604,800 s; they cannot be extended, only replaced.
-  push: {kind: 'webhook', maxLifetimeMs: 604_800_000},
+  push: {kind: 'webhook', maxLifetimeMs: 604_800_000, maxPerStream: 0},
   changeFeed: 'calendar',
   concurrencyToken: 'etag',
   idempotentCreate: true,

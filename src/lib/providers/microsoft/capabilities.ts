@@ -3,7 +3,7 @@ import type {ProviderCapabilities} from '../../ports/capabilities.js'
 /** Microsoft Graph (Outlook calendar) limits (reference/perf-reliability-anchors.md, sync-engine-anchors.md section 3). */
 export const MICROSOFT_CAPABILITIES: ProviderCapabilities = {
   // Outlook event subscriptions: at most 4,230 minutes (newer notes say 10,080, unverified): renew early.
-  push: {kind: 'webhook', maxLifetimeMs: 4230 * 60_000},
+  push: {kind: 'webhook', maxLifetimeMs: 4230 * 60_000, maxPerStream: 0},
   changeFeed: 'window',
   // Graph takes the event's @odata.etag (its change key) in If-Match.
   concurrencyToken: 'etag',

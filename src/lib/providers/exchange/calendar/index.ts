@@ -28,7 +28,7 @@ export function createExchangeCalendar(
   return {
     id: 'exchange',
     // The adapter has no `push` until the streaming subscriptions of watch mode (issue 12): polling only.
-    capabilities: {...EXCHANGE_CAPABILITIES, push: {kind: 'none', maxLifetimeMs: 0}},
+    capabilities: {...EXCHANGE_CAPABILITIES, push: {kind: 'none', maxLifetimeMs: 0, maxPerStream: 0}},
     listChanges: (request) => listChanges(sessions, request, tuning),
     async readEvent(ref) {
       const call = await sessions.open(ref.grant, 'calendar', ref.signal)
