@@ -7,7 +7,12 @@ import type {PushNotification, PushPort} from '../../../../src/lib/ports/calenda
 import {isProviderFailure} from '../../../../src/lib/ports/failures.js'
 import {prepareTls} from '../../../../src/sandbox/host/tls.js'
 import {rejectionOf} from '../../../helpers/expect.js'
-import {type HttpsReceiver, type ReceivedRequest, startHttpsReceiver} from '../../../helpers/https-receiver.js'
+import {
+  type HttpsReceiver,
+  type ReceivedRequest,
+  startHttpsReceiver,
+  webhookRequestOf,
+} from '../../../helpers/https-receiver.js'
 import {type CalendarLab, startCalendarLab, windowAhead, at} from './calendar-lab.js'
 
 const HOUR_MS = 3_600_000
@@ -55,8 +60,7 @@ describe('Google calendar adapter: push channels', function () {
 
   /** The adapter's reading of one received message, which must be a single notification. */
   const read = (request: ReceivedRequest): PushNotification => {
-    const headers = Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [v].flat().join(',')]))
-    const reading = push.decodeWebhook!({method: 'POST', url: request.url, headers, body: request.body})
+    const reading = push.decodeWebhook!(webhookRequestOf(request))
     assert.equal(reading.kind, 'notifications')
     assert.equal(reading.notifications.length, 1)
     return reading.notifications[0]!

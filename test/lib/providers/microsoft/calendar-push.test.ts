@@ -3,11 +3,11 @@ import {mkdtemp, rm} from 'node:fs/promises'
 import {tmpdir} from 'node:os'
 import {join} from 'node:path'
 
-import type {PushNotification, PushPort, PushSubscription, WebhookRequest} from '../../../../src/lib/ports/calendar.js'
+import type {PushNotification, PushPort, PushSubscription} from '../../../../src/lib/ports/calendar.js'
 import {isProviderFailure} from '../../../../src/lib/ports/failures.js'
 import {prepareTls} from '../../../../src/sandbox/host/tls.js'
 import {rejectionOf} from '../../../helpers/expect.js'
-import {type HttpsReceiver, type ReceivedRequest, startHttpsReceiver} from '../../../helpers/https-receiver.js'
+import {type HttpsReceiver, startHttpsReceiver, webhookRequestOf} from '../../../helpers/https-receiver.js'
 import {at, type CalendarLab, countBy, startCalendarLab} from './calendar-lab.js'
 
 const HOUR_MS = 3_600_000
@@ -23,13 +23,6 @@ interface SandboxSubscription {
   expirationDateTime: string
   mailbox: string
 }
-
-const asWebhook = (request: ReceivedRequest): WebhookRequest => ({
-  method: 'POST',
-  url: request.url,
-  headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, [v].flat().join(',')])),
-  body: request.body,
-})
 
 /**
  * Graph push through the adapter against the Microsoft sandbox over HTTPS: a receiver answering Graph's
@@ -54,7 +47,7 @@ describe('Microsoft calendar adapter: push subscriptions', function () {
     receiver = await startHttpsReceiver(leaf, {
       status: 202,
       intercept(request, response) {
-        const reading = push.decodeWebhook!(asWebhook(request))
+        const reading = push.decodeWebhook!(webhookRequestOf(request))
         if (reading.kind !== 'handshake') return false
         handshakes++
         response.writeHead(200, {'content-type': 'text/plain; charset=utf-8'}).end(reading.body)
@@ -75,7 +68,7 @@ describe('Microsoft calendar adapter: push subscriptions', function () {
   /** Waits for the next posted body (after `from`) and returns its notifications as the adapter reads them. */
   const nextPost = async (from: number): Promise<PushNotification[]> => {
     await receiver.waitFor(from + 1, 10_000)
-    const reading = push.decodeWebhook!(asWebhook(receiver.received[from]!))
+    const reading = push.decodeWebhook!(webhookRequestOf(receiver.received[from]!))
     assert.equal(reading.kind, 'notifications', JSON.stringify(reading))
     return reading.notifications
   }
