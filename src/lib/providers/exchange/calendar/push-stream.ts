@@ -19,6 +19,7 @@ import {Client, type Dispatcher} from 'undici'
 import {mailboxFor} from '../../../access/gate.js'
 import type {StreamEnd, StreamRequest} from '../../../ports/calendar.js'
 import {isProviderFailure, ProviderFailure} from '../../../ports/failures.js'
+import {isTransientNetworkError} from '../../network-errors.js'
 import {exchangeFailure, ewsCodeFailure, RETRY_AFTER} from '../errors.js'
 import {ntlmAuthenticate, ntlmNegotiate} from '../xhr.js'
 import {EnvelopeSplitter, getStreamingEventsRequest, readFault, readStreamEnvelope} from './push-soap.js'
@@ -36,6 +37,19 @@ const THROTTLING_CODES = new Set(['ErrorServerBusy', 'ErrorExceededConnectionCou
 
 function invalid(message: string): ProviderFailure {
   return new ProviderFailure({provider: 'exchange', kind: 'fatal', message}, {code: 'EXCHANGE_STREAM_INVALID'})
+}
+
+/** The stream ended without ConnectionStatus Closed: transient, the service reconnects (and catches up). */
+function cut(cause: unknown): ProviderFailure {
+  return new ProviderFailure(
+    {
+      provider: 'exchange',
+      kind: 'transient',
+      retryAfterMs: undefined,
+      message: 'The streaming connection ended without ConnectionStatus Closed.',
+    },
+    {code: 'EXCHANGE_STREAM_CUT', cause},
+  )
 }
 
 function header(headers: Dispatcher.ResponseData['headers'], name: string): string[] {
@@ -104,7 +118,16 @@ async function readStream(
   const requested = new Set(request.subscriptions.map((s) => s.id))
   const splitter = new EnvelopeSplitter()
   body.setEncoding('utf8')
-  for await (const chunk of body as AsyncIterable<string>) {
+  const chunks = (async function* () {
+    try {
+      yield* body as AsyncIterable<string>
+    } catch (error) {
+      // A reset or a chunked body ending early: the connection was cut under the stream.
+      if (isTransientNetworkError(error)) throw cut(error)
+      throw error
+    }
+  })()
+  for await (const chunk of chunks) {
     for (const envelope of splitter.push(chunk)) {
       request.onAlive()
       for (const message of readStreamEnvelope(envelope)) {
@@ -120,15 +143,7 @@ async function readStream(
     }
   }
   // The body ended without ConnectionStatus Closed: the connection was cut (a proxy, a server restart).
-  throw new ProviderFailure(
-    {
-      provider: 'exchange',
-      kind: 'transient',
-      retryAfterMs: undefined,
-      message: 'The streaming connection ended without ConnectionStatus Closed.',
-    },
-    {code: 'EXCHANGE_STREAM_CUT'},
-  )
+  throw cut(undefined)
 }
 
 /** PushPort.openStream: one hanging GetStreamingEvents as the request's (anchor) mailbox. */
