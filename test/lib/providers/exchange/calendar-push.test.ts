@@ -236,6 +236,31 @@ describe('Exchange calendar adapter: streaming notifications (PushPort, kind str
     assert.deepEqual(await first.end, {kind: 'closed'})
   })
 
+  it('an injected ErrorServerBusy fault is rateLimited with its BackOffMilliseconds, recorded as throttled', async () => {
+    const subscription = await subscribe(grant)
+    await c.control('PUT', `${EX}/throttling`, {backOffMs: 2500})
+    // The sandbox answers injected 500s and 503s with Exchange's ErrorServerBusy fault.
+    await c.control('PUT', '/_sandbox/faults', {errorRates: {'500': 1}, providers: ['exchange'], mailboxes: [user]})
+    try {
+      const from = c.records.length
+      const busy = await failureOf(() => open(c.calendar, grant, [subscription]).end)
+      assert.deepEqual(
+        [busy.kind, busy.kind === 'rateLimited' && busy.retryAfterMs, busy.providerCode, busy.status],
+        ['rateLimited', 2500, 'ErrorServerBusy', 500],
+      )
+      await c.control('PUT', '/_sandbox/faults', {errorRates: {'503': 1}, providers: ['exchange'], mailboxes: [user]})
+      const unavailable = await failureOf(() => open(c.calendar, grant, [subscription]).end)
+      assert.deepEqual([unavailable.kind, unavailable.status], ['rateLimited', 503])
+      assert.deepEqual(c.records.slice(from), [
+        {purpose: 'calendar', status: 500, throttled: true},
+        {purpose: 'calendar', status: 503, throttled: true},
+      ])
+    } finally {
+      await c.control('PUT', '/_sandbox/faults', {})
+      await c.control('PUT', `${EX}/throttling`, {backOffMs: 2000})
+    }
+  })
+
   it('a wrong service account password is auth (HTTP 401)', async () => {
     const subscription = await subscribe(grant)
     const wrong = await c.tuned(DEFAULT_TUNING, 'not-the-password')
@@ -274,6 +299,8 @@ describe('Exchange calendar adapter: streaming notifications (PushPort, kind str
         false,
       )
       await pushOf(c.calendar).stop(subscription)
+      // A mailbox removed from Exchange took its subscriptions with it: nothing to stop, no error.
+      await pushOf(c.calendar).stop({...subscription, handle: {owner: 'removed@nowhere.example'}})
     } finally {
       grant = c.activate(user)
     }

@@ -97,7 +97,10 @@ async function send(
 async function failureOfAnswer(answer: Dispatcher.ResponseData, account: string): Promise<ProviderFailure> {
   const text = answer.statusCode === 401 ? '' : await textOf(answer.body)
   const fault = readFault(text)
-  if (fault) return ewsCodeFailure(fault.code, fault.message, {status: answer.statusCode, account, ...fault})
+  if (fault) {
+    const details = {status: answer.statusCode, account, backOffMs: fault.backOffMs}
+    return ewsCodeFailure(fault.code, fault.message, details)
+  }
   const retryAfter = header(answer.headers, 'retry-after')[0]
   return exchangeFailure(
     {

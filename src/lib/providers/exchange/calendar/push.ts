@@ -20,6 +20,9 @@ import {aborted, type Sessions} from './session.js'
 /** Everything that changes a calendar folder's items (NewMail and FreeBusyChanged say nothing more). */
 const CHANGE_EVENTS = [EventType.Created, EventType.Modified, EventType.Deleted, EventType.Moved, EventType.Copied]
 
+/** Unsubscribe's answers that mean the subscription no longer exists. */
+const ENDED_CODES = new Set(['ErrorSubscriptionNotFound', 'ErrorNonExistentMailbox'])
+
 /** The SDK's Unsubscribe (StreamingSubscription.Unsubscribe calls it; the typings keep it internal). */
 interface Unsubscribing {
   Unsubscribe(subscriptionId: string): Promise<void>
@@ -58,7 +61,8 @@ export function createPush(sessions: Sessions): PushPort {
       try {
         await call.run(() => (call.service as unknown as Unsubscribing).Unsubscribe(subscription.id))
       } catch (error) {
-        if (isProviderFailure(error) && error.failure.providerCode === 'ErrorSubscriptionNotFound') return
+        // Already ended, or its mailbox is gone (and its subscriptions with it): nothing is left to stop.
+        if (isProviderFailure(error) && ENDED_CODES.has(error.failure.providerCode ?? '')) return
         throw error
       }
     },
