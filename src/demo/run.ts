@@ -138,9 +138,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoRunResult> {
     await step('doctor', () => doctor(context))
     await step('change', () => userChangesCalendar(context, meeting.organiser))
   } finally {
-    store?.close()
-    await sandbox?.stop()
-    removed = await workspace.dispose()
+    try {
+      store?.close()
+      await sandbox?.stop()
+    } finally {
+      removed = await workspace.dispose()
+    }
   }
   return {
     ...(story as DemoStory),
