@@ -14,7 +14,12 @@ type Renderers = {[K in DemoSectionId]: (out: Output, value: DemoStory[K]) => vo
 
 function meetingState(out: Output, when: string, state: DemoMeetingState): void {
   const blocks = state.joinBlocks
-  const what = blocks.length === 0 ? 'no join details' : blocks.length === 1 ? 'one join block:' : `${blocks.length} join blocks (!)`
+  const what =
+    blocks.length === 0
+      ? 'no join details'
+      : blocks.length === 1
+        ? 'one join block:'
+        : `${blocks.length} join blocks (!)`
   out.info(`  ${when}: location "${state.location}", ${what}`)
   for (const line of blocks[0] ?? []) out.info(`      │ ${line}`)
 }
@@ -96,7 +101,8 @@ const RENDER: Renderers = {
       {
         key: 'window',
         header: 'Window',
-        format: (_v, row) => (row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-'),
+        format: (_v, row) =>
+          row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-',
       },
     ])
   },

@@ -31,7 +31,11 @@ export interface StoryContext {
 }
 
 /** The sandbox's domains, each verified for the calendar system serving it. */
-export async function addDomains(sandbox: RunningSandbox, profile: string, env: NodeJS.ProcessEnv): Promise<DemoStory['domains']> {
+export async function addDomains(
+  sandbox: RunningSandbox,
+  profile: string,
+  env: NodeJS.ProcessEnv,
+): Promise<DemoStory['domains']> {
   const added: DemoStory['domains'] = []
   for (const provider of sandbox.providers) {
     const domain = sandbox.credentials[provider]?.domain
@@ -156,4 +160,3 @@ export async function doctor(context: StoryContext): Promise<DemoStory['doctor']
     skipped: Object.entries(NOT_FOR_A_DEMO).map(([id, why]) => ({id, why})),
   }
 }
-

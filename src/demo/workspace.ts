@@ -36,7 +36,7 @@ export async function openWorkspace(env: NodeJS.ProcessEnv = process.env): Promi
   const root = await mkdtemp(join(tmpdir(), 'hcal-demo-'))
   const configDir = join(root, 'config')
   const dataDir = join(root, 'data')
-  const saved = Object.fromEntries(MOVED.map((name) => [name, env[name]]))
+  const saved = {HCAL_CONFIG_DIR: env.HCAL_CONFIG_DIR, HCAL_DATA_DIR: env.HCAL_DATA_DIR}
   const removeNow = () => rmSync(root, {recursive: true, force: true})
   // A second Ctrl-C or a stuck step ends the process with process.exit(): 'exit' handlers still run.
   process.on('exit', removeNow)
@@ -51,10 +51,10 @@ export async function openWorkspace(env: NodeJS.ProcessEnv = process.env): Promi
     env: isolatedEnv(env),
     dispose() {
       disposed ??= (async () => {
-        for (const name of MOVED) {
-          if (saved[name] === undefined) delete env[name]
-          else env[name] = saved[name]
-        }
+        if (saved.HCAL_CONFIG_DIR === undefined) delete env.HCAL_CONFIG_DIR
+        else env.HCAL_CONFIG_DIR = saved.HCAL_CONFIG_DIR
+        if (saved.HCAL_DATA_DIR === undefined) delete env.HCAL_DATA_DIR
+        else env.HCAL_DATA_DIR = saved.HCAL_DATA_DIR
         await rm(root, {recursive: true, force: true})
         process.off('exit', removeNow)
         return !existsSync(root)

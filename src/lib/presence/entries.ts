@@ -23,7 +23,11 @@ export interface PresenceEntry {
 }
 
 /** Every stored user's presence (only `named` ones when given), rooms excluded. */
-export function presenceEntries(store: StateStore, named: ReadonlySet<string> = new Set(), now = Date.now()): PresenceEntry[] {
+export function presenceEntries(
+  store: StateStore,
+  named: ReadonlySet<string> = new Set(),
+  now = Date.now(),
+): PresenceEntry[] {
   const rooms = new Set(
     store.users
       .list()

@@ -21,11 +21,22 @@ async function demoHome() {
   return {
     ...home,
     tmp,
-    env: {...home.env, HOME: home.dir, TMPDIR: tmp, XDG_CONFIG_HOME: join(home.dir, '.config'), XDG_DATA_HOME: join(home.dir, '.local', 'share')},
+    env: {
+      ...home.env,
+      HOME: home.dir,
+      TMPDIR: tmp,
+      XDG_CONFIG_HOME: join(home.dir, '.config'),
+      XDG_DATA_HOME: join(home.dir, '.local', 'share'),
+    },
     /** Everything a demo could have left in this HOME: its workspace, hcal's directories, the XDG ones. */
     async leftovers(): Promise<string[]> {
       const left = (await readdir(tmp)).map((name) => join(tmp, name))
-      for (const dir of [home.env.HCAL_CONFIG_DIR, home.env.HCAL_DATA_DIR, join(home.dir, '.config'), join(home.dir, '.local')]) {
+      for (const dir of [
+        home.env.HCAL_CONFIG_DIR,
+        home.env.HCAL_DATA_DIR,
+        join(home.dir, '.config'),
+        join(home.dir, '.local'),
+      ]) {
         if (dir && existsSync(dir)) left.push(dir)
       }
       return left
@@ -63,11 +74,14 @@ describe('hcal demo (built CLI, its own in-process sandbox)', function () {
         ],
       )
       assert.ok(result.provisioning.every((step) => step.checks.length > 0))
-      assert.deepEqual(result.domains.map((entry) => [entry.provider, entry.added]), [
-        ['google', true],
-        ['microsoft', true],
-        ['exchange', true],
-      ])
+      assert.deepEqual(
+        result.domains.map((entry) => [entry.provider, entry.added]),
+        [
+          ['google', true],
+          ['microsoft', true],
+          ['exchange', true],
+        ],
+      )
       assert.equal(result.activation.error + result.activation.pending, 0, JSON.stringify(result.activation.users))
       assert.equal(result.activation.active, result.activation.users.length)
       assert.ok(result.activation.users.some((user) => user.kind === 'room'))
@@ -91,9 +105,15 @@ describe('hcal demo (built CLI, its own in-process sandbox)', function () {
       assert.ok(result.presence.outOfOffice.every((entry) => entry.state !== 'off'))
 
       assert.equal(result.doctor.ok, true, JSON.stringify(result.doctor.checks))
-      assert.deepEqual(result.doctor.checks.filter((check) => check.status === 'fail'), [])
+      assert.deepEqual(
+        result.doctor.checks.filter((check) => check.status === 'fail'),
+        [],
+      )
       for (const id of ['store', 'google.token', 'microsoft.token', 'exchange.impersonation']) {
-        assert.ok(result.doctor.checks.some((check) => check.id === id), `doctor ran ${id}`)
+        assert.ok(
+          result.doctor.checks.some((check) => check.id === id),
+          `doctor ran ${id}`,
+        )
       }
 
       assert.equal(result.change.pickedUp, true, JSON.stringify(result.change))
