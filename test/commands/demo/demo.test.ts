@@ -1,47 +1,14 @@
 import assert from 'node:assert/strict'
 import {existsSync} from 'node:fs'
-import {mkdir, readdir} from 'node:fs/promises'
-import {join} from 'node:path'
 
 import type {DemoResult} from '../../../src/commands/demo.js'
-import {runCli, startCli, tempHome} from '../../helpers/cli.js'
-import {accountsUnder, withSecretService} from '../../helpers/secret-service.js'
+import {runCli} from '../../helpers/cli.js'
+import {demoHome} from './demo-home.js'
 
 interface Envelope {
   status: number
   result: DemoResult
   warnings: string[]
-}
-
-/** A temporary HOME for one demo run: its own TMPDIR (where the demo keeps its workspace) and hcal directories. */
-async function demoHome() {
-  const home = await tempHome()
-  const tmp = join(home.dir, 'tmp')
-  await mkdir(tmp)
-  return {
-    ...home,
-    tmp,
-    env: {
-      ...home.env,
-      HOME: home.dir,
-      TMPDIR: tmp,
-      XDG_CONFIG_HOME: join(home.dir, '.config'),
-      XDG_DATA_HOME: join(home.dir, '.local', 'share'),
-    },
-    /** Everything a demo could have left in this HOME: its workspace, hcal's directories, the XDG ones. */
-    async leftovers(): Promise<string[]> {
-      const left = (await readdir(tmp)).map((name) => join(tmp, name))
-      for (const dir of [
-        home.env.HCAL_CONFIG_DIR,
-        home.env.HCAL_DATA_DIR,
-        join(home.dir, '.config'),
-        join(home.dir, '.local'),
-      ]) {
-        if (dir && existsSync(dir)) left.push(dir)
-      }
-      return left
-    },
-  }
 }
 
 describe('hcal demo (built CLI, its own in-process sandbox)', function () {
@@ -128,27 +95,5 @@ describe('hcal demo (built CLI, its own in-process sandbox)', function () {
     } finally {
       await home.cleanup()
     }
-  })
-
-  describe('with a Secret Service running', function () {
-    const bus = withSecretService()
-
-    it('interrupted (SIGINT) while it runs, stops with exit 130 and leaves nothing behind, in the keychain either', async function () {
-      const home = await demoHome()
-      try {
-        const cli = startCli(['demo'], {env: {...bus(), ...home.env}, timeoutMs: 200_000})
-        await cli.waitForStderr(/Users and rooms/)
-        cli.signal('SIGINT')
-        const run = await cli.exit
-        assert.equal(run.code, 130, run.stderr)
-        assert.match(run.stderr, /INTERRUPTED/)
-        assert.doesNotMatch(run.stderr, /Done in/)
-        assert.deepEqual(await home.leftovers(), [])
-        assert.deepEqual(accountsUnder(bus(), 'hcal:demo'), [])
-        assert.deepEqual(accountsUnder(bus(), 'hcal:default'), [])
-      } finally {
-        await home.cleanup()
-      }
-    })
   })
 })
