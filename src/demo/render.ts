@@ -3,6 +3,7 @@
  * stderr, tables on stdout, as every command writes). Under --json nothing is drawn: the envelope tells all.
  */
 import type {Output} from '../lib/cli/output.js'
+import {PRESENCE_COLUMNS} from '../lib/presence/entries.js'
 import type {DemoMeetingState, DemoRunResult, DemoSectionId, DemoStory} from './result.js'
 
 const NAMES: Record<string, string> = {google: 'Google Workspace', microsoft: 'Microsoft 365', exchange: 'Exchange'}
@@ -94,17 +95,7 @@ const RENDER: Renderers = {
   },
   presence: (out, value) => {
     out.info(`  ${plural(value.outOfOffice.length, 'user')} of ${value.users} out of office:`)
-    out.table(value.outOfOffice, [
-      {key: 'email', header: 'User'},
-      {key: 'state', header: 'Out of office'},
-      {key: 'outOfOfficeNow', header: 'Now', format: (v) => (v ? 'yes' : 'no')},
-      {
-        key: 'window',
-        header: 'Window',
-        format: (_v, row) =>
-          row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-',
-      },
-    ])
+    out.table(value.outOfOffice, PRESENCE_COLUMNS)
   },
   doctor: (out, value) => {
     const count = (status: string) => value.checks.filter((check) => check.status === status)

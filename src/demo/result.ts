@@ -1,4 +1,5 @@
 /** The whole story `hcal demo --json` tells, one section per step (see src/demo/run.ts). */
+import type {SyncResult} from '../commands/sync.js'
 import type {MeetingsListEntry} from '../lib/core/meetings/index.js'
 import type {ObtpPlanEntry} from '../lib/core/obtp/index.js'
 import type {CheckResult} from '../lib/doctor/types.js'
@@ -9,15 +10,7 @@ import type {DemoProvisioning} from './provision.js'
 export type {DemoProvisioning} from './provision.js'
 
 /** One sync run in the words of `hcal sync --json`'s summary. */
-export interface DemoSyncSummary {
-  users: number
-  meetingsRead: number
-  joinBlocks: {written: number; updated: number; removed: number; unchanged: number}
-  conflicts: number
-  requests: number
-  throttled: number
-  failedUsers: number
-}
+export type DemoSyncSummary = SyncResult['summary']
 
 /** A meeting as the calendar system holds it: its location and the join blocks in its body (each as lines). */
 export interface DemoMeetingState {

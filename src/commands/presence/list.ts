@@ -1,7 +1,7 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
-import {type PresenceEntry, presenceEntries} from '../../lib/presence/entries.js'
+import {PRESENCE_COLUMNS, type PresenceEntry, presenceEntries} from '../../lib/presence/entries.js'
 
 export type {PresenceEntry} from '../../lib/presence/entries.js'
 
@@ -38,15 +38,7 @@ export default class PresenceList extends BaseCommand<typeof PresenceList> {
       if (presence.length === 0) this.out.info('No presence stored yet. Run "hcal sync" to read it.')
       else {
         this.out.table(presence, [
-          {key: 'email', header: 'User'},
-          {key: 'state', header: 'Out of office'},
-          {key: 'outOfOfficeNow', header: 'Now', format: (v) => (v ? 'yes' : 'no')},
-          {
-            key: 'window',
-            header: 'Window',
-            format: (_v, row) =>
-              row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-',
-          },
+          ...PRESENCE_COLUMNS,
           {key: 'source', header: 'Source'},
           {key: 'checkedAt', header: 'Read at'},
         ])

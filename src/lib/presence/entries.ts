@@ -2,6 +2,7 @@
  * Out-of-office state per user as the last sync stored it, in the words of `hcal presence list` (and of the
  * demo, which shows the same rows). Rooms are left out: a room is never out of office.
  */
+import type {Column} from '../cli/output.js'
 import type {StateStore} from '../store/index.js'
 
 export interface PresenceEntry {
@@ -53,3 +54,16 @@ export function presenceEntries(
       checkedAt: row.checkedAt,
     }))
 }
+
+/** The columns a person reads first: who, the state, whether it holds now, and its window. */
+export const PRESENCE_COLUMNS: Column<PresenceEntry>[] = [
+  {key: 'email', header: 'User'},
+  {key: 'state', header: 'Out of office'},
+  {key: 'outOfOfficeNow', header: 'Now', format: (v) => (v ? 'yes' : 'no')},
+  {
+    key: 'window',
+    header: 'Window',
+    format: (_v, row) =>
+      row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-',
+  },
+]

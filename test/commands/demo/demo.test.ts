@@ -72,6 +72,15 @@ describe('hcal demo (built CLI, its own in-process sandbox)', function () {
       assert.ok(result.presence.outOfOffice.every((entry) => entry.state !== 'off'))
 
       assert.equal(result.doctor.ok, true, JSON.stringify(result.doctor.checks))
+      // The keychain probe is not run, and the result says why: the demo's secrets never go near a keychain.
+      assert.equal(
+        result.doctor.checks.some((check) => check.id === 'keychain'),
+        false,
+      )
+      assert.deepEqual(
+        result.doctor.skipped.map((skip) => skip.id),
+        ['keychain'],
+      )
       assert.deepEqual(
         result.doctor.checks.filter((check) => check.status === 'fail'),
         [],
