@@ -4,7 +4,7 @@
  * systemd at start (TPM2 or the host key) and readable only by that service. So a headless host keeps
  * hcal's secrets encrypted at rest without a desktop keyring.
  *
- * NAME is the secret's own name (`hcal secrets list`: google.serviceAccountJson, microsoft.clientSecret,
+ * NAME is the secret's own name (`hcal secrets list`: google.serviceAccountKey, microsoft.clientSecret,
  * exchange.password, store.dataKey, publish.<sink>.signingSecret…), declared next to its environment variable
  * in names.ts. Read-only: hcal never writes or deletes a credential. A file others could have written, or a
  * symbolic link leading out of the directory, is refused rather than trusted.
