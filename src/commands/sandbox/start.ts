@@ -53,7 +53,7 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     latency: Flags.string({summary: 'Added latency in ms: fixed ("50") or a uniform range ("20-80").'}),
     faults: Flags.string({summary: 'Fault spec as inline JSON or the path of a JSON file.'}),
     'ready-file': Flags.string({
-      summary: 'Write {origin, pid, caFile, profile, listenerCert} here as JSON once listening.',
+      summary: 'Write {origin, pid, caFile, profile} (and listenerCert) here as JSON once listening.',
     }),
     'skip-profile': Flags.boolean({summary: 'Do not write a profile or store credentials.'}),
     'credentials-dir': Flags.string({
@@ -152,7 +152,13 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         listenerCert,
       }
       if (flags['ready-file']) {
-        const ready = {origin: sandbox.origin, pid: process.pid, caFile, profile: profileName, listenerCert}
+        const ready = {
+          origin: sandbox.origin,
+          pid: process.pid,
+          caFile,
+          profile: profileName,
+          ...(listenerCert ? {listenerCert} : {}),
+        }
         await writeFile(flags['ready-file'], `${JSON.stringify(ready)}\n`)
       }
       this.out.table(result.endpoints, [

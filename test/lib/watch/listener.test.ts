@@ -6,12 +6,13 @@ import {request, type Dispatcher} from 'undici'
 
 import type {ProviderId} from '../../../src/lib/core/model.js'
 import type {PushNotification} from '../../../src/lib/ports/calendar.js'
+import {decodeGoogleWebhook} from '../../../src/lib/providers/google/calendar/push.js'
+import {decodeGraphWebhook} from '../../../src/lib/providers/microsoft/calendar/webhook.js'
 import {createAdmitter, type SubscriptionRecordView} from '../../../src/lib/watch/admit.js'
 import {startListener, type Listener, type ListenerOptions} from '../../../src/lib/watch/listener.js'
 import {createWatchMetrics, type WatchMetrics} from '../../../src/lib/watch/metrics.js'
 import {prepareTls, type SandboxTls} from '../../../src/sandbox/host/tls.js'
 import {trustingAgent} from '../../helpers/trusted-agent.js'
-import {readGoogleWebhook, readGraphWebhook} from '../../helpers/webhook-readers.js'
 
 const TOKEN = 'channel-token-7f3c0b9e2d51'
 const RECORDS: Record<string, SubscriptionRecordView> = {
@@ -51,7 +52,7 @@ async function harness(overrides: Partial<ListenerOptions> = {}): Promise<Harnes
     host: '127.0.0.1',
     port: 0,
     tls: {cert: tls.certPem, key: tls.keyPem},
-    readers: {google: readGoogleWebhook, microsoft: readGraphWebhook},
+    readers: {google: decodeGoogleWebhook, microsoft: decodeGraphWebhook},
     admitter: createAdmitter({find: (provider, id) => RECORDS[`${provider}/${id}`]}),
     onNotification: (provider, mailbox, notification) => delivered.push({provider, mailbox, notification}),
     metrics,
@@ -247,7 +248,7 @@ describe('watch listener', function () {
           throw new Error('queue full')
         },
       })
-      const body = graphBody([{subscriptionId: 'sub-bob', clientState: TOKEN}])
+      const body = graphBody([{subscriptionId: 'sub-bob', clientState: TOKEN, changeType: 'updated'}])
       assert.equal((await h.send('/notify/microsoft', {body})).status, 202)
     })
   })
@@ -280,7 +281,9 @@ describe('watch listener', function () {
 
     it('accepts a body up to the limit', async () => {
       h = await harness({maxBodyBytes: 1024})
-      const body = graphBody([{subscriptionId: 'sub-bob', clientState: TOKEN, padding: 'x'.repeat(900)}])
+      const body = graphBody([
+        {subscriptionId: 'sub-bob', clientState: TOKEN, changeType: 'updated', padding: 'x'.repeat(900)},
+      ])
       assert.ok(Buffer.byteLength(body) <= 1024)
       assert.equal((await h.send('/notify/microsoft', {body})).status, 202)
       assert.equal(h.delivered.length, 1)

@@ -7,13 +7,13 @@ import {setTimeout as sleep} from 'node:timers/promises'
 import {request} from 'undici'
 
 import type {PushNotification} from '../../../src/lib/ports/calendar.js'
+import {decodeGoogleWebhook} from '../../../src/lib/providers/google/calendar/push.js'
 import {createGoogleClients} from '../../../src/lib/providers/google/client.js'
 import {createAdmitter} from '../../../src/lib/watch/admit.js'
 import {startListener, type Listener} from '../../../src/lib/watch/listener.js'
 import {createWatchMetrics} from '../../../src/lib/watch/metrics.js'
 import {runCli, startCli, tempHome} from '../../helpers/cli.js'
 import {trustingAgent} from '../../helpers/trusted-agent.js'
-import {readGoogleWebhook} from '../../helpers/webhook-readers.js'
 
 async function waitForFile(path: string, exit: Promise<unknown>): Promise<string> {
   let exited = false
@@ -119,7 +119,7 @@ describe('hcal sandbox start --listener-cert-dir (built CLI)', function () {
         host: '127.0.0.1',
         port: 0,
         tls: {cert, key},
-        readers: {google: readGoogleWebhook},
+        readers: {google: decodeGoogleWebhook},
         admitter: createAdmitter({
           find: (provider, id) =>
             provider === 'google' && id === 'hcal-listener-cert'
