@@ -47,7 +47,8 @@ function positive(name: string, text: string | undefined, fallback: number, allo
 function providerList(text: string): SandboxProviderId[] {
   const list = text.split(',').map((p) => p.trim()) as SandboxProviderId[]
   const unknown = list.filter((p) => !SANDBOX_PROVIDERS.includes(p))
-  if (unknown.length) throw new Error(`unknown provider(s) ${unknown.join(', ')}; known: ${SANDBOX_PROVIDERS.join(', ')}`)
+  if (unknown.length)
+    throw new Error(`unknown provider(s) ${unknown.join(', ')}; known: ${SANDBOX_PROVIDERS.join(', ')}`)
   return list
 }
 

@@ -98,7 +98,13 @@ const microsoft: Script = async (input, tally) => {
     caPem: input.caPem,
   })
   type Page = {
-    value: {id: string; isOrganizer?: boolean; isCancelled?: boolean; location?: {displayName?: string}; body?: {contentType?: string; content?: string}}[]
+    value: {
+      id: string
+      isOrganizer?: boolean
+      isCancelled?: boolean
+      location?: {displayName?: string}
+      body?: {contentType?: string; content?: string}
+    }[]
     '@odata.nextLink'?: string
   }
   try {
@@ -149,7 +155,11 @@ const exchange: Script = async (input, tally) => {
       tally.meetingsRead++
       if (appointment.MyResponseType !== MeetingResponseType.Organizer || appointment.IsCancelled) continue
       if (!KEYWORD.test(appointment.Location ?? '')) continue
-      const full = await Appointment.Bind(service, appointment.Id, new PropertySet(BasePropertySet.FirstClassProperties))
+      const full = await Appointment.Bind(
+        service,
+        appointment.Id,
+        new PropertySet(BasePropertySet.FirstClassProperties),
+      )
       full.Body = new MessageBody(full.Body.BodyType, `${full.Body.Text ?? ''}${joinText(input.site, mailbox)}`)
       await full.Update(ConflictResolutionMode.AutoResolve, SendInvitationsOrCancellationsMode.SendToNone)
       tally.written++

@@ -84,7 +84,13 @@ const ROUTES: Record<SandboxProviderId, EditRoutes> = {
   },
   exchange: {
     async list(control, mailbox) {
-      type Item = {id: string; location?: string; isCancelled?: boolean; organizer?: {email?: string}; recurrence?: unknown}
+      type Item = {
+        id: string
+        location?: string
+        isCancelled?: boolean
+        organizer?: {email?: string}
+        recurrence?: unknown
+      }
       const {items} = await ok<{items: Item[]}>(control, 'GET', `/_sandbox/exchange/mailboxes/${at(mailbox)}/items`)
       return items.map((item) => ({
         id: item.id,
@@ -122,7 +128,10 @@ export async function changeMailboxes(
     const meetings = await routes.list(control, mailbox)
     const target = meetings.find(
       (m) =>
-        m.single && !m.cancelled && m.organiser.toLowerCase() === mailbox.toLowerCase() && !/@webex|@meet/i.test(m.location),
+        m.single &&
+        !m.cancelled &&
+        m.organiser.toLowerCase() === mailbox.toLowerCase() &&
+        !/@webex|@meet/i.test(m.location),
     )
     if (!target) continue
     await routes.addKeyword(control, mailbox, target)

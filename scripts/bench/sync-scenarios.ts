@@ -161,16 +161,22 @@ export async function providerScenarios(provider: SandboxProviderId, spec: SyncB
     const settle = await syncOnce(sandbox, 'settle', spec, provider)
     const idle = await syncOnce(sandbox, 'incremental-unchanged', spec, provider)
     const idleRow = add(syncRow('incremental-unchanged', provider, idle, spec))
-    notes.get(idleRow)!.unshift(
-      `after a settling run (our writes echo back once): ${(settle.run.wallMs / 1000).toFixed(2)} s, ${settle.entries.length} requests, ${settle.summary?.joinBlocks.written ?? '?'} written`,
-    )
+    notes
+      .get(idleRow)!
+      .unshift(
+        `after a settling run (our writes echo back once): ${(settle.run.wallMs / 1000).toFixed(2)} s, ${settle.entries.length} requests, ${settle.summary?.joinBlocks.written ?? '?'} written`,
+      )
     const split = splitRequests(provider, idle.entries, mailboxes)
     const perMailbox: Check[] = [
       {label: 'calendar requests per mailbox (max)', actual: split.calendarPerMailbox.max, op: '=', limit: 1},
       {label: 'calendar requests per mailbox (min)', actual: split.calendarPerMailbox.min, op: '=', limit: 1},
     ]
     add({
-      row: scenario('incremental-unchanged:calendar-requests', {provider, requests: split.byPurpose.calendar}, perMailbox),
+      row: scenario(
+        'incremental-unchanged:calendar-requests',
+        {provider, requests: split.byPurpose.calendar},
+        perMailbox,
+      ),
       notes: [
         `${split.byPurpose.calendar} calendar requests for ${mailboxes.length} mailboxes (mean ${split.calendarPerMailbox.mean.toFixed(2)})`,
         ...gaps(perMailbox).map((gap) => `GAP: ${gap}`),
@@ -247,7 +253,9 @@ export async function rssScenario(provider: SandboxProviderId, spec: SyncBenchSp
     const rssRow = scenario(row.id, {...row, target: null, met: null}, [rss])
     return {
       rows: [rssRow],
-      notes: new Map([[rssRow, [activation, ...lines.filter((l) => !l.startsWith('GAP')), ...gaps([rss]).map((g) => `GAP: ${g}`)]]]),
+      notes: new Map([
+        [rssRow, [activation, ...lines.filter((l) => !l.startsWith('GAP')), ...gaps([rss]).map((g) => `GAP: ${g}`)]],
+      ]),
       facts: {},
     }
   } finally {
