@@ -49,6 +49,19 @@ interface MeasuredSync {
   entries: LoggedEntry[]
   summary: SyncResult['summary'] | undefined
   load: number
+  /** CPU time the sandbox process spent answering (it shares the machine's cores with hcal). */
+  sandboxCpuMs: number
+}
+
+/** The most frequent operations of a run, "events.list 2,000, events.patch 16,400, …". */
+export function operationCounts(entries: readonly LoggedEntry[], top = 8): string {
+  const counts = new Map<string, number>()
+  for (const entry of entries) counts.set(entry.operation, (counts.get(entry.operation) ?? 0) + 1)
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+    .slice(0, top)
+    .map(([operation, count]) => `${operation} ${count.toLocaleString('en-US')}`)
+    .join(', ')
 }
 
 /** Reads the CLI's JSON envelope; a run that printed none is reported with its stderr. */
@@ -61,6 +74,7 @@ function summaryOf(run: HcalRun): SyncResult['summary'] | undefined {
 async function syncOnce(sandbox: SandboxProcess, label: string, spec: SyncBenchSpec, provider: string) {
   await sandbox.takeLog()
   const loadBefore = loadavg()[0]!
+  const sandboxCpuBefore = await sandbox.cpuMs()
   const run = await runHcal(['sync', '--profile', 'acme', '--json'], {
     env: sandbox.ready.env,
     ...(spec.cpuProfileDir ? {cpuProfile: join(spec.cpuProfileDir, `${label}-${provider}.cpuprofile`)} : {}),
@@ -70,6 +84,7 @@ async function syncOnce(sandbox: SandboxProcess, label: string, spec: SyncBenchS
     entries: await sandbox.takeLog(),
     summary: summaryOf(run),
     load: Math.round(Math.max(loadBefore, loadavg()[0]!) * 10) / 10,
+    sandboxCpuMs: (await sandbox.cpuMs()) - sandboxCpuBefore,
   }
   process.stderr.write(
     `  ${label} [${provider}]: exit ${run.code}, ${(run.wallMs / 1000).toFixed(1)} s, ${measured.entries.length} requests, load ${measured.load}\n`,
@@ -109,7 +124,8 @@ function syncRow(id: string, provider: SandboxProviderId, m: MeasuredSync, spec:
   const s = m.summary
   const notes = [
     `exit ${m.run.code}; ${s ? `${s.users} mailboxes, ${s.meetingsRead} meetings read, blocks written ${s.joinBlocks.written}, updated ${s.joinBlocks.updated}, removed ${s.joinBlocks.removed}; ${s.failedUsers} failed; hcal counted ${s.requests} requests` : 'no result'}`,
-    `requests by purpose: calendar ${split.byPurpose.calendar}, settings ${split.byPurpose.settings}, token ${split.byPurpose.token}; hcal CPU ${m.run.cpuMs ?? '?'} ms; load average ${m.load}`,
+    `requests by purpose: calendar ${split.byPurpose.calendar}, settings ${split.byPurpose.settings}, token ${split.byPurpose.token}; by operation: ${operationCounts(m.entries)}`,
+    `hcal CPU ${m.run.cpuMs ?? '?'} ms, sandbox CPU ${m.sandboxCpuMs} ms, ${m.run.tlsConnections ?? '?'} TLS connections; load average ${m.load}`,
     `bound: ${bound.limitedBy} (rate ${(bound.rateBoundMs / 1000).toFixed(2)} s, sustained rate ${(bound.sustainedRateMs / 1000).toFixed(2)} s, concurrency ${(bound.concurrencyBoundMs / 1000).toFixed(2)} s, busiest mailbox ${(bound.mailboxBoundMs / 1000).toFixed(2)} s)`,
     ...gaps(checks).map((gap) => `GAP: ${gap}`),
   ]

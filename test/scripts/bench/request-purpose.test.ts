@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 
 import {purposeOf, splitRequests} from '../../../scripts/bench/request-purpose.js'
+import {operationCounts} from '../../../scripts/bench/sync-scenarios.js'
 
 describe('what each logged request was for (scripts/bench/request-purpose.ts)', () => {
   it('names tokens, settings and calendar requests in each emulator’s operation words', () => {
@@ -32,5 +33,25 @@ describe('what each logged request was for (scripts/bench/request-purpose.ts)', 
     assert.equal(split.throttled, 1)
     assert.deepEqual(split.byPurpose, {calendar: 2, settings: 1, token: 1})
     assert.deepEqual(split.calendarPerMailbox, {min: 0, max: 2, mean: 1})
+  })
+
+  it('lists the most frequent operations of a run first', () => {
+    const entries = [
+      ...Array.from({length: 3}, () => ({
+        provider: 'google' as const,
+        method: 'GET',
+        status: 200,
+        operation: 'events.instances',
+      })),
+      ...Array.from({length: 1200}, () => ({
+        provider: 'google' as const,
+        method: 'PATCH',
+        status: 200,
+        operation: 'events.patch',
+      })),
+      {provider: 'google' as const, method: 'GET', status: 200, operation: 'events.list'},
+    ]
+    assert.equal(operationCounts(entries), 'events.patch 1,200, events.instances 3, events.list 1')
+    assert.equal(operationCounts(entries, 1), 'events.patch 1,200')
   })
 })
