@@ -9,7 +9,7 @@
  *
  *   node dist/scripts/bench.js [--providers google,microsoft,exchange] [--mailboxes 2000] [--meetings 40]
  *     [--latency 20] [--changed-share 0.01] [--baseline-sample 100] [--rss-mailboxes 10000 (0 skips)]
- *     [--rss-provider microsoft] [--startup-runs 15] [--quick] [--json] [--json-file FILE] [--cpu-prof-dir DIR]
+ *     [--rss-provider microsoft] [--startup-runs 15 (0 skips)] [--quick] [--json] [--json-file FILE] [--cpu-prof-dir DIR]
  */
 import {writeFile} from 'node:fs/promises'
 import {cpus, loadavg} from 'node:os'
@@ -84,7 +84,7 @@ function readFlags(argv: string[]): Flags {
     },
     rssMailboxes: positive('rss-mailboxes', values['rss-mailboxes'], quick ? 0 : 10_000, true),
     rssProvider: providerList(values['rss-provider'] ?? 'microsoft')[0]!,
-    startupRuns: positive('startup-runs', values['startup-runs'], quick ? 3 : 15),
+    startupRuns: positive('startup-runs', values['startup-runs'], quick ? 3 : 15, true),
     json: values.json,
     jsonFile: values['json-file'],
   }
@@ -112,7 +112,7 @@ function coreRow(spec: SyncBenchSpec, notes: Map<BenchScenario, string[]>): Benc
   const core = measureCoreThroughput(seedEvents(users, spec.meetings))
   const row = scenario('core-throughput', {wallMs: core.wallMs, p50Ms: core.p50Ms, p99Ms: core.p99Ms})
   notes.set(row, [
-    `${core.eventsPerSecond.toLocaleString('en-US')} events decided per second (${core.events.toLocaleString('en-US')} events of ${users} x ${spec.meetings} seeded meetings, every copy; p50/p99 per event)`,
+    `${core.eventsPerSecond.toLocaleString('en-US')} events decided per second of wall time, ${core.eventsPerCpuSecond.toLocaleString('en-US')} per CPU second (${core.events.toLocaleString('en-US')} events of ${users} x ${spec.meetings} seeded meetings, every copy; p50/p99 per event, wall time)`,
   ])
   return row
 }
@@ -131,23 +131,7 @@ async function main(): Promise<void> {
   const scenarios: BenchScenario[] = []
   const notes = new Map<BenchScenario, string[]>()
   const facts: Record<string, unknown> = {}
-  for (const provider of flags.providers) {
-    const result = await providerScenarios(provider, flags.spec)
-    scenarios.push(...result.rows)
-    for (const [row, lines] of result.notes) notes.set(row, lines)
-    facts[`keywordShare.${provider}`] = result.facts.keywordShare
-    loads.push(loadavg()[0]!)
-  }
-  scenarios.push(watchRow(notes))
-  scenarios.push(...coldStartRows(flags.startupRuns, notes))
-  scenarios.push(coreRow(flags.spec, notes))
-  if (flags.rssMailboxes > 0) {
-    const rss = await rssScenario(flags.rssProvider, {...flags.spec, mailboxes: flags.rssMailboxes, baselineSample: 0})
-    scenarios.push(...rss.rows)
-    for (const [row, lines] of rss.notes) notes.set(row, lines)
-  }
-  loads.push(loadavg()[0]!)
-  const report: BenchReport = {
+  const report = (): BenchReport => ({
     params: {
       mailboxes: flags.spec.mailboxes,
       meetings: flags.spec.meetings,
@@ -165,9 +149,33 @@ async function main(): Promise<void> {
       finishedAt: new Date().toISOString(),
     },
     scenarios,
+  })
+  // A long run keeps what it has measured so far (JSON, and the text beside it) after each part.
+  const keep = async () => {
+    loads.push(loadavg()[0]!)
+    if (!flags.jsonFile) return
+    await writeFile(flags.jsonFile, `${JSON.stringify(report(), null, 2)}\n`)
+    await writeFile(`${flags.jsonFile}.txt`, formatReport(report(), notes))
   }
-  if (flags.jsonFile) await writeFile(flags.jsonFile, `${JSON.stringify(report, null, 2)}\n`)
-  process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report, notes))
+  for (const provider of flags.providers) {
+    const result = await providerScenarios(provider, flags.spec)
+    scenarios.push(...result.rows)
+    for (const [row, lines] of result.notes) notes.set(row, lines)
+    facts[`keywordShare.${provider}`] = result.facts.keywordShare
+    await keep()
+  }
+  scenarios.push(watchRow(notes))
+  if (flags.startupRuns > 0) scenarios.push(...coldStartRows(flags.startupRuns, notes))
+  scenarios.push(coreRow(flags.spec, notes))
+  await keep()
+  if (flags.rssMailboxes > 0) {
+    const rss = await rssScenario(flags.rssProvider, {...flags.spec, mailboxes: flags.rssMailboxes, baselineSample: 0})
+    scenarios.push(...rss.rows)
+    for (const [row, lines] of rss.notes) notes.set(row, lines)
+    await keep()
+  }
+  const final = report()
+  process.stdout.write(flags.json ? `${JSON.stringify(final, null, 2)}\n` : formatReport(final, notes))
 }
 
 await main()
