@@ -41,13 +41,15 @@ export interface BaselineOutcome {
   meetingsRead: number
   written: number
   wallMs: number
+  /** CPU time of this process during the run (the script runs in the bench's own process). */
+  cpuMs: number
 }
 
 const KEYWORD = /@webex|@meet/i
 const joinText = (site: string, mailbox: string) =>
   `\n\nJoin the meeting: https://${site}.webex.com/meet/${mailbox.split('@')[0]}`
 
-type Script = (input: BaselineInput, tally: Omit<BaselineOutcome, 'wallMs'>) => Promise<void>
+type Script = (input: BaselineInput, tally: Omit<BaselineOutcome, 'wallMs' | 'cpuMs'>) => Promise<void>
 
 const google: Script = async (input, tally) => {
   const credentials = input.credentials.google!
@@ -172,7 +174,9 @@ const SCRIPTS: Record<SandboxProviderId, Script> = {google, microsoft, exchange}
 
 export async function runBaseline(provider: SandboxProviderId, input: BaselineInput): Promise<BaselineOutcome> {
   const tally = {mailboxes: 0, meetingsRead: 0, written: 0}
+  const cpuBefore = process.cpuUsage()
   const started = performance.now()
   await SCRIPTS[provider](input, tally)
-  return {...tally, wallMs: Math.round(performance.now() - started)}
+  const cpu = process.cpuUsage(cpuBefore)
+  return {...tally, wallMs: Math.round(performance.now() - started), cpuMs: Math.round((cpu.user + cpu.system) / 1000)}
 }

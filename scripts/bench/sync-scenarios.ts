@@ -244,7 +244,7 @@ async function baselineOf(
     notes
       .get(full)!
       .push(
-        `baseline: ${outcome.mailboxes} mailboxes one after another in ${(outcome.wallMs / 1000).toFixed(1)} s (${requests} requests, ${outcome.meetingsRead} meetings read, ${outcome.written} patched), scaled to ${spec.mailboxes}`,
+        `baseline: ${outcome.mailboxes} mailboxes one after another in ${(outcome.wallMs / 1000).toFixed(1)} s, CPU ${(outcome.cpuMs / 1000).toFixed(1)} s (${requests} requests, ${outcome.meetingsRead} meetings read, ${outcome.written} patched), scaled to ${spec.mailboxes}`,
       )
   } finally {
     await sandbox.stop()
