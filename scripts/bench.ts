@@ -7,7 +7,7 @@
  * of 10,000 mailboxes. Targets not met are printed with their gap. Progress goes to stderr; the report to
  * stdout (`--json`: `{"params", "scenarios"}`).
  *
- *   node dist/scripts/bench.js [--providers google,microsoft,exchange] [--mailboxes 2000] [--meetings 40]
+ *   node dist/scripts/bench.js [--providers google,microsoft,exchange|none] [--mailboxes 2000] [--meetings 40]
  *     [--latency 20] [--changed-share 0.01] [--baseline-sample 100] [--rss-mailboxes 10000 (0 skips)]
  *     [--rss-provider microsoft] [--startup-runs 15 (0 skips)] [--quick] [--json] [--json-file FILE] [--cpu-prof-dir DIR]
  */
@@ -45,6 +45,8 @@ function positive(name: string, text: string | undefined, fallback: number, allo
 }
 
 function providerList(text: string): SandboxProviderId[] {
+  // "none" runs no per-provider sync scenarios (e.g. only the memory run of --rss-mailboxes).
+  if (text === 'none') return []
   const list = text.split(',').map((p) => p.trim()) as SandboxProviderId[]
   const unknown = list.filter((p) => !SANDBOX_PROVIDERS.includes(p))
   if (unknown.length)
