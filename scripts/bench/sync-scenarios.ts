@@ -132,6 +132,16 @@ function syncRow(id: string, provider: SandboxProviderId, m: MeasuredSync, spec:
   return {row, notes}
 }
 
+/** A sandbox process with only `provider`'s emulator, seeded for `spec` (fresh quota windows). */
+function sandboxFor(provider: SandboxProviderId, spec: SyncBenchSpec): Promise<SandboxProcess> {
+  return startSandboxProcess({
+    users: spec.mailboxes,
+    events: spec.meetings,
+    latencyMs: spec.latencyMs,
+    providers: [provider],
+  })
+}
+
 async function activate(sandbox: SandboxProcess, mailboxes: readonly string[]): Promise<string> {
   const work = await mkdtemp(join(tmpdir(), 'hcal-bench-sync-'))
   try {
@@ -159,12 +169,7 @@ export async function providerScenarios(provider: SandboxProviderId, spec: SyncB
     return row
   }
   process.stderr.write(`${provider}: seeding ${spec.mailboxes} x ${spec.meetings}\n`)
-  const sandbox = await startSandboxProcess({
-    users: spec.mailboxes,
-    events: spec.meetings,
-    latencyMs: spec.latencyMs,
-    providers: [provider],
-  })
+  const sandbox = await sandboxFor(provider, spec)
   const control = createControlClient(sandbox.ready.origin, sandbox.ready.caPem, sandbox.ready.controlToken)
   const facts: Record<string, unknown> = {keywordShare: Math.round(sandbox.ready.keywordShare * 1000) / 1000}
   let full: BenchScenario
@@ -223,12 +228,7 @@ async function baselineOf(
   notes: Map<BenchScenario, string[]>,
 ): Promise<void> {
   const sample = Math.min(spec.baselineSample, spec.mailboxes)
-  const sandbox = await startSandboxProcess({
-    users: spec.mailboxes,
-    events: spec.meetings,
-    latencyMs: spec.latencyMs,
-    providers: [provider],
-  })
+  const sandbox = await sandboxFor(provider, spec)
   try {
     await sandbox.takeLog()
     const outcome = await runBaseline(provider, {
@@ -254,12 +254,7 @@ async function baselineOf(
 /** Scenario (7): the peak RSS of one full sync of many mailboxes. */
 export async function rssScenario(provider: SandboxProviderId, spec: SyncBenchSpec): Promise<Rows> {
   process.stderr.write(`${provider}: seeding ${spec.mailboxes} x ${spec.meetings} for the RSS run\n`)
-  const sandbox = await startSandboxProcess({
-    users: spec.mailboxes,
-    events: spec.meetings,
-    latencyMs: spec.latencyMs,
-    providers: [provider],
-  })
+  const sandbox = await sandboxFor(provider, spec)
   try {
     const activation = await activate(sandbox, sandbox.ready.users[provider].slice(0, spec.mailboxes))
     const first = await syncOnce(sandbox, 'full-sync-rss', spec, provider)
