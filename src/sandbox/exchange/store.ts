@@ -32,6 +32,21 @@ export class ExchangeStore {
 
   clear(): void {
     this.mailboxes.clear()
+    this.races.clear()
+  }
+
+  /** End-user edits armed to land just before the next UpdateItem of an item (control API `race`), by item id. */
+  private readonly races = new Map<string, () => void>()
+
+  armRace(itemId: string, edit: () => void): void {
+    this.races.set(itemId, edit)
+  }
+
+  /** Applies (once) the edit armed for this item, as if the user saved it between the client's read and write. */
+  runRace(itemId: string): void {
+    const edit = this.races.get(itemId)
+    this.races.delete(itemId)
+    edit?.()
   }
 
   /** A mailbox by SMTP address (case-insensitive), with its seeded items built on first use. */
