@@ -209,7 +209,7 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
     const edit = readItemEdit(request.body ?? {}, {create: false})
     if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
     checkTimes(edit.start ?? item.start, edit.end ?? item.end)
-    store.armRace(item.id, () => {
+    store.races.arm(item.id, () => {
       if (mailbox.items.get(item.id) === item) endUserEdit(store, mailbox, item, edit)
     })
     return reply.code(202).send({armed: true})

@@ -166,7 +166,7 @@ export const updateItem: OperationHandler = (body, op) => {
         itemMailbox(op, mailbox),
       )
       // A user's edit armed by the control API lands now, between the client's read and this write.
-      op.store.runRace(view.item.id)
+      op.store.races.land(view.item.id)
       const given = attr(target.ref, 'ChangeKey')
       if (given !== undefined && given !== view.item.changeKey && resolution === 'NeverOverwrite') {
         throw EWS_ERRORS.irresolvableConflict()

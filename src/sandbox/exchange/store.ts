@@ -3,6 +3,7 @@
  * mailbox's change sequence, which SyncFolderItems and streaming subscriptions follow; deletions leave
  * tombstones for sync.
  */
+import {ArmedEdits} from '../host/armed-edits.js'
 import {changeKey, decodeId, itemId} from './ids.js'
 import type {ChangeKind, ExAttendee, ExItem, ExMailbox, ResponseType} from './model.js'
 import {localMidnight} from './time-zones.js'
@@ -36,18 +37,7 @@ export class ExchangeStore {
   }
 
   /** End-user edits armed to land just before the next UpdateItem of an item (control API `race`), by item id. */
-  private readonly races = new Map<string, () => void>()
-
-  armRace(itemId: string, edit: () => void): void {
-    this.races.set(itemId, edit)
-  }
-
-  /** Applies (once) the edit armed for this item, as if the user saved it between the client's read and write. */
-  runRace(itemId: string): void {
-    const edit = this.races.get(itemId)
-    this.races.delete(itemId)
-    edit?.()
-  }
+  readonly races = new ArmedEdits()
 
   /** A mailbox by SMTP address (case-insensitive), with its seeded items built on first use. */
   mailbox(email: string): ExMailbox | undefined {

@@ -107,7 +107,7 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     return asEndUser(request, reply, () => {
       applyEventBody(cloneEvent(event), request.body, {endUser: true})
       const body = request.body
-      store.armRace(mailbox, event.id, () => {
+      store.races.arm(`${mailbox.id}/${event.id}`, () => {
         const current = mailbox.events.get(event.id)
         if (current) endUserEdit(mailbox, current, body)
       })

@@ -2,6 +2,7 @@
  * Mailboxes and their calendar items. Every write gets a new change key and a new position in the mailbox's
  * change sequence (which delta queries and subscriptions follow); deletions leave tombstones for delta.
  */
+import {ArmedEdits} from '../host/armed-edits.js'
 import {newChangeKey, randomItemId} from './ids.js'
 import {applyCancellation, applyMeetingUpdate, attendeeCopies, changesAttendeesSee, sharedContent} from './meeting-updates.js'
 import {assignContent, cloneEvent, type ChangeType, type Mailbox, type StoredEvent} from './model.js'
@@ -25,20 +26,8 @@ export class MicrosoftStore {
     this.races.clear()
   }
 
-  /** End-user edits armed to land just before the next API write of an item (control API `race`). */
-  private readonly races = new Map<string, () => void>()
-
-  armRace(mailbox: Mailbox, id: string, edit: () => void): void {
-    this.races.set(`${mailbox.id}/${id}`, edit)
-  }
-
-  /** Applies (once) the edit armed for this item, as if the user saved it between the client's read and write. */
-  runRace(mailbox: Mailbox, id: string): void {
-    const key = `${mailbox.id}/${id}`
-    const edit = this.races.get(key)
-    this.races.delete(key)
-    edit?.()
-  }
+  /** End-user edits armed to land just before the next Graph PATCH of an item (control API `race`). */
+  readonly races = new ArmedEdits()
 
   /** Turns a mailbox's seeded meetings into items; set by seeding. */
   seedLoader: ((mailbox: Mailbox) => void) | undefined
