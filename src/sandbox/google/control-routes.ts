@@ -103,6 +103,17 @@ export function registerControlRoutes(
     return {calendar: calendar.owner, timeZone: calendar.timeZone, events}
   })
 
+  // Ground truth of one series: each occurrence as the API's instances list renders it (exceptions included).
+  app.get(`${PREFIX}/calendars/:email/events/:id/instances`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const entry = calendar.entries.get(request.params.id)
+    if (!entry || entry.deleted || !entry.meeting.recurrence)
+      return controlError(reply, 404, 'event_not_found', `No series ${request.params.id}.`)
+    const events = occurrences(entry.meeting).map((each) => renderOccurrence(calendar, entry, each, deps.origin()))
+    return {calendar: calendar.owner, events}
+  })
+
   app.post(`${PREFIX}/calendars/:email/events`, async (request: CalendarRequest, reply) => {
     const calendar = calendarOf(request, reply)
     if (!calendar) return reply
