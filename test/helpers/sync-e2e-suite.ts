@@ -104,19 +104,24 @@ export function describeSyncEndToEnd(provider: SyncE2eProvider): void {
 
     it('follows user edits: create, move, cancel, keyword added and removed, text edited around the block', async () => {
       const [a, b] = active as [string, string]
-      const created = await create(a, 'Created', '@webex', 2, 'Created by the user.')
+      // Markup characters in the user's text reach every system as text (EWS needs them escaped).
+      const created = await create(a, 'Created', '@webex', 2, 'Created by the user: <b>Q&A</b> & "more".')
       const later = await create(a, 'Keyword later', 'Room 7', 3, 'No keyword yet.')
       const doomed = await create(b, 'Doomed', '@webex', 4, 'Will be cancelled.')
       const annotatedId = await create(b, 'Annotated', '@webex', 1, 'The agenda.')
+      const switched = await create(b, 'Switched', '@webex', 2, 'Another agenda.')
       const first = await sync()
       assert.equal(first.code, 0, JSON.stringify(first.envelope))
       await groundTruth()
-      assert.equal(blocksIn((await eventOf(a, created)).body), 1)
+      const createdNow = await eventOf(a, created)
+      assert.equal(blocksIn(createdNow.body), 1)
+      assert.equal(userText(createdNow), 'Created by the user: <b>Q&A</b> & "more".')
       assert.equal(blocksIn((await eventOf(b, doomed)).body), 1)
 
       await provider.edit(lab, a, later, {location: '@webex Room 7'})
       await provider.edit(lab, a, created, {location: 'Room 9'})
       await provider.cancel(lab, b, doomed)
+      await provider.edit(lab, b, switched, {location: '@meet'})
       const withBlock = await eventOf(b, annotatedId)
       assert.equal(blocksIn(withBlock.body), 1)
       const annotated = `Moved and annotated.\n${withBlock.body}\nThanks.`
@@ -127,6 +132,11 @@ export function describeSyncEndToEnd(provider: SyncE2eProvider): void {
       assert.equal(code, 0, JSON.stringify(envelope.warnings))
       assert.ok(envelope.result.summary.joinBlocks.written >= 1)
       assert.ok(envelope.result.summary.joinBlocks.removed >= 1)
+      assert.ok(envelope.result.summary.joinBlocks.updated >= 1)
+      const switchedNow = await eventOf(b, switched)
+      assert.equal(blocksIn(switchedNow.body), 1)
+      assert.match(switchedNow.body, /@meet/, 'the block names the new keyword')
+      assert.doesNotMatch(switchedNow.body, /@webex/)
       assert.equal(blocksIn((await eventOf(a, later)).body), 1)
       assert.equal(blocksIn((await eventOf(a, created)).body), 0)
       await groundTruth()
@@ -160,18 +170,36 @@ export function describeSyncEndToEnd(provider: SyncE2eProvider): void {
       const again = await sync()
       assert.equal(again.envelope.result.summary.joinBlocks.written, 0, 'the block is not written twice')
       assert.equal(blocksIn((await provider.occurrencesOf(lab, a, series))[2]?.body), 1)
+
+      // A keyword on the whole series: every other occurrence gets its own block, the exception keeps its one.
+      await provider.edit(lab, a, series, {location: '@meet Room 5'})
+      const whole = await sync()
+      assert.equal(whole.code, 0, JSON.stringify(whole.envelope.warnings))
+      assert.equal(whole.envelope.result.summary.joinBlocks.written, 3)
+      const all = await provider.occurrencesOf(lab, a, series)
+      assert.deepEqual(
+        all.map((o) => [o.location, blocksIn(o.body)]),
+        before.map((o) => [o.key === chosen.key ? '@webex Room 5' : '@meet Room 5', 1]),
+      )
+      const echo = await sync()
+      assert.equal(echo.envelope.result.summary.joinBlocks.written, 0)
+      await groundTruth()
     })
 
     it('a user edit racing our write: the user’s edit survives and the block still lands', async () => {
       const [, , c] = active as [string, string, string]
       const raced = await create(c, 'Raced', '@meet', 6, 'Agenda.')
-      // The user saves new text between hcal's read of the meeting and its write.
+      const dropped = await create(c, 'Keyword dropped', '@webex', 7, 'Agenda.')
+      // The user saves between hcal's read of the meeting and its write: new text on one, no keyword on the other.
       await provider.race(lab, c, raced, {body: 'Agenda, edited by the user.'})
+      await provider.race(lab, c, dropped, {location: 'Room 1'})
       const {code, envelope} = await sync()
       assert.equal(code, 0, JSON.stringify(envelope.warnings))
       const event = await eventOf(c, raced)
       assert.equal(blocksIn(event.body), 1)
       assert.equal(userText(event), 'Agenda, edited by the user.')
+      const decidedAgain = await eventOf(c, dropped)
+      assert.deepEqual([decidedAgain.location, decidedAgain.body], ['Room 1', 'Agenda.'])
       assert.equal(envelope.result.summary.conflicts, 0, 'resolved by reading again, not reported')
       await groundTruth()
     })

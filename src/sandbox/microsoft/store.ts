@@ -4,7 +4,13 @@
  */
 import {ArmedEdits} from '../host/armed-edits.js'
 import {newChangeKey, randomItemId} from './ids.js'
-import {applyCancellation, applyMeetingUpdate, attendeeCopies, changesAttendeesSee, sharedContent} from './meeting-updates.js'
+import {
+  applyCancellation,
+  applyMeetingUpdate,
+  attendeeCopies,
+  changesAttendeesSee,
+  sharedContent,
+} from './meeting-updates.js'
 import {assignContent, cloneEvent, type ChangeType, type Mailbox, type StoredEvent} from './model.js'
 import {expandStarts} from './recurrence.js'
 

@@ -90,7 +90,9 @@ describeSyncEndToEnd({
       if (override.cancelled) return []
       const start = Date.parse(master.start ?? '') + index * step + (override.startShiftMinutes ?? 0) * 60_000
       const key = String(index)
-      return [{key, start, location: override.location ?? master.location ?? '', body: override.body ?? master.body ?? ''}]
+      return [
+        {key, start, location: override.location ?? master.location ?? '', body: override.body ?? master.body ?? ''},
+      ]
     })
   },
   async editOccurrence(lab, email, seriesId, key, edit) {

@@ -69,7 +69,12 @@ describeSyncEndToEnd({
     const {events} = await controlOk<{events: GoogleEvent[]}>(lab, 'GET', `${eventsPath(email)}/${seriesId}/instances`)
     return events
       .filter((event) => event.status !== 'cancelled')
-      .map((event) => ({key: event.id, start: startOf(event), location: event.location ?? '', body: event.description ?? ''}))
+      .map((event) => ({
+        key: event.id,
+        start: startOf(event),
+        location: event.location ?? '',
+        body: event.description ?? '',
+      }))
   },
   async editOccurrence(lab, email, _seriesId, key, edit) {
     await controlOk(lab, 'PATCH', `${eventsPath(email)}/${key}`, patchOf(edit))

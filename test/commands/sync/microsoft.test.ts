@@ -83,7 +83,12 @@ describeSyncEndToEnd({
   async occurrencesOf(lab, email, seriesId) {
     return (await groundTruth(lab, email))
       .filter((e) => e.seriesMasterId === seriesId && e.isCancelled !== true)
-      .map((e) => ({key: e.id, start: instant(e.start), location: e.location?.displayName ?? '', body: e.body?.content ?? ''}))
+      .map((e) => ({
+        key: e.id,
+        start: instant(e.start),
+        location: e.location?.displayName ?? '',
+        body: e.body?.content ?? '',
+      }))
       .sort((x, y) => x.start - y.start)
   },
   async editOccurrence(lab, email, _seriesId, key, edit) {

@@ -119,10 +119,16 @@ describe('Exchange emulator: an organiser’s saved change reaches the attendees
     const {meeting} = pick(false)
     const mine = await copyIn(meeting.organizer, meeting)
     const service = h.service('basic', meeting.organizer)
-    const read = await Appointment.Bind(service, new ItemId(mine.id), new PropertySet(BasePropertySet.FirstClassProperties))
+    const read = await Appointment.Bind(
+      service,
+      new ItemId(mine.id),
+      new PropertySet(BasePropertySet.FirstClassProperties),
+    )
     const refused = await h.control('POST', `${itemPath(meeting.organizer, mine.id)}/race`, {start: 'soon'})
     assert.equal(refused.status, 400, 'an edit the control PATCH refuses is refused when armed')
-    const armed = await h.control('POST', `${itemPath(meeting.organizer, mine.id)}/race`, {body: 'The user wrote this.'})
+    const armed = await h.control('POST', `${itemPath(meeting.organizer, mine.id)}/race`, {
+      body: 'The user wrote this.',
+    })
     assert.equal(armed.status, 202)
     read.Location = 'hcal wrote this'
     const conflict = await rejectionOf<{ErrorCode?: number; message?: string}>(() =>
@@ -132,7 +138,11 @@ describe('Exchange emulator: an organiser’s saved change reaches the attendees
     const now = await copyIn(meeting.organizer, meeting)
     assert.deepEqual([now.body, now.location], ['The user wrote this.', mine.location])
     // Once only: a write with the current change key goes through.
-    const again = await Appointment.Bind(service, new ItemId(mine.id), new PropertySet(BasePropertySet.FirstClassProperties))
+    const again = await Appointment.Bind(
+      service,
+      new ItemId(mine.id),
+      new PropertySet(BasePropertySet.FirstClassProperties),
+    )
     again.Location = 'hcal wrote this'
     await again.Update(ConflictResolutionMode.NeverOverwrite, SendInvitationsOrCancellationsMode.SendToNone)
     assert.equal((await copyIn(meeting.organizer, meeting)).location, 'hcal wrote this')

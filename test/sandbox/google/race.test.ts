@@ -16,7 +16,12 @@ describe('Google emulator: a user edit racing a client’s write (control API ra
     const created = (
       await calendar.events.insert({
         calendarId: 'primary',
-        requestBody: {summary: 'Raced', location: '@webex', start: {dateTime: inHours(30)}, end: {dateTime: inHours(31)}},
+        requestBody: {
+          summary: 'Raced',
+          location: '@webex',
+          start: {dateTime: inHours(30)},
+          end: {dateTime: inHours(31)},
+        },
       })
     ).data
     const path = `/_sandbox/google/calendars/${encodeURIComponent(user)}/events/${created.id}/race`

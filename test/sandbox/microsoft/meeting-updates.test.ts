@@ -37,9 +37,11 @@ describe('sandbox microsoft: an organiser’s saved change reaches the attendees
   after(async () => ms.stop())
 
   const truthOf = async (user: string) =>
-    ((await ms.control('GET', `/_sandbox/microsoft/mailboxes/${encodeURIComponent(user)}/events`)).body as {
-      value: TruthEvent[]
-    }).value
+    (
+      (await ms.control('GET', `/_sandbox/microsoft/mailboxes/${encodeURIComponent(user)}/events`)).body as {
+        value: TruthEvent[]
+      }
+    ).value
   const users = () => new Set(ms.seed.users.map((u) => u.email.toLowerCase()))
   /** A seeded meeting organised by a user with another user of the tenant as attendee. */
   const meetingWithAttendee = (recurring: boolean, skip: Set<string>): {meeting: SeedMeeting; attendee: string} => {
@@ -107,7 +109,10 @@ describe('sandbox microsoft: an organiser’s saved change reaches the attendees
       .patch({singleValueExtendedProperties: [{id: MARKER, value: '{"v":1}'}]})
     assert.equal((await copiesOf(attendee, mine))[0]?.changeKey, before.changeKey)
     await graph.api(`/users/${attendee}/events/${before.id}`).patch({location: {displayName: 'My own note'}})
-    assert.equal((await truthOf(organiser)).find((e) => e.id === mine.id)?.location.displayName, mine.location.displayName)
+    assert.equal(
+      (await truthOf(organiser)).find((e) => e.id === mine.id)?.location.displayName,
+      mine.location.displayName,
+    )
   })
 
   it('carries an edit of one occurrence to the same occurrence of the attendee’s series only', async () => {
@@ -123,7 +128,10 @@ describe('sandbox microsoft: an organiser’s saved change reaches the attendees
       edited.map((e) => [e.type, e.originalStart]),
       [['exception', second.originalStart]],
     )
-    assert.equal(theirs.find((e) => e.originalStart === first.originalStart)?.location.displayName, first.location.displayName)
+    assert.equal(
+      theirs.find((e) => e.originalStart === first.originalStart)?.location.displayName,
+      first.location.displayName,
+    )
   })
 
   it('turns an organiser’s deletion into a cancellation of the attendee’s copy (kept, isCancelled, “Canceled:”)', async () => {
