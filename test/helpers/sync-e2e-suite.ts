@@ -144,6 +144,15 @@ export function describeSyncEndToEnd(provider: SyncE2eProvider): void {
       assert.equal(moved.start, dayAt(5).getTime())
       assert.equal(blocksIn(moved.body), 1)
       assert.equal(userText(moved), expectedText, 'the text around the block is as the user left it')
+
+      // Out of the window and back: the block it kept is recognised, not written again.
+      await provider.edit(lab, a, later, {start: dayAt(45), end: dayAt(45, 11)})
+      assert.equal((await sync()).code, 0)
+      await provider.edit(lab, a, later, {start: dayAt(3), end: dayAt(3, 11)})
+      const back = await sync()
+      assert.equal(back.code, 0, JSON.stringify(back.envelope.warnings))
+      assert.equal(back.envelope.result.summary.joinBlocks.written, 0)
+      assert.equal(blocksIn((await eventOf(a, later)).body), 1)
     })
 
     it('honours a keyword on one occurrence of a recurring meeting for that occurrence only', async () => {
