@@ -11,6 +11,7 @@ import type {ConcurrencyGate} from './concurrency-gate.js'
 import {checkTimes, ControlInputError, readItemEdit, readOof, readServerVersion} from './control-input.js'
 import {registerStreamingControl} from './control-streaming.js'
 import type {ExAttendee, ExItem, ExMailbox, OccurrenceOverride} from './model.js'
+import {sendCancellation, sendMeetingUpdate, sendOccurrenceUpdate, sharedContent} from './meeting-updates.js'
 import {occurrenceStart} from './recurrence.js'
 import type {ExchangePolicy, ThrottlingPolicy} from './policy.js'
 import {ewsDate} from './render.js'
@@ -132,6 +133,20 @@ function editOccurrence(item: ExItem, index: number, edit: ReturnType<typeof rea
   recurrence.overrides.set(index, override)
 }
 
+/** An end user's save in Outlook: the item changes, and an organiser's change goes to the attendees. */
+function endUserEdit(store: ExchangeStore, mailbox: ExMailbox, item: ExItem, edit: ReturnType<typeof readItemEdit>) {
+  const before = sharedContent(item)
+  if (edit.subject !== undefined) item.subject = edit.subject
+  if (edit.location !== undefined) item.location = edit.location
+  if (edit.body !== undefined) item.body = edit.body
+  if (edit.bodyType !== undefined) item.bodyType = edit.bodyType
+  if (edit.start !== undefined) item.start = edit.start
+  if (edit.end !== undefined) item.end = edit.end
+  if (edit.cancelled !== undefined) item.isCancelled = edit.cancelled
+  store.touch(mailbox, item)
+  sendMeetingUpdate(store, item, before)
+}
+
 export function registerControl(app: FastifyInstance, state: ControlState): void {
   const {store, policy, hub, gate} = state
   app.setErrorHandler((error: FastifyError, _request, reply) => controlError(error, reply))
@@ -183,15 +198,23 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
     const edit = readItemEdit(request.body ?? {}, {create: false})
     if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
     checkTimes(edit.start ?? item.start, edit.end ?? item.end)
-    if (edit.subject !== undefined) item.subject = edit.subject
-    if (edit.location !== undefined) item.location = edit.location
-    if (edit.body !== undefined) item.body = edit.body
-    if (edit.bodyType !== undefined) item.bodyType = edit.bodyType
-    if (edit.start !== undefined) item.start = edit.start
-    if (edit.end !== undefined) item.end = edit.end
-    if (edit.cancelled !== undefined) item.isCancelled = edit.cancelled
-    store.touch(mailbox, item)
+    endUserEdit(store, mailbox, item, edit)
     return groundTruth(item)
+  })
+
+  // Arms the same edit to land when the next UpdateItem of this item (or of one of its occurrences) arrives,
+  // before its ChangeKey is checked: the user saved between the client's read and its write. Checked now.
+  app.post<ItemParams>('/mailboxes/:mailbox/items/:id/race', async (request, reply) => {
+    const mailbox = mailboxOf(request.params.mailbox, reply)
+    const item = mailbox && itemOf(mailbox, request.params.id, reply)
+    if (!mailbox || !item) return reply
+    const edit = readItemEdit(request.body ?? {}, {create: false})
+    if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
+    checkTimes(edit.start ?? item.start, edit.end ?? item.end)
+    store.races.arm(item.id, () => {
+      if (mailbox.items.get(item.id) === item) endUserEdit(store, mailbox, item, edit)
+    })
+    return reply.code(202).send({armed: true})
   })
 
   app.patch<{Params: {mailbox: string; id: string; index: string}}>(
@@ -204,6 +227,7 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
       if (edit.attendees !== undefined) return fail(reply, 400, 'invalid_item', 'attendees cannot be changed here.')
       editOccurrence(item, Number(request.params.index), edit)
       store.touch(mailbox, item)
+      sendOccurrenceUpdate(store, item, Number(request.params.index))
       return groundTruth(item)
     },
   )
@@ -213,6 +237,7 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
     const item = mailbox && itemOf(mailbox, request.params.id, reply)
     if (!mailbox || !item) return reply
     store.remove(mailbox, item)
+    sendCancellation(store, item)
     return reply.code(204).send()
   })
 

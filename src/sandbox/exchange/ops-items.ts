@@ -5,6 +5,7 @@ import {folderMailbox, itemMailbox, type OperationContext, type OperationHandler
 import {renderCalendarItem, viewFields, viewId, type ItemView} from './render.js'
 import {extendedRef, parseShape} from './shape.js'
 import {errorMessage, EWS_ERRORS, EwsError, responseMessages, successMessage} from './soap.js'
+import {sendMeetingUpdate, sendOccurrenceUpdate, sharedContent} from './meeting-updates.js'
 import type {ExchangeStore} from './store.js'
 import {attr, child, children, type XmlNode} from './xml.js'
 
@@ -149,21 +150,6 @@ function draftOf(item: ExItem): ExItem {
   }
 }
 
-/** An organiser's update sent to attendees: their copies (same UID) follow, as Exchange's calendar processing does. */
-function propagate(store: ExchangeStore, item: ExItem): void {
-  for (const copy of store.copiesOf(item)) {
-    Object.assign(copy.item, {
-      subject: item.subject,
-      location: item.location,
-      body: item.body,
-      bodyType: item.bodyType,
-      start: item.start,
-      end: item.end,
-    })
-    store.touch(copy.mailbox, copy.item)
-  }
-}
-
 export const updateItem: OperationHandler = (body, op) => {
   const resolution = attr(body, 'ConflictResolution') ?? 'AutoResolve'
   if (!['NeverOverwrite', 'AutoResolve', 'AlwaysOverwrite'].includes(resolution)) {
@@ -179,10 +165,13 @@ export const updateItem: OperationHandler = (body, op) => {
       const {view, mailbox: owner} = resolveView(op.store, target.ref, target.kind, (mailbox) =>
         itemMailbox(op, mailbox),
       )
+      // A user's edit armed by the control API lands now, between the client's read and this write.
+      op.store.races.land(view.item.id)
       const given = attr(target.ref, 'ChangeKey')
       if (given !== undefined && given !== view.item.changeKey && resolution === 'NeverOverwrite') {
         throw EWS_ERRORS.irresolvableConflict()
       }
+      const before = sharedContent(view.item)
       const draft = draftOf(view.item)
       for (const c of readChanges(child(change, 'Updates'))) {
         if (view.occurrence) applyToOccurrence({item: draft, occurrence: view.occurrence}, c)
@@ -191,8 +180,10 @@ export const updateItem: OperationHandler = (body, op) => {
       if (draft.end < draft.start) throw EWS_ERRORS.endBeforeStart()
       Object.assign(view.item, draft)
       op.store.touch(owner, view.item)
-      if (sendMode !== 'SendToNone' && view.item.myResponse === 'Organizer' && !view.occurrence)
-        propagate(op.store, view.item)
+      if (sendMode !== 'SendToNone') {
+        if (view.occurrence) sendOccurrenceUpdate(op.store, view.item, view.occurrence.index)
+        else sendMeetingUpdate(op.store, view.item, before)
+      }
       return successMessage(
         'UpdateItem',
         // The item updated: for an occurrence, the occurrence's id (now an exception's), as Exchange answers.

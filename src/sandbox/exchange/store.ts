@@ -3,6 +3,7 @@
  * mailbox's change sequence, which SyncFolderItems and streaming subscriptions follow; deletions leave
  * tombstones for sync.
  */
+import {ArmedEdits} from '../host/armed-edits.js'
 import {changeKey, decodeId, itemId} from './ids.js'
 import type {ChangeKind, ExAttendee, ExItem, ExMailbox, ResponseType} from './model.js'
 import {localMidnight} from './time-zones.js'
@@ -32,7 +33,11 @@ export class ExchangeStore {
 
   clear(): void {
     this.mailboxes.clear()
+    this.races.clear()
   }
+
+  /** End-user edits armed to land just before the next UpdateItem of an item (control API `race`), by item id. */
+  readonly races = new ArmedEdits()
 
   /** A mailbox by SMTP address (case-insensitive), with its seeded items built on first use. */
   mailbox(email: string): ExMailbox | undefined {

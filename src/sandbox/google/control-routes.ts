@@ -103,6 +103,17 @@ export function registerControlRoutes(
     return {calendar: calendar.owner, timeZone: calendar.timeZone, events}
   })
 
+  // Ground truth of one series: each occurrence as the API's instances list renders it (exceptions included).
+  app.get(`${PREFIX}/calendars/:email/events/:id/instances`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const entry = calendar.entries.get(request.params.id)
+    if (!entry || entry.deleted || !entry.meeting.recurrence)
+      return controlError(reply, 404, 'event_not_found', `No series ${request.params.id}.`)
+    const events = occurrences(entry.meeting).map((each) => renderOccurrence(calendar, entry, each, deps.origin()))
+    return {calendar: calendar.owner, events}
+  })
+
   app.post(`${PREFIX}/calendars/:email/events`, async (request: CalendarRequest, reply) => {
     const calendar = calendarOf(request, reply)
     if (!calendar) return reply
@@ -120,29 +131,45 @@ export function registerControlRoutes(
     })
   })
 
+  /** The end user's edit of an event (an instance id: that occurrence only, which becomes an exception). */
+  const endUserEdit = (calendar: Calendar, found: Located, body: Record<string, unknown>) => {
+    const entry = store.own(calendar, found.entry)
+    const originalStartMs = found.originalStartMs
+    if (originalStartMs !== undefined) {
+      patchOccurrence(store, entry, originalStartMs, body)
+      const occurrence = occurrences(entry.meeting).find((each) => each.originalStartMs === originalStartMs)
+      return occurrence ? renderOccurrence(calendar, entry, occurrence, deps.origin()) : {}
+    }
+    const previous = applyEventBodyAtomically(entry.meeting, entry, body, {mode: 'patch', conferenceDataVersion: 1})
+    store.syncAttendeeCopies(entry.meeting, previous)
+    store.touchMeeting(entry.meeting)
+    return renderEvent(calendar, entry, deps.origin())
+  }
+
   app.patch(`${PREFIX}/calendars/:email/events/:id`, async (request: CalendarRequest, reply) => {
     const calendar = calendarOf(request, reply)
     if (!calendar) return reply
     const found = locateEvent(calendar, request.params.id)
     if (!found || found.entry.deleted)
       return controlError(reply, 404, 'event_not_found', `No event ${request.params.id}.`)
-    const entry = store.own(calendar, found.entry)
-    const originalStartMs = found.originalStartMs
+    return apply(reply, () => endUserEdit(calendar, found, neutralToEventBody(request.body ?? {}, calendar.timeZone)))
+  })
+
+  // Arms the same edit to land when the next API write (patch, update) of this event arrives, before its
+  // If-Match is checked: the user saved between the client's read and its write. Converted now, applied then.
+  app.post(`${PREFIX}/calendars/:email/events/:id/race`, async (request: CalendarRequest, reply) => {
+    const calendar = calendarOf(request, reply)
+    if (!calendar) return reply
+    const id = request.params.id
+    const found = locateEvent(calendar, id)
+    if (!found || found.entry.deleted) return controlError(reply, 404, 'event_not_found', `No event ${id}.`)
     return apply(reply, () => {
       const body = neutralToEventBody(request.body ?? {}, calendar.timeZone)
-      // An instance id: the end user edits that occurrence only (it becomes an exception).
-      if (originalStartMs !== undefined) {
-        patchOccurrence(store, entry, originalStartMs, body)
-        const occurrence = occurrences(entry.meeting).find((each) => each.originalStartMs === originalStartMs)
-        return occurrence ? renderOccurrence(calendar, entry, occurrence, deps.origin()) : {}
-      }
-      const previous = applyEventBodyAtomically(entry.meeting, entry, body, {
-        mode: 'patch',
-        conferenceDataVersion: 1,
+      store.races.arm(`${calendar.owner}/${id}`, () => {
+        const now = locateEvent(calendar, id)
+        if (now && !now.entry.deleted) endUserEdit(calendar, now, body)
       })
-      store.syncAttendeeCopies(entry.meeting, previous)
-      store.touchMeeting(entry.meeting)
-      return renderEvent(calendar, entry, deps.origin())
+      return reply.code(202).send({armed: true})
     })
   })
 

@@ -180,6 +180,8 @@ export function registerEventRoutes(
     const caller: Caller = api.authorize(request, meta(`events.${mode}`, rpc, METHOD_SCOPES.calendarWrite))
     checkSendUpdates(request.query)
     const calendar = api.calendar(request, caller, request.params.calendarId, 'write')
+    // A user's edit armed by the control API lands now, between the client's read and this write.
+    store.races.land(`${calendar.owner}/${request.params.eventId}`)
     const found = locate(calendar, request.params.eventId)
     const located = {...found, entry: store.own(calendar, found.entry)}
     const {entry, originalStartMs} = located

@@ -4,6 +4,7 @@
  * A change to a meeting bumps every holder's change sequence, which is what sync tokens and push channels
  * follow.
  */
+import {ArmedEdits} from '../host/armed-edits.js'
 import {randomBytes} from 'node:crypto'
 
 import type {SeedData, SeedMeeting, SeedUser} from '../types.js'
@@ -40,6 +41,8 @@ export class CalendarStore {
   private idCounter = 0
   private readonly idPrefix = Array.from(randomBytes(6), (byte) => BASE32HEX[byte % 32]).join('')
   private readonly listeners: ChangeListener[] = []
+  /** End-user edits armed to land just before the next API write of an event (control API `race`). */
+  readonly races = new ArmedEdits()
 
   onChange(listener: ChangeListener): void {
     this.listeners.push(listener)

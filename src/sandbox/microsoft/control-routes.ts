@@ -12,7 +12,7 @@ import {applyEventBody, GraphInputError} from './event-input.js'
 import {newEvent} from './events-routes.js'
 import {sendGraphError} from './graph-errors.js'
 import {applyMailboxSettings} from './mailbox-settings-routes.js'
-import {assignEdit, cloneEvent, type Mailbox} from './model.js'
+import {assignEdit, cloneEvent, type Mailbox, type StoredEvent} from './model.js'
 import {renderEvent} from './render.js'
 import type {MicrosoftStore} from './store.js'
 
@@ -56,6 +56,11 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
   }
   const itemNotFound = (request: FastifyRequest, reply: FastifyReply, id: string) =>
     controlError(request, reply, 404, 'ErrorItemNotFound', `No event '${id}' in this mailbox.`)
+  const endUserEdit = (mailbox: Mailbox, event: StoredEvent, body: unknown) => {
+    const draft = cloneEvent(event)
+    applyEventBody(draft, body, {endUser: true})
+    store.update(mailbox, event, (target) => assignEdit(target, draft))
+  }
   const asEndUser = (request: FastifyRequest, reply: FastifyReply, action: () => unknown) => {
     try {
       return action()
@@ -87,10 +92,26 @@ export function registerControlRoutes(app: FastifyInstance, deps: ControlDeps): 
     const event = mailbox.events.get(request.params.id)
     if (!event) return itemNotFound(request, reply, request.params.id)
     return asEndUser(request, reply, () => {
-      const draft = cloneEvent(event)
-      applyEventBody(draft, request.body, {endUser: true})
-      store.update(mailbox, event, (target) => assignEdit(target, draft))
+      endUserEdit(mailbox, event, request.body)
       return renderEvent(event)
+    })
+  })
+
+  // Arms the same edit to land when the next Graph PATCH of this item arrives, before its If-Match is checked:
+  // the user saved between the client's read and its write. The body is checked now.
+  app.post<ItemParams>(`${PREFIX}/mailboxes/:user/events/:id/race`, async (request, reply) => {
+    const mailbox = mailboxOr404(request, request.params.user, reply)
+    if (!mailbox) return reply
+    const event = mailbox.events.get(request.params.id)
+    if (!event) return itemNotFound(request, reply, request.params.id)
+    return asEndUser(request, reply, () => {
+      applyEventBody(cloneEvent(event), request.body, {endUser: true})
+      const body = request.body
+      store.races.arm(`${mailbox.id}/${event.id}`, () => {
+        const current = mailbox.events.get(event.id)
+        if (current) endUserEdit(mailbox, current, body)
+      })
+      return reply.code(202).send({armed: true})
     })
   })
 

@@ -138,6 +138,8 @@ export function registerEventRoutes(
     setOperation(request, 'events.update')
     const mailbox = await gate.mailbox(request, reply, request.params.user, 'Calendars.ReadWrite')
     if (!mailbox) return reply
+    // A user's edit armed by the control API lands now, between the client's read and this write.
+    store.races.land(`${mailbox.id}/${request.params.id}`)
     const event = mailbox.events.get(request.params.id)
     if (!event) return notFound(request, reply)
     if (ifMatchFails(request, event)) return sendConflict(request, reply)

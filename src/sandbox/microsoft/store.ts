@@ -2,7 +2,15 @@
  * Mailboxes and their calendar items. Every write gets a new change key and a new position in the mailbox's
  * change sequence (which delta queries and subscriptions follow); deletions leave tombstones for delta.
  */
+import {ArmedEdits} from '../host/armed-edits.js'
 import {newChangeKey, randomItemId} from './ids.js'
+import {
+  applyCancellation,
+  applyMeetingUpdate,
+  attendeeCopies,
+  changesAttendeesSee,
+  sharedContent,
+} from './meeting-updates.js'
 import {assignContent, cloneEvent, type ChangeType, type Mailbox, type StoredEvent} from './model.js'
 import {expandStarts} from './recurrence.js'
 
@@ -21,7 +29,11 @@ export class MicrosoftStore {
   clear(): void {
     this.mailboxes.clear()
     this.byId.clear()
+    this.races.clear()
   }
+
+  /** End-user edits armed to land just before the next Graph PATCH of an item (control API `race`). */
+  readonly races = new ArmedEdits()
 
   /** Turns a mailbox's seeded meetings into items; set by seeding. */
   seedLoader: ((mailbox: Mailbox) => void) | undefined
@@ -84,10 +96,11 @@ export class MicrosoftStore {
 
   /**
    * Applies `mutate` to an item and records the write. Editing an occurrence turns it into an exception;
-   * editing a master carries the edit to its untouched occurrences.
+   * editing a master carries the edit to its untouched occurrences. An organiser's change that attendees see
+   * reaches their copies in the tenant's other mailboxes (meeting-updates.ts).
    */
   update(mailbox: Mailbox, event: StoredEvent, mutate: (event: StoredEvent) => void): StoredEvent {
-    const before = {start: event.start, end: event.end}
+    const before = sharedContent(event)
     mutate(event)
     if (event.type === 'occurrence') event.type = 'exception'
     this.stamp(mailbox, event, Date.now())
@@ -103,11 +116,25 @@ export class MicrosoftStore {
         this.stamp(mailbox, occurrence, Date.now())
       }
     }
+    if (changesAttendeesSee(before, event)) {
+      for (const {mailbox: theirs, copy} of attendeeCopies(this, mailbox, event)) {
+        this.update(theirs, copy, (target) => applyMeetingUpdate(target, event))
+      }
+    }
     return event
   }
 
-  /** Deletes an item (a master takes its instances with it) and leaves tombstones for delta. */
+  /**
+   * Deletes an item (a master takes its instances with it) and leaves tombstones for delta. An organiser's
+   * deletion reaches the attendees' copies as a cancellation (kept, cancelled, with all their instances).
+   */
   remove(mailbox: Mailbox, event: StoredEvent): void {
+    for (const {mailbox: theirs, copy} of attendeeCopies(this, mailbox, event)) {
+      const instances = copy.type === 'seriesMaster' ? this.instancesOf(theirs, copy.id) : []
+      for (const item of [copy, ...instances]) {
+        if (!item.isCancelled) this.update(theirs, item, applyCancellation)
+      }
+    }
     const doomed = event.type === 'seriesMaster' ? [event, ...this.instancesOf(mailbox, event.id)] : [event]
     for (const item of doomed) {
       mailbox.events.delete(item.id)
