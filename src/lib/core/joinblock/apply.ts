@@ -19,8 +19,7 @@ export function applyJoinBlock(body: string, bodyType: BodyType, block: string |
   if (regions.length === 0) {
     if (block === null) return body
     if (bodyType === 'text') return body === '' ? block : body + separator + block
-    const close = body.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i)
-    return close < 0 ? body + block : body.slice(0, close) + block + body.slice(close)
+    return insertHtmlBlock(body, block)
   }
   let result = ''
   let cursor = 0
@@ -33,4 +32,21 @@ export function applyJoinBlock(body: string, bodyType: BodyType, block: string |
     cursor = region.end
   })
   return result + body.slice(cursor)
+}
+
+/**
+ * Before `</body>`, else at the end; but where broken markup precedes that point (an unclosed tag or
+ * comment swallows what follows), a block put there could not be found again and every run would add
+ * another. Then it goes after `<body>`, and at the very start as the last resort, where nothing precedes it.
+ */
+function insertHtmlBlock(body: string, block: string): string {
+  const close = body.search(/<\/body\s*>(?![\s\S]*<\/body\s*>)/i)
+  const open = /<body\b[^>]*>/i.exec(body)
+  const points = [close < 0 ? body.length : close, ...(open ? [open.index + open[0].length] : []), 0]
+  for (const point of points) {
+    const written = body.slice(0, point) + block + body.slice(point)
+    const [region, ...others] = locateJoinBlocks(written, 'html').regions
+    if (others.length === 0 && region?.start === point && region.end === point + block.length) return written
+  }
+  return block + body
 }

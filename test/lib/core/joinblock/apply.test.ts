@@ -3,7 +3,6 @@ import assert from 'node:assert/strict'
 import {applyJoinBlock, bodyNewline} from '../../../../src/lib/core/joinblock/apply.js'
 import {locateJoinBlocks} from '../../../../src/lib/core/joinblock/locate.js'
 import {renderJoinBlock} from '../../../../src/lib/core/joinblock/render.js'
-import type {BodyType} from '../../../../src/lib/core/model.js'
 
 const ROOM = {
   keyword: '@webex',
@@ -12,62 +11,6 @@ const ROOM = {
   sip: 'jane@acme.webex.com',
 }
 const MOVED = {...ROOM, url: 'https://acme.webex.com/meet/jane.doe', sip: 'jane.doe@acme.webex.com'}
-
-/** Deterministic pseudo-random numbers (mulberry32), so a failure can be replayed. */
-function random(seed: number): () => number {
-  let state = seed
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296
-  }
-}
-
-const TEXT_PIECES = [
-  'Agenda',
-  ' ',
-  '  ',
-  '\t',
-  '\n',
-  '\r\n',
-  '\n\n',
-  'Zoom: https://zoom.us/j/123?pwd=a',
-  '😀',
-  '𝒳',
-  'e\u0301',
-  'Grüße',
-  '会議室',
-  '--- not a sentinel ---',
-  '<b>',
-  '&amp;',
-  'trailing   ',
-  '\u200b',
-  '\ufeff',
-]
-const HTML_PIECES = [
-  '<p>Agenda</p>',
-  '<br>',
-  '\r\n',
-  '\n',
-  '<div>😀 𝒳 会議</div>',
-  '&nbsp;',
-  '<!-- user comment -->',
-  '<a href="https://zoom.us/j/1">z</a>',
-  '<p style="x">trailing </p>   ',
-  '<table><tr><td>a</td></tr></table>',
-  'plain &amp; text',
-  '<div id="other">x</div>',
-]
-
-function generateBody(next: () => number, bodyType: BodyType): string {
-  const pieces = bodyType === 'text' ? TEXT_PIECES : HTML_PIECES
-  const length = Math.floor(next() * 12)
-  let body = ''
-  for (let i = 0; i < length; i++) body += pieces[Math.floor(next() * pieces.length)] ?? ''
-  if (bodyType === 'html' && next() < 0.4) body = `<html><head><style>p{}</style></head><body>${body}</body></html>\r\n`
-  return body
-}
 
 describe('applyJoinBlock', () => {
   it('appends a text block after one blank line and takes exactly that away again', () => {
@@ -107,23 +50,16 @@ describe('applyJoinBlock', () => {
     assert.equal(applyJoinBlock(body, 'html', block), `<p>a</p>${block}<p>b</p><p>c</p>`)
   })
 
-  for (const bodyType of ['text', 'html'] as const) {
-    it(`${bodyType}: insert, re-apply, update and remove keep every other byte (500 generated bodies)`, () => {
-      const next = random(bodyType === 'text' ? 7 : 11)
-      for (let i = 0; i < 500; i++) {
-        const body = generateBody(next, bodyType)
-        const newline = bodyNewline(body)
-        const block = renderJoinBlock(ROOM, bodyType, 'en', newline)
-        const inserted = applyJoinBlock(body, bodyType, block)
-        assert.equal(locateJoinBlocks(inserted, bodyType).regions.length, 1, JSON.stringify(body))
-        assert.equal(applyJoinBlock(inserted, bodyType, block), inserted, 'a re-run changes nothing')
-        const updated = applyJoinBlock(inserted, bodyType, renderJoinBlock(MOVED, bodyType, 'ja', newline))
-        assert.notEqual(updated, inserted)
-        assert.equal(applyJoinBlock(updated, bodyType, null), body, 'removal restores the body byte for byte')
-        assert.equal(applyJoinBlock(inserted, bodyType, null), body)
-      }
-    })
-  }
+  it('puts an HTML block where it can be found again when the body ends in an unclosed tag or comment', () => {
+    const block = renderJoinBlock(ROOM, 'html', 'en')
+    for (const body of ['<p>Hi</p><p', '<p>Hi</p><!-- draft', '<html><body><p>Hi<p</body></html>']) {
+      const written = applyJoinBlock(body, 'html', block)
+      assert.equal(locateJoinBlocks(written, 'html').regions.length, 1, body)
+      assert.equal(applyJoinBlock(written, 'html', block), written, `a re-run adds no second block: ${body}`)
+      assert.equal(applyJoinBlock(written, 'html', null), body)
+    }
+    assert.equal(applyJoinBlock('<p>Hi</p><p', 'html', block), `${block}<p>Hi</p><p`)
+  })
 })
 
 describe('locateJoinBlocks', () => {
