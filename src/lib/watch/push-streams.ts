@@ -57,6 +57,7 @@ export class StreamKeeper implements PushKeeper {
     for (const stale of stored.filter((s) => s !== kept)) this.retire(stale)
     if (kept) {
       member.subscription = kept
+      this.health.succeeded(mailbox)
       this.regroup()
     } else void this.subscribe(mailbox, member)
   }
@@ -105,6 +106,7 @@ export class StreamKeeper implements PushKeeper {
       )
       member.subscription = recordActive(store, session.id, subscription, clientState, now())
       log.info({provider: session.id, mailbox, subscription: subscription.id}, 'streaming subscription created')
+      this.health.succeeded(mailbox)
       this.regroup()
       this.context.scheduler.request(mailbox, 'catchup')
     } catch (error) {
@@ -155,6 +157,14 @@ export class StreamKeeper implements PushKeeper {
       group.controller.signal.addEventListener('abort', abort, {once: true})
       let lastAlive = Date.now()
       let hung = false
+      let alive = false
+      // The first sign of life shows the connection works: its mailboxes are on push (again).
+      const sawLife = () => {
+        lastAlive = Date.now()
+        if (alive) return
+        alive = true
+        for (const m of members) this.health.succeeded(m.mailbox)
+      }
       const watchdog = setInterval(
         () => {
           if (Date.now() - lastAlive <= watchdogMs) return
@@ -171,15 +181,12 @@ export class StreamKeeper implements PushKeeper {
           connectionMinutes: this.options.streamMinutes ?? STREAM_MINUTES,
           signal: connection.signal,
           onNotification: (notification) => {
-            lastAlive = Date.now()
+            sawLife()
             const owner = members.find((m) => m.subscription.id === notification.subscriptionId)
             if (owner) this.notify(owner.mailbox, notification)
           },
-          onAlive: () => {
-            lastAlive = Date.now()
-          },
+          onAlive: sawLife,
         })
-        for (const m of members) this.health.succeeded(m.mailbox)
         // After a failure or a hang, changes may have happened while no connection listened.
         if (!caughtUp || hung) for (const m of members) this.context.scheduler.request(m.mailbox, 'catchup')
         caughtUp = true
