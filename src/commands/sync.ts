@@ -85,7 +85,8 @@ export default class Sync extends BaseCommand<typeof Sync> {
       helpGroup: 'WATCH',
     }),
     listen: Flags.string({
-      summary: 'HOST:PORT of the notification, /healthz and /metrics listener (default 0.0.0.0:8443 with --public-url).',
+      summary:
+        'HOST:PORT of the notification, /healthz and /metrics listener (default 0.0.0.0:8443 with --public-url).',
       dependsOn: ['watch'],
       helpGroup: 'WATCH',
     }),

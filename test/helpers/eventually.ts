@@ -18,7 +18,9 @@ export async function eventually<T>(
       last = error
     }
     if (Date.now() > deadline) {
-      throw new Error(`${what}: not reached within ${options.timeoutMs ?? 60_000} ms${last ? ` (last: ${String(last)})` : ''}`)
+      throw new Error(
+        `${what}: not reached within ${options.timeoutMs ?? 60_000} ms${last ? ` (last: ${String(last)})` : ''}`,
+      )
     }
     await new Promise((resolve) => setTimeout(resolve, options.everyMs ?? 250))
   }

@@ -79,7 +79,7 @@ export class Connections {
   }
 
   async close(keepSubscriptions: boolean): Promise<void> {
-    await Promise.all(this.all().map((c) => c.push?.close(keepSubscriptions)))
+    await Promise.all(this.all().map((c) => c.push?.close(keepSubscriptions) ?? Promise.resolve()))
     await Promise.all(this.all().map((c) => c.session.close()))
     this.open.clear()
   }

@@ -61,9 +61,13 @@ export async function readTls(certFile: string, keyFile: string): Promise<{cert:
   }
   const [cert, key] = await Promise.all([read('tls-cert', certFile), read('tls-key', keyFile)])
   if (!cert.includes('-----BEGIN CERTIFICATE-----') || !key.includes('PRIVATE KEY-----')) {
-    throw new UsageError('WATCH_TLS_INVALID', '--tls-cert and --tls-key must be a PEM certificate and its private key.', {
-      suggestions: ['Pass the PEM certificate (chain) to --tls-cert and its PEM private key to --tls-key.'],
-    })
+    throw new UsageError(
+      'WATCH_TLS_INVALID',
+      '--tls-cert and --tls-key must be a PEM certificate and its private key.',
+      {
+        suggestions: ['Pass the PEM certificate (chain) to --tls-cert and its PEM private key to --tls-key.'],
+      },
+    )
   }
   return {cert, key}
 }

@@ -83,14 +83,12 @@ export class MomentKeeper {
     const {store, settings} = this.options
     const meetings = store.meetings.listAll(new Date(from).toISOString(), new Date(to + LEAD_HORIZON_MS).toISOString())
     const plan = planObtp(meetings, obtpContextFromUsers(store.users.list(), settings))
-    const obtp = plan.map(
-      (entry): Moment => ({
-        at: Date.parse(entry.showFrom),
-        until: Date.parse(entry.showUntil),
-        key: `obtp|${entry.meetingId}|${entry.showFrom}`,
-        event: {type: 'obtp.due', entry},
-      }),
-    )
+    const obtp = plan.map((entry): Moment => ({
+      at: Date.parse(entry.showFrom),
+      until: Date.parse(entry.showUntil),
+      key: `obtp|${entry.meetingId}|${entry.showFrom}`,
+      event: {type: 'obtp.due', entry},
+    }))
     return [...obtp, ...store.presence.list().flatMap(presenceEdges)]
   }
 

@@ -85,7 +85,7 @@ export class StreamKeeper implements PushKeeper {
     await Promise.all(this.groups.map((group) => group.done))
     if (!keep) {
       await Promise.all(
-        [...this.members.values()].map((m) => (m.subscription ? this.stopQuietly(m.subscription) : undefined)),
+        [...this.members.values()].flatMap((m) => (m.subscription ? [this.stopQuietly(m.subscription)] : [])),
       )
     }
   }

@@ -117,7 +117,7 @@ export class WebhookKeeper implements PushKeeper {
     this.health.forget(mailbox)
     clearTimeout(entry.timer)
     clearTimeout(entry.confirmTimer)
-    await Promise.all([entry.current, entry.superseded].map((s) => (s ? this.stopQuietly(s) : undefined)))
+    await Promise.all([entry.current, entry.superseded].flatMap((s) => (s ? [this.stopQuietly(s)] : [])))
   }
 
   async close(keep: boolean): Promise<void> {
@@ -128,8 +128,8 @@ export class WebhookKeeper implements PushKeeper {
     }
     await Promise.all(
       [...this.entries.values()].flatMap((entry) => [
-        entry.superseded ? this.stopQuietly(entry.superseded) : undefined,
-        entry.current && !keep ? this.stopQuietly(entry.current) : undefined,
+        ...(entry.superseded ? [this.stopQuietly(entry.superseded)] : []),
+        ...(entry.current && !keep ? [this.stopQuietly(entry.current)] : []),
       ]),
     )
   }

@@ -40,8 +40,7 @@ export interface SubscriptionLookup {
 }
 
 export type Admission =
-  | {kind: 'accepted'; mailbox: string}
-  | {kind: 'rejected'; reason: 'unknown' | 'forged' | 'stopped' | 'replayed'}
+  {kind: 'accepted'; mailbox: string} | {kind: 'rejected'; reason: 'unknown' | 'forged' | 'stopped' | 'replayed'}
 
 export interface Admitter {
   admit(provider: ProviderId, notification: PushNotification): Admission

@@ -129,7 +129,13 @@ class WatchService {
       ...(publicUrl ? {notificationUrl: (provider: ProviderId) => `${publicUrl}/notify/${provider}`} : {}),
       ...(options.stream ? {stream: options.stream} : {}),
     })
-    this.moments = new MomentKeeper({store: options.store, sink, settings: options.settings, log: this.log, now: this.now})
+    this.moments = new MomentKeeper({
+      store: options.store,
+      sink,
+      settings: options.settings,
+      log: this.log,
+      now: this.now,
+    })
   }
 
   async run(): Promise<WatchSummary> {
@@ -276,7 +282,7 @@ class WatchService {
   }
 
   /** Runs `work` every `ms`, never two at once; errors are logged, the timer goes on. */
-  private every(ms: number, work: () => Promise<unknown> | void): void {
+  private every(ms: number, work: () => unknown): void {
     let running = false
     const timer = setInterval(() => {
       if (running) return

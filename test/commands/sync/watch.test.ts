@@ -72,7 +72,17 @@ describe('hcal sync --watch (polling, Google sandbox, built CLI)', function () {
     receiver = await startPlainReceiver()
     const secretFile = join(lab.dir, 'webhook-secret')
     await writeFile(secretFile, SECRET, {mode: 0o600})
-    const added = await cli('publish', 'add', 'webhook', `${receiver.origin}/hcal`, '--allow-http', '--name', 'local', '--file', secretFile)
+    const added = await cli(
+      'publish',
+      'add',
+      'webhook',
+      `${receiver.origin}/hcal`,
+      '--allow-http',
+      '--name',
+      'local',
+      '--file',
+      secretFile,
+    )
     assert.equal(added.code, 0, added.stdout + added.stderr)
     assert.equal((await cli('meetings', 'settings', '--site', 'acme')).code, 0)
     users = lab.seed.google!.users.map((u) => u.email.toLowerCase())
@@ -84,6 +94,32 @@ describe('hcal sync --watch (polling, Google sandbox, built CLI)', function () {
     await receiver?.close()
     await lab?.stop()
     await session?.stop()
+  })
+
+  it('misconfigured watch flags exit 2 with a code and the fix, before anything starts', async () => {
+    const cases: [string[], string][] = [
+      [['--watch', '--interval', '0s'], 'WATCH_DURATION_INVALID'],
+      [['--watch', '--resync-interval', 'soon'], 'WATCH_DURATION_INVALID'],
+      [['--watch', '--public-url', 'http://hcal.example.com'], 'WATCH_PUBLIC_URL_INVALID'],
+      [['--watch', '--listen', 'nowhere'], 'WATCH_LISTEN_INVALID'],
+      [
+        ['--watch', '--tls-cert', join(lab.dir, 'none.crt'), '--tls-key', join(lab.dir, 'none.key')],
+        'WATCH_TLS_UNREADABLE',
+      ],
+    ]
+    for (const [args, code] of cases) {
+      const run = await cli('sync', ...args)
+      const envelope = run.json as {error: {code: string; suggestions: string[]}}
+      assert.deepEqual([run.code, envelope.error.code], [2, code], args.join(' '))
+      assert.ok(envelope.error.suggestions.length > 0, `${code} says what fixes it`)
+    }
+    for (const args of [
+      ['--interval', '5m'],
+      ['--watch', '--dry-run'],
+      ['--watch', '--tls-cert', 'x'],
+    ]) {
+      assert.equal((await cli('sync', ...args)).code, 2, args.join(' '))
+    }
   })
 
   it('polling picks up a user edit and writes the join block', async () => {

@@ -28,9 +28,17 @@ describe('due moments (out-of-office edges)', () => {
 
   it('a scheduled window has an on edge at its start and an off edge at its end; no window, no edges', () => {
     const base = {mailbox: 'a@x', provider: 'google' as const, checkedAt: '', changedAt: ''}
-    const edges = presenceEdges({...base, state: 'scheduled', start: '2026-12-01T08:00:00Z', end: '2026-12-02T08:00:00Z'})
+    const edges = presenceEdges({
+      ...base,
+      state: 'scheduled',
+      start: '2026-12-01T08:00:00Z',
+      end: '2026-12-02T08:00:00Z',
+    })
     assert.deepEqual(
-      edges.map((e) => [new Date(e.at).toISOString(), e.event.type === 'presence.changed' && e.event.outOfOffice.state]),
+      edges.map((e) => [
+        new Date(e.at).toISOString(),
+        e.event.type === 'presence.changed' && e.event.outOfOffice.state,
+      ]),
       [
         ['2026-12-01T08:00:00.000Z', 'on'],
         ['2026-12-02T08:00:00.000Z', 'off'],

@@ -82,8 +82,17 @@ describe('watch scheduler', () => {
   })
 
   it('jitters by ±25 %', () => {
-    assert.equal(jittered(1000, () => 0), 750)
-    assert.equal(jittered(1000, () => 1), 1250)
-    assert.equal(jittered(1000, () => 0.5), 1000)
+    assert.equal(
+      jittered(1000, () => 0),
+      750,
+    )
+    assert.equal(
+      jittered(1000, () => 1),
+      1250,
+    )
+    assert.equal(
+      jittered(1000, () => 0.5),
+      1000,
+    )
   })
 })

@@ -22,7 +22,12 @@ function streamingPort() {
   let next = 1
   const port: PushPort = {
     async subscribe(request) {
-      return {id: `sub-${next++}`, mailbox: MAILBOXES.find((m) => request.grant === (m as never)) ?? '', expiresAt: new Date(Date.now() + 86_400_000).toISOString(), handle: {}}
+      return {
+        id: `sub-${next++}`,
+        mailbox: MAILBOXES.find((m) => request.grant === (m as never)) ?? '',
+        expiresAt: new Date(Date.now() + 86_400_000).toISOString(),
+        handle: {},
+      }
     },
     async renew(_grant, subscription) {
       return subscription
@@ -87,7 +92,10 @@ describe('stream push keeper', () => {
     await eventually('two connections', async () => (fake.opened.length >= 2 ? true : undefined))
     const sizes = fake.opened.map((o) => o.request.subscriptions.length).sort()
     assert.deepEqual(sizes, [1, 2])
-    assert.ok(fake.opened.every((o) => o.request.connectionMinutes < 30), 'reopened before the 30-minute limit')
+    assert.ok(
+      fake.opened.every((o) => o.request.connectionMinutes < 30),
+      'reopened before the 30-minute limit',
+    )
     assert.deepEqual(
       MAILBOXES.map((m) => scheduler.modeOf(m)),
       ['push', 'push', 'push'],
@@ -108,7 +116,11 @@ describe('stream push keeper', () => {
     await eventually('open', async () => (fake.opened.length === 1 ? true : undefined))
     const lost = fake.opened[0]!.request.subscriptions[0]!
     syncs.length = 0
-    fake.opened[0]!.end({kind: 'lost', subscriptionIds: [lost.id], failure: {provider: 'exchange', kind: 'notFound', target: 'item', message: 'ErrorSubscriptionNotFound'}})
+    fake.opened[0]!.end({
+      kind: 'lost',
+      subscriptionIds: [lost.id],
+      failure: {provider: 'exchange', kind: 'notFound', target: 'item', message: 'ErrorSubscriptionNotFound'},
+    })
     await eventually('reopened with a new subscription', async () =>
       fake.opened.find((o, i) => i > 0 && o.request.subscriptions.some((s) => s.id !== lost.id)) ? true : undefined,
     )
@@ -121,7 +133,9 @@ describe('stream push keeper', () => {
     const fake = streamingPort()
     const k = keeper(fake, 50)
     k.add(store.users.get(MAILBOXES[0]!)!)
-    await eventually('reopened after silence', async () => (fake.opened.length >= 2 ? true : undefined), {timeoutMs: 30_000})
+    await eventually('reopened after silence', async () => (fake.opened.length >= 2 ? true : undefined), {
+      timeoutMs: 30_000,
+    })
     await eventually('caught up', async () => (syncs.includes(`catchup ${MAILBOXES[0]}`) ? true : undefined))
     await k.close(true)
     assert.equal(store.subscriptions.list({state: 'active'}).length, 1, '--keep-subscriptions keeps it')

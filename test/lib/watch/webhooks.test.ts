@@ -84,7 +84,11 @@ describe('webhook push keeper', () => {
       callFor: () => (work: (signal: AbortSignal | undefined) => Promise<unknown>) => work(undefined),
     } as unknown as SyncSession
     const log = createLogger({level: 'error', format: 'json'})
-    return new WebhookKeeper({session, store, scheduler, metrics: silentMetrics(), log, now: () => new Date()}, port, URL)
+    return new WebhookKeeper(
+      {session, store, scheduler, metrics: silentMetrics(), log, now: () => new Date()},
+      port,
+      URL,
+    )
   }
   const user = (): StoredUser => store.users.get(MAILBOX)!
 
