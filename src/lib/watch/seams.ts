@@ -4,6 +4,7 @@
  * them and uses them as soon as they are present. prom-client's Counter, Gauge and Histogram satisfy these.
  */
 import type {ProviderId} from '../core/model.js'
+import type {Logger} from '../log/logger.js'
 import type {PushNotification, WebhookReading, WebhookRequest} from '../ports/calendar.js'
 
 type Labels<L extends string> = Partial<Record<L, string | number>>
@@ -56,6 +57,9 @@ export interface ListenerOptionsLike {
   metrics: WatchMetricsLike
   ready(): boolean
   maxBodyBytes?: number
+  /** Behind a proxy: the rate limit keys on the address the proxy appended to X-Forwarded-For. */
+  trustProxy?: boolean
+  log?: Logger
 }
 
 export interface ListenerLike {

@@ -177,6 +177,9 @@ class WatchService {
       },
       metrics: this.options.metrics,
       ready: () => this.ready,
+      // Plain HTTP is only reachable by the calendar systems through a TLS-terminating proxy.
+      trustProxy: !listen.tls,
+      log: this.log,
     })
     this.log.info({origin: this.listener.origin}, 'listening')
   }
