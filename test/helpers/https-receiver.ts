@@ -2,10 +2,20 @@ import {createServer, type Server} from 'node:https'
 import type {ServerResponse} from 'node:http'
 import type {AddressInfo} from 'node:net'
 
+import type {WebhookRequest} from '../../src/lib/ports/calendar.js'
+
 export interface ReceivedRequest {
   url: string
   headers: Record<string, string | string[] | undefined>
   body: string
+}
+
+/** A received request as the watch listener hands it to an adapter's decodeWebhook (one value per header). */
+export function webhookRequestOf(request: ReceivedRequest, method = 'POST'): WebhookRequest {
+  const headers = Object.fromEntries(
+    Object.entries(request.headers).map(([name, value]) => [name, [value].flat().join(',')]),
+  )
+  return {method, url: request.url, headers, body: request.body}
 }
 
 export interface HttpsReceiver {

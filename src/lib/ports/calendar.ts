@@ -192,6 +192,15 @@ export type StreamEnd =
   /** The provider no longer knows these subscriptions (EWS ErrorSubscriptionNotFound): subscribe again, catch up. */
   | {kind: 'lost'; subscriptionIds: string[]; failure: ProviderFailureInfo}
 
+export interface RenewOptions extends CallOptions {
+  /**
+   * The subscription's secret (PushRequest.clientState). A provider that renews by replacing (Google channels)
+   * gives the new channel the same one, so notifications of old and new are admitted alike; the adapter keeps
+   * no copy of it (the handle is not sealed at rest, the registry's clientState is).
+   */
+  clientState: string
+}
+
 /** Change notifications, present when capabilities.push.kind is not 'none'. */
 export interface PushPort {
   subscribe(request: PushRequest): Promise<PushSubscription>
@@ -200,7 +209,7 @@ export interface PushPort {
     grant: MailboxGrant,
     subscription: PushSubscription,
     expiresAt: string,
-    options?: CallOptions,
+    options: RenewOptions,
   ): Promise<PushSubscription>
   /**
    * Ends it. Needs no grant: deactivation removes a user's subscriptions this way, and ending access never

@@ -1,6 +1,7 @@
 /**
  * /_sandbox/exchange/ control routes: act as an end user (calendar items, out-of-office), read ground
- * truth, set impersonation rights and scope, throttling, streaming timings, and invalidate sync states.
+ * truth, set impersonation rights and scope, throttling, and invalidate sync states; streaming routes are in
+ * control-streaming.ts.
  * Registered under CONTROL_PREFIX in their own scope: every error, even a body that is not JSON or an
  * unknown route, answers `{"error": {"code", "message"}}`.
  */
@@ -8,6 +9,7 @@ import type {FastifyError, FastifyInstance, FastifyReply} from 'fastify'
 
 import type {ConcurrencyGate} from './concurrency-gate.js'
 import {checkTimes, ControlInputError, readItemEdit, readOof, readServerVersion} from './control-input.js'
+import {registerStreamingControl} from './control-streaming.js'
 import type {ExAttendee, ExItem, ExMailbox, OccurrenceOverride} from './model.js'
 import {occurrenceStart} from './recurrence.js'
 import type {ExchangePolicy, ThrottlingPolicy} from './policy.js'
@@ -264,15 +266,7 @@ export function registerControl(app: FastifyInstance, state: ControlState): void
     return policy.throttling
   })
 
-  app.get('/streaming', async () => ({...hub.settings, openConnections: hub.openConnections}))
-  app.put('/streaming', async (request, reply) => {
-    const input = (request.body ?? {}) as {keepAliveMs?: unknown; minuteMs?: unknown}
-    const {keepAliveMs, minuteMs} = {...hub.settings, ...input}
-    if (!isCount(keepAliveMs, 10) || !isCount(minuteMs, 10))
-      return fail(reply, 400, 'invalid_settings', 'keepAliveMs and minuteMs must be integers >= 10.')
-    Object.assign(hub.settings, {keepAliveMs, minuteMs})
-    return hub.settings
-  })
+  registerStreamingControl(app, hub)
 
   app.post('/sync-states/invalidate', async (request, reply) => {
     const only = ((request.body ?? {}) as {mailbox?: unknown}).mailbox

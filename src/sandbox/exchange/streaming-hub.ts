@@ -92,6 +92,8 @@ export class StreamingHub {
   readonly settings: StreamingSettings = {keepAliveMs: 45_000, minuteMs: 60_000}
   private readonly subscriptions = new Map<string, Subscription>()
   private readonly connections = new Set<StreamConnection>()
+  /** Connections gone silent (`hang`): the server has let go of them, the client's socket stays open. */
+  private readonly hung = new Set<StreamConnection>()
 
   constructor(
     private readonly shouldDrop: () => boolean,
@@ -103,6 +105,55 @@ export class StreamingHub {
     const subscription: Subscription = {id, mailbox, eventTypes: new Set(eventTypes), queue: [], watermark: 0}
     this.subscriptions.set(id, subscription)
     return subscription
+  }
+
+  /** Every subscription the server holds, for the control API's ground truth. */
+  list(): {id: string; mailbox: string; connected: boolean; queued: number}[] {
+    return [...this.subscriptions.values()].map((s) => ({
+      id: s.id,
+      mailbox: s.mailbox,
+      connected: s.connection !== undefined,
+      queued: s.queue.length,
+    }))
+  }
+
+  /**
+   * Ends subscriptions as the mailbox server does when one expires or the server restarts (of one mailbox,
+   * or all): nothing is said on an open connection; the next GetStreamingEvents naming one answers
+   * ErrorSubscriptionNotFound.
+   */
+  expire(mailbox?: string): number {
+    let count = 0
+    for (const subscription of [...this.subscriptions.values()]) {
+      if (mailbox !== undefined && subscription.mailbox !== mailbox) continue
+      this.unsubscribe(subscription.id)
+      count += 1
+    }
+    return count
+  }
+
+  /**
+   * Every open connection goes silent, as when the network path dies without a FIN or RST reaching the
+   * client: no keep-alive, no event, no close, and the client's socket stays open until it gives up. The
+   * subscriptions are released, so their events wait for the next connection.
+   */
+  hang(): number {
+    const connections = [...this.connections]
+    for (const connection of connections) {
+      this.drop(connection)
+      this.hung.add(connection)
+    }
+    return connections.length
+  }
+
+  /** Every open connection is cut (the socket destroyed, no `ConnectionStatus Closed`), as by a proxy restart. */
+  cut(): number {
+    const connections = [...this.connections]
+    for (const connection of connections) {
+      this.drop(connection)
+      connection.res.destroy()
+    }
+    return connections.length
   }
 
   /** Hanging GetStreamingEvents connections open now. */
@@ -154,7 +205,10 @@ export class StreamingHub {
     })
     // The client learns at once that its stream is open, before the first event or keep-alive.
     res.flushHeaders()
-    res.on('close', () => this.drop(connection))
+    res.on('close', () => {
+      this.drop(connection)
+      this.hung.delete(connection)
+    })
     connection.timers.push(
       setInterval(() => {
         if (!res.writableEnded && !res.destroyed) res.write(streamStatus('OK', this.serverVersion()))
@@ -205,15 +259,16 @@ export class StreamingHub {
       const subscription = this.subscriptions.get(id)
       if (subscription?.connection === connection) subscription.connection = undefined
     }
+    // A dropped connection carries nothing more, even a flush already scheduled.
+    connection.subscriptions.clear()
     this.connections.delete(connection)
   }
 
   /** Ends every open stream (sandbox stop). */
   close(): void {
-    for (const connection of [...this.connections]) {
-      this.drop(connection)
-      connection.res.destroy()
-    }
+    this.cut()
+    for (const connection of this.hung) connection.res.destroy()
+    this.hung.clear()
     this.subscriptions.clear()
   }
 }

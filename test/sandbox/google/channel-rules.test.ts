@@ -91,4 +91,15 @@ describe('Google emulator: push channel rules (through @googleapis/calendar)', (
     const stopped = await calendar.channels.stop({requestBody: {id: one.data.id, resourceId: one.data.resourceId}})
     assert.equal(stopped.status, 204)
   })
+
+  it('lets the project stop a channel made for a user with its own token (no user impersonated)', async () => {
+    const made = await watch(channel())
+    const project = google.clients('').calendar
+    const stopped = await project.channels.stop({requestBody: {id: made.data.id, resourceId: made.data.resourceId}})
+    assert.equal(stopped.status, 204)
+    const again = await httpFailure(() =>
+      project.channels.stop({requestBody: {id: made.data.id, resourceId: made.data.resourceId}}),
+    )
+    assert.equal(again.status, 404)
+  })
 })

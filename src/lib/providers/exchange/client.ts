@@ -59,11 +59,12 @@ function xhrApi(
 }
 
 /**
- * One ExchangeService with its own XhrApi. Create a separate service for every streaming connection:
- * an XhrApi tracks a single stream.
+ * Input the admin can fix fails here as a coded HcalError naming the setting or secret, not later in the SDK
+ * (also for the streaming connection, which the SDK does not make).
  */
-/** Input the admin can fix fails here as a coded HcalError naming the setting or secret, not later in the SDK. */
-function assertUsable(options: ExchangeServiceOptions): void {
+export function assertUsable(
+  options: Pick<ExchangeServiceOptions, 'ewsUrl' | 'username' | 'password' | 'caPem' | 'allowInsecureHttp'>,
+): void {
   let url: URL | undefined
   try {
     url = new URL(options.ewsUrl)
@@ -114,6 +115,10 @@ function keepRetryAfter(service: ExchangeService): void {
   }
 }
 
+/**
+ * One ExchangeService with its own XhrApi. Create a separate service for every streaming connection:
+ * an XhrApi tracks a single stream.
+ */
 export function createExchangeService(options: ExchangeServiceOptions): ExchangeService {
   assertUsable(options)
   const service = new ExchangeService(VERSIONS[options.version ?? 'Exchange2013_SP1'])

@@ -135,3 +135,22 @@ export function exchangeFailure(error: unknown, context: {account?: string} = {}
   const failure = classifyExchangeError(error)
   return new ProviderFailure(failure, {cause: error, suggestions: fixFor(failure, context)})
 }
+
+/**
+ * The failure for an EWS response code hcal read off the wire itself (the streaming connection), mapped as
+ * the SDK's errors are: the same code gives the same kind, code and fix.
+ */
+export function ewsCodeFailure(
+  code: string,
+  message: string,
+  details: {status?: number; backOffMs?: number; account?: string} = {},
+): ProviderFailure {
+  const backOff = details.backOffMs === undefined ? [] : [['BackOffMilliseconds', String(details.backOffMs)]]
+  const error: EwsErrorLike = {
+    FaultCode: code,
+    message,
+    ErrorDetails: new Map(backOff as [string, string][]),
+    ...(details.status === undefined ? {} : {HttpStatusCode: details.status}),
+  }
+  return exchangeFailure(error, {account: details.account})
+}

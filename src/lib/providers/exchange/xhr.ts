@@ -26,23 +26,36 @@ const ntlm = createRequire(import.meta.url)('@ewsjs/ntlm-client') as NtlmMessage
 
 const ENVELOPE_END = '</Envelope>'
 
+/** A `DOMAIN\user` login split as NTLM wants it (a UPN keeps an empty domain). */
+function ntlmIdentity(login: string): {user: string; domain: string} {
+  const slash = login.indexOf('\\')
+  return slash > 0
+    ? {domain: login.slice(0, slash).toUpperCase(), user: login.slice(slash + 1)}
+    : {domain: '', user: login}
+}
+
+/** The NTLM Type 1 (negotiate) header value for `login`. */
+export function ntlmNegotiate(login: string): string {
+  return ntlm.createType1Message('.', ntlmIdentity(login).domain)
+}
+
+/** The NTLM Type 3 (authenticate) header value answering the server's `NTLM <Type 2>` challenge. */
+export function ntlmAuthenticate(login: string, password: string, challenge: string): string {
+  const {user, domain} = ntlmIdentity(login)
+  return ntlm.createType3Message(ntlm.decodeType2Message(challenge), user, password, '.', domain)
+}
+
 /** NTLM handshake (Type 1 GET -> 401 Type 2 -> Type 3 on the same kept-alive socket) over a CA-trusting agent. */
 class TrustedNtlmProvider implements AuthProvider {
   readonly providerName = 'ntlm'
   // No client of its own: XhrApi falls back to its axios instance when this is null.
   readonly client = null as unknown as AuthProvider['client']
-  private readonly user: string
-  private readonly domain: string
 
   constructor(
-    login: string,
+    private readonly login: string,
     private readonly password: string,
     private readonly ca: string | undefined,
-  ) {
-    const slash = login.indexOf('\\')
-    this.domain = slash > 0 ? login.slice(0, slash).toUpperCase() : ''
-    this.user = slash > 0 ? login.slice(slash + 1) : login
-  }
+  ) {}
 
   async preCall(options: PreCallConfig): Promise<PreCallConfig> {
     // Plain http only when the admin allowed it (--allow-insecure-http); the handshake needs one kept-alive socket either way.
@@ -57,7 +70,7 @@ class TrustedNtlmProvider implements AuthProvider {
         {
           method: 'GET',
           agent,
-          headers: {Authorization: ntlm.createType1Message('.', this.domain), Connection: 'keep-alive'},
+          headers: {Authorization: ntlmNegotiate(this.login), Connection: 'keep-alive'},
         },
         (res) => {
           res.resume()
@@ -77,13 +90,7 @@ class TrustedNtlmProvider implements AuthProvider {
       req.on('error', reject)
       req.end()
     })
-    const type3 = ntlm.createType3Message(
-      ntlm.decodeType2Message(challenge),
-      this.user,
-      this.password,
-      '.',
-      this.domain,
-    )
+    const type3 = ntlmAuthenticate(this.login, this.password, challenge)
     const headers = {...(options.headers as Record<string, string>)}
     delete headers.authorization
     return {

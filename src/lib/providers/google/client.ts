@@ -28,8 +28,11 @@ export const GOOGLE_TOKEN_URL = 'https://oauth2.googleapis.com/token'
 export interface GoogleClientOptions {
   /** The service account's JSON key, as downloaded from the Cloud console. */
   serviceAccountJson: string
-  /** The Workspace user to impersonate (domain-wide delegation). */
-  subject: string
+  /**
+   * The Workspace user to impersonate (domain-wide delegation); absent, the service account acts as itself
+   * (what ends a push channel: it belongs to the project, not to a mailbox).
+   */
+  subject?: string
   scopes: string[]
   /** Replaces https://oauth2.googleapis.com/token (sandbox). */
   tokenUrl?: string
@@ -113,7 +116,7 @@ export function createGoogleClients(options: GoogleClientOptions): GoogleClients
     key: privateKeyObject(key.private_key) as unknown as string,
     keyId: key.private_key_id,
     scopes: options.scopes,
-    subject: options.subject,
+    ...(options.subject ? {subject: options.subject} : {}),
     transporterOptions: agent ? {agent} : undefined,
   })
   if (options.onTokenAnswer) watchTokenAnswers(auth, String(tokenUrl || GOOGLE_TOKEN_URL), options.onTokenAnswer)

@@ -1,6 +1,7 @@
 /**
  * Google clients for one profile: the service-account key from the SecretStore, the endpoint overrides
- * from `profile.endpoints.google` and the profile's CA, acting as `subject` with hcal's scopes.
+ * from `profile.endpoints.google` and the profile's CA, acting as `subject` (or, without one, as the service
+ * account itself) with hcal's scopes.
  */
 import type {ConnectionInput} from '../connection.js'
 import {createGoogleClients, type GoogleClients} from './client.js'
@@ -10,12 +11,12 @@ import {GOOGLE_KEY_SECRET} from './key.js'
 
 export async function googleClientsFor(
   input: ConnectionInput<GoogleConnection>,
-  subject: string,
+  subject: string | undefined,
   scopes: readonly string[] = GOOGLE_SCOPES,
 ): Promise<GoogleClients> {
   const clients = createGoogleClients({
     serviceAccountJson: await input.secret(GOOGLE_KEY_SECRET),
-    subject,
+    ...(subject ? {subject} : {}),
     scopes: [...scopes],
     ...(input.endpoints.tokenUrl ? {tokenUrl: input.endpoints.tokenUrl} : {}),
     ...(input.endpoints.rootUrl ? {rootUrl: input.endpoints.rootUrl} : {}),

@@ -34,8 +34,8 @@ export interface CalendarLab {
   records: RequestRecord[]
   /** The adapter as the engine loads it (registry -> calendar() -> createCalendar). */
   calendar: CalendarProvider
-  /** One with its own tuning (small views and batches), or a wrong service account password. */
-  tuned(tuning: Tuning, password?: string): Promise<CalendarProvider>
+  /** One with its own tuning (small views and batches), or a wrong service account password, or NTLM. */
+  tuned(tuning: Tuning, password?: string, auth?: ExchangeConnection['auth']): Promise<CalendarProvider>
   /** Activates `address` in the store and returns a sync grant from the gate. */
   activate(address: string): MailboxGrant
   /** The sync window around the sandbox's seed time (7 days back, 31 ahead). */
@@ -62,12 +62,13 @@ export async function startCalendarLab(): Promise<CalendarLab> {
     gate,
     records,
     calendar,
-    async tuned(tuning, password) {
-      const real = await input()
+    async tuned(tuning, password, auth) {
+      const real = (await input()) as never as ConnectionInput<ExchangeConnection>
       const adapter = createExchangeCalendar(
         {
-          ...(real as never as ConnectionInput<ExchangeConnection>),
+          ...real,
           ...(password ? {secret: async () => password} : {}),
+          ...(auth ? {connection: {...real.connection, auth}} : {}),
         },
         hooks,
         tuning,

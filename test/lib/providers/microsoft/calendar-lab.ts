@@ -25,6 +25,8 @@ import {LAB_PROFILE, startUsersLab, type UsersLab} from '../../../helpers/users-
 export interface CalendarLab {
   lab: UsersLab
   calendar: CalendarProvider
+  /** The state store the gate reads (users' states). */
+  store: StateStore
   /** Every exchange the adapter reported since the last `takeRequests()`. */
   requests: RequestRecord[]
   takeRequests(): RequestRecord[]
@@ -51,6 +53,7 @@ export async function startCalendarLab(options: SandboxOptions = {}): Promise<Ca
     return {
       lab,
       calendar,
+      store: opened,
       requests,
       takeRequests: () => requests.splice(0),
       users: lab.seed.microsoft!.users.map((user) => user.email),

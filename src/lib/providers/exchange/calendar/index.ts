@@ -2,14 +2,15 @@
  * The Exchange Server calendar adapter (the CalendarProvider port, src/lib/ports/calendar.ts) over
  * ews-javascript-api, impersonating each mailbox with the profile's service account. Modules: session.ts
  * (services, request records, error mapping), view.ts (CalendarView + GetItem), sync.ts (listChanges),
- * item.ts (one item), write.ts (UpdateItem), settings.ts (out-of-office), mapping.ts (the model).
- * Streaming notifications (push) come with watch mode (issue 12).
+ * item.ts (one item), write.ts (UpdateItem), settings.ts (out-of-office), mapping.ts (the model), push.ts
+ * (streaming notifications: Subscribe, Unsubscribe) and push-stream.ts (GetStreamingEvents).
  */
 import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
 import type {ConnectionInput} from '../../connection.js'
 import {EXCHANGE_CAPABILITIES} from '../capabilities.js'
 import type {ExchangeConnection} from '../index.js'
 import {eventOf, loadItem} from './item.js'
+import {createPush} from './push.js'
 import {createSessions} from './session.js'
 import {readMailboxSettings, readOutOfOffice} from './settings.js'
 import {listChanges} from './sync.js'
@@ -27,8 +28,7 @@ export function createExchangeCalendar(
   const sessions = createSessions(input, hooks)
   return {
     id: 'exchange',
-    // The adapter has no `push` until the streaming subscriptions of watch mode (issue 12): polling only.
-    capabilities: {...EXCHANGE_CAPABILITIES, push: {kind: 'none', maxLifetimeMs: 0, maxPerStream: 0}},
+    capabilities: EXCHANGE_CAPABILITIES,
     listChanges: (request) => listChanges(sessions, request, tuning),
     async readEvent(ref) {
       const call = await sessions.open(ref.grant, 'calendar', ref.signal)
@@ -38,6 +38,7 @@ export function createExchangeCalendar(
     writeEvent: (request) => writeEvent(sessions, request),
     readMailboxSettings: (grant, options) => readMailboxSettings(grant, options),
     readOutOfOffice: (grant, options) => readOutOfOffice(sessions, grant, options),
+    push: createPush(sessions),
     async close() {
       sessions.close()
     },

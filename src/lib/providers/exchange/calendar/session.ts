@@ -13,7 +13,7 @@ import type {MailboxGrant} from '../../../ports/access.js'
 import type {CalendarProviderHooks, RequestRecord} from '../../../ports/calendar.js'
 import {isProviderFailure, ProviderFailure} from '../../../ports/failures.js'
 import type {ConnectionInput} from '../../connection.js'
-import {createExchangeService} from '../client.js'
+import {assertUsable, createExchangeService} from '../client.js'
 import {exchangeFailure} from '../errors.js'
 import {EXCHANGE_PASSWORD, type ExchangeConnection} from '../index.js'
 
@@ -61,13 +61,32 @@ export interface EwsCall {
   run<T>(request: () => Promise<T>): Promise<T>
 }
 
+/** What a hand-built EWS request (the streaming connection) needs: where, who, and the CA to trust. */
+export interface EwsEndpoint {
+  ewsUrl: string
+  username: string
+  password: string
+  auth: ExchangeConnection['auth']
+  caPem?: string
+}
+
 export interface Sessions {
   /** A service acting as the grant's mailbox, for calendar requests or settings (out-of-office) requests. */
   open(grant: MailboxGrant, purpose: Purpose, signal?: AbortSignal): Promise<EwsCall>
+  /**
+   * A service acting as a subscription's owner, for Unsubscribe only. Its address is the one `mailboxFor` gave
+   * when the subscription was made (kept in the subscription): ending a subscription reads and changes nothing
+   * in the mailbox, and must work when the gate no longer admits the mailbox (deactivation is when it is needed).
+   */
+  openAsSubscriptionOwner(owner: string, signal?: AbortSignal): Promise<EwsCall>
+  /** The EWS endpoint and service account, checked as createExchangeService checks them. */
+  endpoint(): Promise<EwsEndpoint>
+  /** Reports one HTTP exchange made outside the SDK. */
+  record(record: RequestRecord): void
   close(): void
 }
 
-function aborted(signal: AbortSignal): ProviderFailure {
+export function aborted(signal: AbortSignal): ProviderFailure {
   return new ProviderFailure(
     {provider: 'exchange', kind: 'transient', retryAfterMs: undefined, message: 'The call was stopped (shutdown).'},
     {code: 'EXCHANGE_ABORTED', cause: signal.reason},
@@ -83,36 +102,53 @@ export function createSessions(
   let password: Promise<string> | undefined
   const context = {account: connection.username}
 
+  const serve = async (mailbox: string, purpose: Purpose, signal: AbortSignal | undefined): Promise<EwsCall> => {
+    if (signal?.aborted) throw aborted(signal)
+    password ??= input.secret(EXCHANGE_PASSWORD)
+    const service = createExchangeService({
+      ewsUrl: connection.ewsUrl,
+      username: connection.username,
+      password: await password,
+      auth: connection.auth,
+      impersonate: mailbox,
+      httpsAgent: agent,
+      ...(connection.allowInsecureHttp ? {allowInsecureHttp: true} : {}),
+      ...(input.caPem ? {caPem: input.caPem} : {}),
+    })
+    observe(service, purpose, hooks)
+    return {
+      mailbox,
+      service,
+      async run(request) {
+        if (signal?.aborted) throw aborted(signal)
+        try {
+          return await request()
+        } catch (error) {
+          if (isProviderFailure(error)) throw error
+          throw exchangeFailure(error, context)
+        }
+      },
+    }
+  }
+
   return {
-    async open(grant, purpose, signal) {
-      // The address comes from the gate, checked at this moment (a user deactivated since is refused here).
-      const mailbox = mailboxFor(grant)
-      if (signal?.aborted) throw aborted(signal)
+    // The address comes from the gate, checked at this moment (a user deactivated since is refused here).
+    open: async (grant, purpose, signal) => serve(mailboxFor(grant), purpose, signal),
+    openAsSubscriptionOwner: async (owner, signal) => serve(owner, 'calendar', signal),
+    async endpoint() {
       password ??= input.secret(EXCHANGE_PASSWORD)
-      const service = createExchangeService({
+      const endpoint: EwsEndpoint = {
         ewsUrl: connection.ewsUrl,
         username: connection.username,
         password: await password,
         auth: connection.auth,
-        impersonate: mailbox,
-        httpsAgent: agent,
-        ...(connection.allowInsecureHttp ? {allowInsecureHttp: true} : {}),
         ...(input.caPem ? {caPem: input.caPem} : {}),
-      })
-      observe(service, purpose, hooks)
-      return {
-        mailbox,
-        service,
-        async run(request) {
-          if (signal?.aborted) throw aborted(signal)
-          try {
-            return await request()
-          } catch (error) {
-            if (isProviderFailure(error)) throw error
-            throw exchangeFailure(error, context)
-          }
-        },
       }
+      assertUsable({...endpoint, ...(connection.allowInsecureHttp ? {allowInsecureHttp: true} : {})})
+      return endpoint
+    },
+    record(record) {
+      hooks?.onRequest?.(record)
     },
     close() {
       agent.destroy()

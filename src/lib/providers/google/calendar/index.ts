@@ -2,7 +2,7 @@
  * The Google calendar adapter: the CalendarProvider port (src/lib/ports/calendar.ts) over @googleapis/calendar
  * and @googleapis/gmail, with a service account acting for each user (domain-wide delegation), `quotaUser`
  * per mailbox, the SDKs' own retries off (the engine's policy is the only one) and one RequestRecord per HTTP
- * exchange. Push (events.watch) is not offered yet.
+ * exchange. Push: events.watch channels to the watch listener (push.ts).
  */
 import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
 import type {ConnectionInput} from '../../connection.js'
@@ -12,6 +12,7 @@ import {createEventAccess} from './events.js'
 import {createListChanges} from './list.js'
 import {createMailboxes} from './mailboxes.js'
 import {createMailboxSettings} from './mailbox-settings.js'
+import {createGooglePush} from './push.js'
 
 export function createCalendar(
   input: ConnectionInput<GoogleConnection>,
@@ -24,6 +25,7 @@ export function createCalendar(
     listChanges: createListChanges(mailboxes),
     ...createEventAccess(mailboxes),
     ...createMailboxSettings(mailboxes),
+    push: createGooglePush(mailboxes),
     async close() {
       mailboxes.close()
     },

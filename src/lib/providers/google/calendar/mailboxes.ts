@@ -25,9 +25,17 @@ import {reportRequests} from './request-records.js'
 
 /** Impersonated users whose clients (and tokens) are kept; beyond it the least recently used is dropped. */
 const MAX_CLIENTS = 512
+/** The clients' key for the service account itself (no address is empty). */
+const SERVICE_ACCOUNT = ''
 
-export interface Target {
+/** Who a call is made as: an impersonated user, or (no subject) the service account itself. */
+export interface Caller {
   clients: GoogleClients
+  /** The impersonated user; undefined for the service account acting as itself. */
+  subject?: string
+}
+
+export interface Target extends Caller {
   /** The mailbox the grant resolves to now (the room's address for a room). */
   mailbox: string
   kind: 'user' | 'room'
@@ -44,8 +52,13 @@ export interface Target {
 
 export interface Mailboxes {
   target(grant: MailboxGrant): Promise<Target>
-  /** Runs one SDK call for `target`: Google errors become ProviderFailure; a rejected token is refreshed once. */
-  call<T>(target: Target, run: () => Promise<T>): Promise<T>
+  /**
+   * The service account acting as itself, for what belongs to the project rather than to a mailbox (stopping
+   * a push channel): it needs no grant, and works for a user who was deactivated, suspended or deleted.
+   */
+  serviceAccount(): Promise<Caller>
+  /** Runs one SDK call for `caller`: Google errors become ProviderFailure; a rejected token is refreshed once. */
+  call<T>(caller: Caller, run: () => Promise<T>): Promise<T>
   close(): void
 }
 
@@ -68,7 +81,7 @@ export function createMailboxes(
     if (entry) {
       clients.delete(subject)
     } else {
-      entry = googleClientsFor(cachedInput, subject).then((built) => {
+      entry = googleClientsFor(cachedInput, subject === SERVICE_ACCOUNT ? undefined : subject).then((built) => {
         reportRequests(built.auth, tokenUrl, hooks)
         return built
       })
@@ -94,22 +107,23 @@ export function createMailboxes(
     )
   }
 
-  /** Forces a new token for `subject`, once at a time: concurrent 401s of one user share one refresh. */
-  async function refreshToken(target: Target, rejected: string | undefined): Promise<void> {
-    const auth = target.clients.auth
+  /** Forces a new token for the caller, once at a time: concurrent 401s of one user share one refresh. */
+  async function refreshToken(caller: Caller, rejected: string | undefined): Promise<void> {
+    const auth = caller.clients.auth
     // Another call already replaced the token that was rejected: use the new one.
     if (rejected !== undefined && auth.credentials.access_token !== rejected) return
-    let pending = refreshing.get(target.subject)
+    const key = caller.subject ?? SERVICE_ACCOUNT
+    let pending = refreshing.get(key)
     if (!pending) {
       auth.credentials = {...auth.credentials, expiry_date: 1}
-      pending = auth.getAccessToken().finally(() => refreshing.delete(target.subject))
-      refreshing.set(target.subject, pending)
+      pending = auth.getAccessToken().finally(() => refreshing.delete(key))
+      refreshing.set(key, pending)
     }
     await pending
   }
 
-  const context = (target: Target) => ({
-    subject: target.subject,
+  const context = (caller: Caller) => ({
+    ...(caller.subject ? {subject: caller.subject} : {}),
     clientId: input.connection.clientId,
     scopes: [...GOOGLE_SCOPES],
   })
@@ -128,14 +142,17 @@ export function createMailboxes(
         subject,
       }
     },
-    async call(target, run) {
+    async serviceAccount() {
+      return {clients: await clientsFor(SERVICE_ACCOUNT)}
+    },
+    async call(caller, run) {
       const attempt = async () => {
         try {
           return {ok: true as const, value: await run()}
         } catch (error) {
-          const failure = isProviderFailure(error) ? error : googleFailure(error, context(target))
+          const failure = isProviderFailure(error) ? error : googleFailure(error, context(caller))
           // The token this call was refused with (unless a concurrent refresh already replaced it).
-          const token = target.clients.auth.credentials.access_token ?? undefined
+          const token = caller.clients.auth.credentials.access_token ?? undefined
           return {ok: false as const, failure, token}
         }
       }
@@ -143,8 +160,8 @@ export function createMailboxes(
       if (first.ok) return first.value
       const rejected = first.failure.failure
       if (rejected.kind !== 'auth' || rejected.reason !== 'tokenRejected') throw first.failure
-      await refreshToken(target, first.token).catch((error: unknown) => {
-        throw googleFailure(error, context(target))
+      await refreshToken(caller, first.token).catch((error: unknown) => {
+        throw googleFailure(error, context(caller))
       })
       const second = await attempt()
       if (second.ok) return second.value

@@ -3,7 +3,7 @@
  * by the provider module. Its parts: session.ts (clients, request records, errors, the one token refresh),
  * changes.ts (calendarView delta and slices), markers.ts (hcal's marker for a page), events.ts (read, write
  * with If-Match), mailbox-settings.ts (language, time zone, automatic replies: one request), wire.ts (Graph
- * events as core's model). Push (Graph subscriptions) comes with watch mode (issue 12).
+ * events as core's model), push.ts and webhook.ts (Graph subscriptions and what they post, for watch mode).
  */
 import type {CalendarProvider, CalendarProviderHooks} from '../../../ports/calendar.js'
 import type {ConnectionInput} from '../../connection.js'
@@ -12,6 +12,7 @@ import type {MicrosoftConnection} from '../index.js'
 import {ChangeReader} from './changes.js'
 import {EventAccess} from './events.js'
 import {MailboxSettingsReader} from './mailbox-settings.js'
+import {createGraphPush} from './push.js'
 import {GraphSession} from './session.js'
 
 export function createCalendar(
@@ -30,6 +31,7 @@ export function createCalendar(
     writeEvent: (request) => events.writeEvent(request),
     readMailboxSettings: (grant, options) => settings.readMailboxSettings(grant, options),
     readOutOfOffice: (grant, options) => settings.readOutOfOffice(grant, options),
+    push: createGraphPush(session),
     close: () => session.close(),
   }
 }
