@@ -6,7 +6,7 @@
  * catches its mailboxes up; `lost` subscriptions (ErrorSubscriptionNotFound, an invalid watermark) are made
  * again and their mailboxes caught up. Membership changes (users activated or deactivated) regroup the streams.
  */
-import type {PushNotification, PushPort, StreamEnd, StreamRequest} from '../ports/calendar.js'
+import type {PushNotification, PushPort, RenewOptions, StreamEnd, StreamRequest} from '../ports/calendar.js'
 import type {StoredSubscription, StoredUser} from '../store/index.js'
 import {PushHealth} from './push-health.js'
 import type {PushContext, PushKeeper} from './push-webhooks.js'
@@ -54,7 +54,7 @@ export class StreamKeeper implements PushKeeper {
     const stored = store.subscriptions.list({provider: session.id, mailbox, state: 'active'})
     // A streaming subscription lives as long as a connection serves it: one kept over a restart is worth trying.
     const kept = stored.find((s) => Date.parse(s.expiresAt) > now().getTime())
-    for (const stale of stored.filter((s) => s !== kept)) this.retire(stale)
+    for (const stale of stored.filter((s) => s !== kept)) void this.stopQuietly(stale)
     if (kept) {
       member.subscription = kept
       this.health.succeeded(mailbox)
@@ -152,6 +152,7 @@ export class StreamKeeper implements PushKeeper {
       })
       const [anchor] = members
       if (!anchor) return
+      await this.extend(members)
       const connection = new AbortController()
       const abort = () => connection.abort()
       group.controller.signal.addEventListener('abort', abort, {once: true})
@@ -213,6 +214,29 @@ export class StreamKeeper implements PushKeeper {
       } finally {
         clearInterval(watchdog)
         group.controller.signal.removeEventListener('abort', abort)
+      }
+    }
+  }
+
+  /**
+   * Moves the stored expiry of subscriptions near it (a streaming subscription lives while connections serve
+   * it; `renew` sends nothing), so a restart knows they are current and reuses them.
+   */
+  private async extend(members: {mailbox: string; member: Member; subscription: StoredSubscription}[]): Promise<void> {
+    const {session, store, now} = this.context
+    const lifetime = session.provider.capabilities.push.maxLifetimeMs
+    for (const m of members) {
+      if (Date.parse(m.subscription.expiresAt) - now().getTime() > lifetime / 2) continue
+      try {
+        const grant = session.gate.grant(m.member.user.email, 'sync')
+        const expiresAt = new Date(now().getTime() + lifetime).toISOString()
+        const options: RenewOptions = {clientState: m.subscription.clientState}
+        const renewed = await this.push.renew(grant, asPortSubscription(m.subscription), expiresAt, options)
+        m.member.subscription = {...m.subscription, expiresAt: renewed.expiresAt}
+        m.subscription = m.member.subscription
+        store.subscriptions.save(m.subscription)
+      } catch (error) {
+        this.context.log.debug({mailbox: m.mailbox, error: (error as Error)?.message}, 'subscription not extended')
       }
     }
   }

@@ -7,7 +7,7 @@
  * renewed subscription is followed by a catch-up sync, so nothing changed in a gap is lost.
  */
 import type {Logger} from '../log/logger.js'
-import type {CallOptions, PushNotification, PushPort, PushSubscription} from '../ports/calendar.js'
+import type {PushNotification, PushPort, PushSubscription, RenewOptions} from '../ports/calendar.js'
 import type {StateStore, StoredSubscription, StoredUser} from '../store/index.js'
 import type {SyncSession} from '../sync/session.js'
 import {PushHealth} from './push-health.js'
@@ -196,7 +196,7 @@ export class WebhookKeeper implements PushKeeper {
       const expiresAt = new Date(now().getTime() + session.provider.capabilities.push.maxLifetimeMs).toISOString()
       // Providers that renew by replacing give the new subscription the same secret (RenewOptions.clientState).
       const renewed = await session.callFor()((signal) => {
-        const options: CallOptions & {clientState: string} = {clientState: old.clientState, ...(signal ? {signal} : {})}
+        const options: RenewOptions = {clientState: old.clientState, ...(signal ? {signal} : {})}
         return this.push.renew(grant, asPortSubscription(old), expiresAt, options)
       })
       if (renewed.id === old.id) {
