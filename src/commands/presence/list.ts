@@ -1,24 +1,9 @@
 import {Flags} from '@oclif/core'
 
 import {BaseCommand} from '../../lib/cli/base-command.js'
+import {PRESENCE_COLUMNS, type PresenceEntry, presenceEntries} from '../../lib/presence/entries.js'
 
-export interface PresenceEntry {
-  email: string
-  /** Calendar system id: google, microsoft, exchange. */
-  provider: string
-  /** As the calendar system has it: off, on, or scheduled for a window. */
-  state: 'off' | 'on' | 'scheduled'
-  /** True when out of office at this moment (on, or inside its scheduled window). */
-  outOfOfficeNow: boolean
-  /** The scheduled window (ISO instants), or nulls. */
-  window: {start: string | null; end: string | null}
-  /** Where it was read: the calendar system's out-of-office setting (provider id). */
-  source: string
-  language: string | null
-  timeZone: string | null
-  /** When the last sync read it. */
-  checkedAt: string
-}
+export type {PresenceEntry} from '../../lib/presence/entries.js'
 
 /** `result` of `hcal presence list --json`. */
 export interface PresenceListResult {
@@ -41,27 +26,7 @@ export default class PresenceList extends BaseCommand<typeof PresenceList> {
   async run(): Promise<PresenceListResult> {
     const store = await this.store()
     const named = new Set((this.flags.user ?? []).map((email) => email.trim().toLowerCase()))
-    const now = Date.now()
-    const users = store.users.list()
-    const rooms = new Set(users.filter((user) => user.kind === 'room').map((user) => user.primaryEmail ?? user.email))
-    const presence = store.presence
-      .list()
-      .filter((row) => !rooms.has(row.mailbox) && (named.size === 0 || named.has(row.mailbox)))
-      .map((row): PresenceEntry => ({
-        email: row.mailbox,
-        provider: row.provider,
-        state: row.state,
-        outOfOfficeNow:
-          row.state === 'on' ||
-          (row.state === 'scheduled' &&
-            (row.start === undefined || Date.parse(row.start) <= now) &&
-            (row.end === undefined || now < Date.parse(row.end))),
-        window: {start: row.start ?? null, end: row.end ?? null},
-        source: row.provider,
-        language: row.language ?? null,
-        timeZone: row.timeZone ?? null,
-        checkedAt: row.checkedAt,
-      }))
+    const presence = presenceEntries(store, named)
     for (const email of named) {
       if (!presence.some((entry) => entry.email === email)) {
         this.out.warn(
@@ -73,15 +38,7 @@ export default class PresenceList extends BaseCommand<typeof PresenceList> {
       if (presence.length === 0) this.out.info('No presence stored yet. Run "hcal sync" to read it.')
       else {
         this.out.table(presence, [
-          {key: 'email', header: 'User'},
-          {key: 'state', header: 'Out of office'},
-          {key: 'outOfOfficeNow', header: 'Now', format: (v) => (v ? 'yes' : 'no')},
-          {
-            key: 'window',
-            header: 'Window',
-            format: (_v, row) =>
-              row.window.start || row.window.end ? `${row.window.start ?? '…'} – ${row.window.end ?? '…'}` : '-',
-          },
+          ...PRESENCE_COLUMNS,
           {key: 'source', header: 'Source'},
           {key: 'checkedAt', header: 'Read at'},
         ])

@@ -24,6 +24,8 @@ export interface SandboxStartResult {
   /** With --credentials-dir: the directory (absolute) and the files written in it; null otherwise. */
   credentialsDir: string | null
   credentialFiles: string[]
+  /** With --listener-cert-dir: the watch listener's certificate and key files (absolute); null otherwise. */
+  listenerCert: {certFile: string; keyFile: string} | null
 }
 
 export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
@@ -38,6 +40,7 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --credentials-dir ./sandbox-credentials',
+    '<%= config.bin %> <%= command.id %> --listener-cert-dir ./listener-tls',
     '<%= config.bin %> <%= command.id %> --port 8443 --users 200 --events 20 --latency 20-80',
     `<%= config.bin %> <%= command.id %> --faults '{"errorRates":{"503":0.05},"resetRate":0.01}' --ready-file /tmp/sandbox.json`,
   ]
@@ -49,13 +52,21 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
     rooms: Flags.integer({summary: 'Room mailboxes per provider.', default: 5, min: 0, max: 10_000}),
     latency: Flags.string({summary: 'Added latency in ms: fixed ("50") or a uniform range ("20-80").'}),
     faults: Flags.string({summary: 'Fault spec as inline JSON or the path of a JSON file.'}),
-    'ready-file': Flags.string({summary: 'Write {origin, pid, caFile, profile} here as JSON once listening.'}),
+    'ready-file': Flags.string({
+      summary: 'Write {origin, pid, caFile, profile} (and listenerCert) here as JSON once listening.',
+    }),
     'skip-profile': Flags.boolean({summary: 'Do not write a profile or store credentials.'}),
     'credentials-dir': Flags.string({
       summary: 'Write the credentials as the consoles give them into this new directory (0700, files 0600).',
       description:
         'The profile then gets only the endpoints and the CA, and nothing goes to the keychain: provision from the files (google-service-account.json, microsoft.json, exchange.json) as an admin would.',
       exclusive: ['skip-profile'],
+    }),
+    'listener-cert-dir': Flags.string({
+      summary:
+        'Write listener.crt and listener.key (0600) for 127.0.0.1 and localhost, signed by the sandbox CA, here.',
+      description:
+        "For the watch listener: hcal sync --watch --listen 127.0.0.1:PORT --tls-cert DIR/listener.crt --tls-key DIR/listener.key --public-url https://127.0.0.1:PORT. The emulators deliver push notifications to listeners with this certificate. DIR is created with mode 0700; a previous run's two files are replaced.",
     }),
   }
 
@@ -78,6 +89,12 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         : await (
             await import('../../sandbox/host/credentials-dir.js')
           ).assertCredentialsDirUsable(flags['credentials-dir'])
+    const listenerCertDir =
+      flags['listener-cert-dir'] === undefined
+        ? null
+        : await (
+            await import('../../sandbox/host/listener-cert.js')
+          ).assertListenerCertDirUsable(flags['listener-cert-dir'])
     const profileName = flags['skip-profile'] ? null : flags.profile === 'default' ? 'sandbox' : flags.profile
 
     this.out.info('Starting the sandbox…')
@@ -117,6 +134,11 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
           throw error
         }
       }
+      const listenerCert = listenerCertDir
+        ? await (
+            await import('../../sandbox/host/listener-cert.js')
+          ).writeListenerCertificate(stateDir, listenerCertDir)
+        : null
       const result: SandboxStartResult = {
         origin: sandbox.origin,
         caFile,
@@ -127,9 +149,16 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         seed: {seed: flags.seed, users: flags.users, events: flags.events, rooms: flags.rooms},
         credentialsDir,
         credentialFiles,
+        listenerCert,
       }
       if (flags['ready-file']) {
-        const ready = {origin: sandbox.origin, pid: process.pid, caFile, profile: profileName}
+        const ready = {
+          origin: sandbox.origin,
+          pid: process.pid,
+          caFile,
+          profile: profileName,
+          ...(listenerCert ? {listenerCert} : {}),
+        }
         await writeFile(flags['ready-file'], `${JSON.stringify(ready)}\n`)
       }
       this.out.table(result.endpoints, [
@@ -137,7 +166,7 @@ export default class SandboxStart extends BaseCommand<typeof SandboxStart> {
         {key: 'url', header: 'Endpoint'},
       ])
       this.out.success(
-        `Sandbox ready at ${sandbox.origin}${profileName ? `; profile "${profileName}" written` : ''}${credentialsDir ? `; credentials in ${credentialsDir}` : ''}. Press Ctrl-C to stop.`,
+        `Sandbox ready at ${sandbox.origin}${profileName ? `; profile "${profileName}" written` : ''}${credentialsDir ? `; credentials in ${credentialsDir}` : ''}${listenerCertDir ? `; listener certificate in ${listenerCertDir}` : ''}. Press Ctrl-C to stop.`,
       )
       await new Promise<void>((resolve) => {
         if (this.abort.signal.aborted) resolve()

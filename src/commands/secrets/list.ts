@@ -5,7 +5,7 @@ import {SECRET_NAMES, type SecretPresence} from '../../lib/secrets/index.js'
 export interface SecretsListRow {
   /** One of the names "hcal secrets set --help" lists. */
   name: string
-  source: 'keychain' | 'env' | 'memory'
+  source: 'keychain' | 'env' | 'credential' | 'memory'
   /** Whether the source really holds it; environment values are always present. */
   status: SecretPresence
   /** When the keychain item was stored (unknown for environment variables). */
@@ -24,7 +24,7 @@ export interface SecretsListResult {
 export default class SecretsList extends BaseCommand<typeof SecretsList> {
   static override summary = 'List the secrets this profile has, where each comes from, and its age.'
   static override description =
-    'Shows names, sources (keychain or environment variable; the environment wins), status, age and a fixed mask. The keychain is asked for each secret, so the status is what it really holds: present, missing (stored by hcal, since removed from the keychain) or unverified (the keyring is locked). No value, and no part of one, is ever shown. Fails with KEYCHAIN_UNAVAILABLE when the keychain cannot be reached.'
+    'Shows names, sources (keychain, systemd credential or environment variable; the environment wins, then the credential), status, age and a fixed mask. The keychain is asked for each secret, so the status is what it really holds: present, missing (stored by hcal, since removed from the keychain) or unverified (the keyring is locked). No value, and no part of one, is ever shown. Fails with KEYCHAIN_UNAVAILABLE when the keychain cannot be reached.'
   static override examples = [
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --profile acme --json',

@@ -18,7 +18,7 @@ const DAY_MS = 86_400_000
 export interface StoredSecret {
   name: string
   /** Where it is read from: the keychain, or an environment variable (CI). */
-  source: 'keychain' | 'env' | 'memory'
+  source: 'keychain' | 'env' | 'credential' | 'memory'
   /** When the keychain item was stored; null for environment variables. */
   storedAt: string | null
 }

@@ -2,8 +2,16 @@ import {UsageError} from '../errors.js'
 import {registerSecret} from '../log/redact.js'
 import {type CheckedSecretEntry, lengthClass, maskFor, type SecretBackend, type SecretPresence} from './backend.js'
 import {KeychainBackend} from './keychain.js'
+import {CREDENTIALS_DIRECTORY, secretFromCredentials} from './credentials.js'
 import {MemoryBackend} from './memory.js'
-import {assertSecretName, invalidSecretReason, SECRET_NAMES, secretEnvVar, type SecretName} from './names.js'
+import {
+  assertSecretName,
+  invalidSecretReason,
+  SECRET_NAMES,
+  secretCredentialName,
+  secretEnvVar,
+  type SecretName,
+} from './names.js'
 
 /**
  * hcal's secrets: service-account keys, client secrets, passwords and the state store's data key.
@@ -12,7 +20,10 @@ import {assertSecretName, invalidSecretReason, SECRET_NAMES, secretEnvVar, type 
  *  1. its environment variable (see SECRET_DEFINITIONS in names.ts: HCAL_GOOGLE_SERVICE_ACCOUNT_JSON,
  *     HCAL_MICROSOFT_CLIENT_SECRET, HCAL_MICROSOFT_CERTIFICATE_KEY, HCAL_EXCHANGE_PASSWORD, HCAL_STORE_KEY);
  *     an environment value wins over the keychain and is read-only: `set`/`delete` refuse it;
- *  2. the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux, never the
+ *  2. a systemd credential, `$CREDENTIALS_DIRECTORY/<secret name>` (LoadCredential= / LoadCredentialEncrypted=
+ *     in the unit; see credentials.ts and deploy/systemd/), read-only like the environment; a file others
+ *     could write, or a symbolic link leading out of that directory, is refused (SECRET_CREDENTIAL_UNSAFE);
+ *  3. the OS keychain (macOS Keychain, Windows Credential Manager, the Secret Service on Linux, never the
  *     Linux kernel keyring), service `hcal:<profile>`, account = secret name. Every call is bounded
  *     (5 s per operation); an unreachable or locked keychain is a KEYCHAIN_UNAVAILABLE error, never a
  *     silent fall back to another store.
@@ -35,7 +46,7 @@ export interface SecretStore {
 
 export interface SecretInfo {
   name: SecretName
-  source: 'keychain' | 'env' | 'memory'
+  source: 'keychain' | 'env' | 'credential' | 'memory'
   /** Whether the source really holds it (see SecretPresence); environment values are always present. */
   status: SecretPresence
   /** When the keychain item was stored (unknown for environment variables). */
@@ -69,7 +80,7 @@ class LayeredSecretStore implements SecretStore {
 
   async get(name: string): Promise<string | undefined> {
     assertSecretName(name)
-    const value = this.fromEnv(name) ?? (await this.backend.get(name))
+    const value = this.fromEnv(name) ?? secretFromCredentials(name, this.env) ?? (await this.backend.get(name))
     if (value !== undefined) registerSecret(value)
     return value
   }
@@ -94,14 +105,15 @@ class LayeredSecretStore implements SecretStore {
   }
 
   async list(options: {verify?: boolean} = {}): Promise<SecretInfo[]> {
-    // The environment wins, so only the other names are asked of the keychain.
+    // The environment and systemd credentials win, so only the other names are asked of the keychain.
     // The fixed names, then the per-sink signing secrets hcal's index knows of.
     const indexed = await this.backend.entries()
     const names: SecretName[] = [
       ...SECRET_NAMES,
       ...indexed.map((entry) => entry.name).filter((name) => !(SECRET_NAMES as SecretName[]).includes(name)),
     ]
-    const notInEnv = names.filter((name) => this.fromEnv(name) === undefined)
+    const credential = new Map(names.map((name) => [name, secretFromCredentials(name, this.env)]))
+    const notInEnv = names.filter((name) => this.fromEnv(name) === undefined && credential.get(name) === undefined)
     const found: CheckedSecretEntry[] = options.verify
       ? await this.backend.check(notInEnv)
       : indexed.map((entry) => ({...entry, status: 'unverified' as const}))
@@ -109,9 +121,12 @@ class LayeredSecretStore implements SecretStore {
     const infos: SecretInfo[] = []
     for (const name of names) {
       const fromEnv = this.fromEnv(name)
+      const fromCredential = credential.get(name)
       const entry = stored.get(name)
       if (fromEnv !== undefined) {
         infos.push({name, source: 'env', status: 'present', masked: maskFor(lengthClass(fromEnv))})
+      } else if (fromCredential !== undefined) {
+        infos.push({name, source: 'credential', status: 'present', masked: maskFor(lengthClass(fromCredential))})
       } else if (entry) {
         infos.push({
           name,
@@ -144,21 +159,34 @@ function secretFromEnv(name: SecretName, env: NodeJS.ProcessEnv): string | undef
 }
 
 /**
- * Fails when the secret comes from its environment variable, which hcal never changes. Commands call
- * it before asking for a value, so nobody types a secret only to have it refused.
+ * Fails when the secret comes from its environment variable or a systemd credential, which hcal never
+ * changes. Commands call it before asking for a value, so nobody types a secret only to have it refused.
  */
 export function assertNotFromEnv(
   name: SecretName,
   action: 'set' | 'delete',
   env: NodeJS.ProcessEnv = process.env,
 ): void {
-  if (secretFromEnv(name, env) === undefined) return
-  const variable = secretEnvVar(name)
-  throw new UsageError(
-    'SECRET_FROM_ENV',
-    `Cannot ${action} ${name}: it comes from ${variable}, which hcal only reads.`,
-    {
-      suggestions: [`Change or unset ${variable} in the environment instead, then run the command again.`],
-    },
-  )
+  if (secretFromEnv(name, env) !== undefined) {
+    const variable = secretEnvVar(name)
+    throw new UsageError(
+      'SECRET_FROM_ENV',
+      `Cannot ${action} ${name}: it comes from ${variable}, which hcal only reads.`,
+      {
+        suggestions: [`Change or unset ${variable} in the environment instead, then run the command again.`],
+      },
+    )
+  }
+  if (secretFromCredentials(name, env) !== undefined) {
+    const credential = `${CREDENTIALS_DIRECTORY}/${secretCredentialName(name)}`
+    throw new UsageError(
+      'SECRET_FROM_CREDENTIAL',
+      `Cannot ${action} ${name}: it comes from the systemd credential ${credential}, which hcal only reads.`,
+      {
+        suggestions: [
+          `Change the unit's LoadCredentialEncrypted=${secretCredentialName(name)}:… line (systemd-creds encrypt) instead.`,
+        ],
+      },
+    )
+  }
 }

@@ -104,6 +104,14 @@ export function secretEnvVar(name: SecretName): string {
   return secretDefinition(name).env
 }
 
+/**
+ * The systemd credential that holds it (`$CREDENTIALS_DIRECTORY/<this>`, set by LoadCredential= or
+ * LoadCredentialEncrypted=): the secret's own name, e.g. `exchange.password` or `store.dataKey`.
+ */
+export function secretCredentialName(name: SecretName): string {
+  return name
+}
+
 /** Why a value cannot be the named secret, or undefined when it can. Never quotes the value. */
 export function invalidSecretReason(name: SecretName, value: string): string | undefined {
   if (value.trim() === '') return 'the value is empty'

@@ -46,37 +46,70 @@ export async function assertCredentialsDirUsable(dir: string): Promise<string> {
   return path
 }
 
-/** Writes one file per running emulator into `dir` (mode 0700, files 0600); returns the file names. */
-export async function writeCredentialsDir(sandbox: RunningSandbox, dir: string): Promise<string[]> {
+/** What each credential file holds, keyed by file name. */
+export interface CredentialDocuments {
+  [GOOGLE_KEY_FILE]?: Record<string, unknown>
+  [MICROSOFT_FILE]?: MicrosoftCredentialFile
+  [EXCHANGE_FILE]?: ExchangeCredentialFile
+}
+
+/** microsoft.json: the app registration and both of its credentials, as an admin copies them from the portal. */
+export interface MicrosoftCredentialFile {
+  tenantId: string
+  clientId: string
+  clientSecret: string
+  certificatePem: string
+  privateKeyPem: string
+}
+
+/** exchange.json: where EWS is and the impersonation account. */
+export interface ExchangeCredentialFile {
+  ewsUrl: string
+  autodiscoverEmail: string
+  username: string
+  password: string
+}
+
+/**
+ * The credentials a real admin would download or copy from the consoles, one document per running emulator.
+ * `--credentials-dir` writes them as files; `hcal demo` hands them to the provisioning code in memory.
+ */
+export function credentialDocuments(sandbox: RunningSandbox): CredentialDocuments {
   const {google, microsoft, exchange} = sandbox.credentials
-  await mkdir(dir, {recursive: true, mode: PRIVATE_DIR})
-  // mkdir's mode is filtered by the umask and leaves an existing empty directory as it was.
-  await chmod(dir, PRIVATE_DIR)
-  const files: string[] = []
-  const write = async (name: string, value: unknown) => {
-    await writeFile(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, {mode: PRIVATE_FILE, flag: 'wx'})
-    files.push(name)
-  }
+  const documents: CredentialDocuments = {}
   // The key exactly as the Cloud console gives it (its fields, its token_uri pointing at the sandbox).
-  if (google) await write(GOOGLE_KEY_FILE, JSON.parse(google.serviceAccountJson))
+  if (google) documents[GOOGLE_KEY_FILE] = JSON.parse(google.serviceAccountJson) as Record<string, unknown>
   if (microsoft) {
-    await write(MICROSOFT_FILE, {
+    documents[MICROSOFT_FILE] = {
       tenantId: microsoft.tenantId,
       clientId: microsoft.clientId,
       clientSecret: microsoft.clientSecret,
       certificatePem: microsoft.certificatePem,
       privateKeyPem: microsoft.certificatePrivateKeyPem,
-    })
+    }
   }
   if (exchange) {
     const mailbox =
       sandbox.seedData.exchange?.users[0]?.email ?? `${exchange.username.split('\\').pop()}@${exchange.domain}`
-    await write(EXCHANGE_FILE, {
+    documents[EXCHANGE_FILE] = {
       ewsUrl: exchange.ewsUrl,
       autodiscoverEmail: mailbox,
       username: exchange.username,
       password: exchange.password,
-    })
+    }
+  }
+  return documents
+}
+
+/** Writes one file per running emulator into `dir` (mode 0700, files 0600); returns the file names. */
+export async function writeCredentialsDir(sandbox: RunningSandbox, dir: string): Promise<string[]> {
+  await mkdir(dir, {recursive: true, mode: PRIVATE_DIR})
+  // mkdir's mode is filtered by the umask and leaves an existing empty directory as it was.
+  await chmod(dir, PRIVATE_DIR)
+  const files: string[] = []
+  for (const [name, value] of Object.entries(credentialDocuments(sandbox))) {
+    await writeFile(join(dir, name), `${JSON.stringify(value, null, 2)}\n`, {mode: PRIVATE_FILE, flag: 'wx'})
+    files.push(name)
   }
   return files
 }

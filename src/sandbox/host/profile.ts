@@ -93,17 +93,24 @@ export async function writeSandboxProfile(
 
 /**
  * The profile of `--credentials-dir` mode: what both modes share, and nothing that identifies or
- * authenticates the apps: the provision commands record those from the credential files.
+ * authenticates the apps: the provision commands record those from the credential files. With
+ * `verifiedDomains: false` the domains are left out too, for whoever adds them as an admin would (hcal demo).
  */
 export async function writeSandboxEndpointsProfile(
   sandbox: RunningSandbox,
   profileName: string,
   caFile: string,
   env: NodeJS.ProcessEnv = process.env,
+  options: {verifiedDomains?: boolean} = {},
 ): Promise<ProfileConfig> {
   return saveProfile(
     profileName,
-    (current) => ({...withoutConnections(current), ...sandboxBase(sandbox, caFile, current)}),
+    (current) => {
+      const base = sandboxBase(sandbox, caFile, current)
+      const next: ProfileConfig = {...withoutConnections(current), ...base}
+      if (options.verifiedDomains === false) delete next.domains
+      return next
+    },
     env,
   )
 }
