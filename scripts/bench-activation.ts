@@ -12,19 +12,17 @@
  *   node dist/scripts/bench-activation.js [--users 1000] [--latency 20] [--scenarios split,google,microsoft,exchange]
  *     [--json] [--cpu-prof-dir DIR]
  */
-import {fork} from 'node:child_process'
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises'
+import {mkdtemp, rm, writeFile} from 'node:fs/promises'
 import {cpus, loadavg, tmpdir} from 'node:os'
 import {join} from 'node:path'
-import {fileURLToPath, pathToFileURL} from 'node:url'
 import {parseArgs} from 'node:util'
 
 import {REGISTRY} from '../src/lib/providers/registry.js'
 import {createControlClient} from '../src/sandbox/host/control-client.js'
 import type {RequestLogEntry, SandboxProviderId} from '../src/sandbox/types.js'
-import {runCli} from '../test/helpers/cli.js'
 import {type LoggedRequest, type ProviderBound, providerBound} from './bench/activation-bound.js'
-import type {ProcessUsage} from './bench/process-usage.js'
+import {runHcal} from './bench/hcal-process.js'
+import {type SandboxReady, startSandboxProcess} from './bench/sandbox-process.js'
 
 const PROVIDERS: readonly SandboxProviderId[] = ['google', 'microsoft', 'exchange']
 const SCENARIOS = ['split', ...PROVIDERS] as const
@@ -32,17 +30,7 @@ type Scenario = (typeof SCENARIOS)[number]
 /** A ratio of our time to the bound above this is worth a look (the brief's threshold). */
 export const ACTIVATION_RATIO_TARGET = 1.5
 
-/** What the sandbox process hands back once it is ready (secrets included: they stay in this process tree). */
-interface SandboxReady {
-  origin: string
-  caPem: string
-  controlToken: string
-  /** The CLI's environment: home directories, store key, connection secrets. */
-  env: NodeJS.ProcessEnv
-  users: Record<SandboxProviderId, string[]>
-}
-
-interface SandboxSpec {
+interface ActivationSpec {
   users: number
   latencyMs: number
   /** Where the hcal process writes a V8 CPU profile, to find where its time goes. */
@@ -83,64 +71,6 @@ export interface ActivationBenchResult {
   scenarios: ActivationScenarioResult[]
 }
 
-/** The sandbox process: a users lab (sandbox, profile with connections and verified domains) until told to stop. */
-async function serveSandbox(spec: SandboxSpec): Promise<void> {
-  const {startUsersLab} = await import('../test/helpers/users-lab.js')
-  const lab = await startUsersLab({
-    users: spec.users,
-    events: 0,
-    rooms: 0,
-    latency: {minMs: spec.latencyMs, maxMs: spec.latencyMs},
-  })
-  const ready: SandboxReady = {
-    origin: lab.sandbox.origin,
-    caPem: lab.sandbox.caPem,
-    controlToken: lab.sandbox.controlToken,
-    env: lab.env,
-    users: Object.fromEntries(
-      PROVIDERS.map((provider) => [provider, lab.seed[provider]?.users.map((user) => user.email) ?? []]),
-    ) as SandboxReady['users'],
-  }
-  process.on('message', (message) => {
-    if (message === 'stop') void lab.stop().then(() => process.exit(0))
-    if (message === 'cpu') {
-      const {user, system} = process.cpuUsage()
-      process.send?.({cpuMs: Math.round((user + system) / 1000)})
-    }
-  })
-  process.send?.(ready)
-}
-
-interface SandboxProcess {
-  ready: SandboxReady
-  /** CPU time the sandbox process has used so far: it shares the machine with hcal. */
-  cpuMs(): Promise<number>
-  stop(): Promise<void>
-}
-
-function startSandboxProcess(spec: SandboxSpec): Promise<SandboxProcess> {
-  const child = fork(fileURLToPath(import.meta.url), ['--serve', JSON.stringify(spec)], {stdio: 'inherit'})
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
-  return new Promise((resolve, reject) => {
-    child.once('error', reject)
-    child.once('exit', (code) => reject(new Error(`the sandbox process exited (${code}) before it was ready`)))
-    child.once('message', (ready: SandboxReady) =>
-      resolve({
-        ready,
-        cpuMs: () =>
-          new Promise((answer) => {
-            child.once('message', (usage: {cpuMs: number}) => answer(usage.cpuMs))
-            child.send('cpu')
-          }),
-        async stop() {
-          child.send('stop')
-          await exited
-        },
-      }),
-    )
-  })
-}
-
 function usersFor(scenario: Scenario, total: number, seeded: SandboxReady['users']): string[] {
   if (scenario !== 'split') return seeded[scenario].slice(0, total)
   return PROVIDERS.flatMap((provider, index) => {
@@ -149,35 +79,24 @@ function usersFor(scenario: Scenario, total: number, seeded: SandboxReady['users
   })
 }
 
-async function runScenario(scenario: Scenario, spec: SandboxSpec): Promise<ActivationScenarioResult> {
+async function runScenario(scenario: Scenario, spec: ActivationSpec): Promise<ActivationScenarioResult> {
   const seedUsers = scenario === 'split' ? Math.ceil(spec.users / PROVIDERS.length) : spec.users
-  const sandbox = await startSandboxProcess({...spec, users: seedUsers})
+  const sandbox = await startSandboxProcess({users: seedUsers, events: 0, latencyMs: spec.latencyMs})
   const work = await mkdtemp(join(tmpdir(), 'hcal-bench-activation-'))
   const control = createControlClient(sandbox.ready.origin, sandbox.ready.caPem, sandbox.ready.controlToken)
   try {
     const users = usersFor(scenario, spec.users, sandbox.ready.users)
     const csv = join(work, 'users.csv')
     await writeFile(csv, `email\n${users.join('\n')}\n`)
-    const usageFile = join(work, 'usage.json')
-    const hook = pathToFileURL(fileURLToPath(new URL('bench/process-usage.js', import.meta.url))).href
     await control('DELETE', '/_sandbox/log')
     const sandboxCpuBefore = await sandbox.cpuMs()
     const loadBefore = loadavg()[0]!
-    const run = await runCli(['users', 'activate', '--file', csv, '--profile', 'acme', '--json'], {
-      env: {
-        ...sandbox.ready.env,
-        HCAL_BENCH_USAGE_FILE: usageFile,
-        NODE_OPTIONS: `--import=${hook}`,
-        ...(spec.cpuProfileDir
-          ? {HCAL_BENCH_CPU_PROFILE: join(spec.cpuProfileDir, `activation-${scenario}.cpuprofile`)}
-          : {}),
-      },
+    const run = await runHcal(['users', 'activate', '--file', csv, '--profile', 'acme', '--json'], {
+      env: sandbox.ready.env,
       timeoutMs: 600_000,
+      ...(spec.cpuProfileDir ? {cpuProfile: join(spec.cpuProfileDir, `activation-${scenario}.cpuprofile`)} : {}),
     })
     const sandboxCpuMs = (await sandbox.cpuMs()) - sandboxCpuBefore
-    const usage = await readFile(usageFile, 'utf8')
-      .then((text) => JSON.parse(text) as ProcessUsage)
-      .catch(() => undefined)
     const log = (await control('GET', '/_sandbox/log')).body as {entries: RequestLogEntry[]}
     const states: Record<string, number> = {}
     const reported = (run.json as {result?: {users?: {state: string}[]}} | undefined)?.result?.users ?? []
@@ -198,18 +117,18 @@ async function runScenario(scenario: Scenario, spec: SandboxSpec): Promise<Activ
       users: users.length,
       exitCode: run.code,
       states,
-      wallMs: Math.round(run.durationMs),
+      wallMs: run.wallMs,
       requestSpanMs,
-      peakRssMb: usage ? Math.round(usage.maxRssKb / 1024) : null,
-      cpuMs: usage ? usage.userCpuMs + usage.systemCpuMs : null,
-      tlsConnections: usage?.tlsConnections ?? null,
+      peakRssMb: run.peakRssMb,
+      cpuMs: run.cpuMs,
+      tlsConnections: run.tlsConnections,
       sandboxCpuMs,
       loadAverage: round2(Math.max(loadBefore, loadavg()[0]!)),
       requests: log.entries.length,
       throttled: Object.values(providers).reduce((sum, bound) => sum + bound.throttled, 0),
       providers,
       boundMs: Math.round(boundMs),
-      ratio: boundMs ? round2(run.durationMs / boundMs) : Number.NaN,
+      ratio: boundMs ? round2(run.wallMs / boundMs) : Number.NaN,
       spanRatio: boundMs ? round2(requestSpanMs / boundMs) : Number.NaN,
     }
   } finally {
@@ -262,14 +181,12 @@ async function main(): Promise<void> {
       scenarios: {type: 'string', default: SCENARIOS.join(',')},
       json: {type: 'boolean', default: false},
       'cpu-prof-dir': {type: 'string'},
-      serve: {type: 'string'},
     },
   })
-  if (values.serve) return serveSandbox(JSON.parse(values.serve) as SandboxSpec)
   const scenarios = values.scenarios.split(',').map((s) => s.trim()) as Scenario[]
   const unknown = scenarios.filter((s) => !SCENARIOS.includes(s))
   if (unknown.length) throw new Error(`unknown scenario(s) ${unknown.join(', ')}; known: ${SCENARIOS.join(', ')}`)
-  const spec: SandboxSpec = {
+  const spec: ActivationSpec = {
     users: Number(values.users),
     latencyMs: Number(values.latency),
     ...(values['cpu-prof-dir'] ? {cpuProfileDir: values['cpu-prof-dir']} : {}),

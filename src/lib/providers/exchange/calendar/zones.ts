@@ -21,13 +21,21 @@ function table(): Map<string, string> {
   return byDisplayName
 }
 
+/** Known answers: building an Intl.DateTimeFormat costs far more than mapping an item (a sync maps thousands). */
+const ianaChecked = new Map<string, boolean>()
+
 function isIana(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', {timeZone: zone})
-    return true
-  } catch {
-    return false
+  let known = ianaChecked.get(zone)
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', {timeZone: zone})
+      known = true
+    } catch {
+      known = false
+    }
+    ianaChecked.set(zone, known)
   }
+  return known
 }
 
 /** IANA zone for Exchange's zone display name; undefined for a name it does not know ("Customized Time Zone"). */
