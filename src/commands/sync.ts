@@ -3,6 +3,7 @@ import {Flags} from '@oclif/core'
 import {BaseCommand} from '../lib/cli/base-command.js'
 import {progressBars} from '../lib/cli/progress.js'
 import {requireProfile} from '../lib/config/profiles.js'
+import {UsageError} from '../lib/errors.js'
 import type {SyncRun} from '../lib/sync/run.js'
 
 /** One user or room of a sync run. */
@@ -55,13 +56,64 @@ export default class Sync extends BaseCommand<typeof Sync> {
     '<%= config.bin %> <%= command.id %>',
     '<%= config.bin %> <%= command.id %> --user jane@acme.com --dry-run',
     '<%= config.bin %> <%= command.id %> --json',
+    '<%= config.bin %> <%= command.id %> --watch --interval 2m',
+    '<%= config.bin %> <%= command.id %> --watch --public-url https://hcal.example.com --listen 127.0.0.1:8080',
   ]
   static override flags = {
-    user: Flags.string({summary: 'Only this active user or room (repeatable).', multiple: true}),
-    'dry-run': Flags.boolean({summary: 'Print the plan; write nothing to calendars or sync positions.'}),
+    user: Flags.string({summary: 'Only this active user or room (repeatable).', multiple: true, exclusive: ['watch']}),
+    'dry-run': Flags.boolean({
+      summary: 'Print the plan; write nothing to calendars or sync positions.',
+      exclusive: ['watch'],
+    }),
+    watch: Flags.boolean({
+      summary: 'Keep running: push where possible, polling where not, until SIGINT/SIGTERM (exit 130).',
+      helpGroup: 'WATCH',
+    }),
+    interval: Flags.string({
+      summary: 'Polling interval for mailboxes without push, jittered ±25% (default 5m).',
+      dependsOn: ['watch'],
+      helpGroup: 'WATCH',
+    }),
+    'resync-interval': Flags.string({
+      summary: 'Safety-net incremental sync of pushed mailboxes, jittered ±25% (default 60m).',
+      dependsOn: ['watch'],
+      helpGroup: 'WATCH',
+    }),
+    'public-url': Flags.string({
+      summary: 'https URL that reaches --listen; enables Google and Microsoft webhook push.',
+      dependsOn: ['watch'],
+      helpGroup: 'WATCH',
+    }),
+    listen: Flags.string({
+      summary:
+        'HOST:PORT of the notification, /healthz and /metrics listener (default 0.0.0.0:8443 with --public-url).',
+      dependsOn: ['watch'],
+      helpGroup: 'WATCH',
+    }),
+    'tls-cert': Flags.string({
+      summary: 'PEM certificate for the listener (without: plain HTTP behind a TLS-terminating proxy).',
+      dependsOn: ['watch', 'tls-key'],
+      helpGroup: 'WATCH',
+    }),
+    'tls-key': Flags.string({
+      summary: 'PEM private key for --tls-cert.',
+      dependsOn: ['watch', 'tls-cert'],
+      helpGroup: 'WATCH',
+    }),
+    'keep-subscriptions': Flags.boolean({
+      summary: 'On shutdown keep channels and subscriptions for a quick restart (they expire on their own).',
+      dependsOn: ['watch'],
+      helpGroup: 'WATCH',
+    }),
+  }
+
+  protected override interruptGraceMs(): number {
+    // Watch mode drains syncs in flight (20 s at most) and stops its subscriptions before exiting.
+    return this.flags?.watch ? 40_000 : super.interruptGraceMs()
   }
 
   async run(): Promise<SyncResult> {
+    if (this.flags.watch) return this.watch()
     const [{runSync, checkSyncSection}, {openEventSink, deliverOutbox}] = await Promise.all([
       import('../lib/sync/run.js'),
       import('../lib/publish/index.js'),
@@ -116,6 +168,59 @@ export default class Sync extends BaseCommand<typeof Sync> {
       }
     }
     return this.report(run)
+  }
+
+  /** `--watch`: runs until the signal; the base command then reports INTERRUPTED (exit 130). */
+  private async watch(): Promise<SyncResult> {
+    const [{runWatch}, flags, {loadListenerKit, loadMetrics}] = await Promise.all([
+      import('../lib/watch/service.js'),
+      import('../lib/watch/flags.js'),
+      import('../lib/watch/kit.js'),
+    ])
+    const f = this.flags
+    const publicUrl = f['public-url'] === undefined ? undefined : flags.parsePublicUrl(f['public-url'])
+    const listenAt = f.listen ?? (publicUrl ? '0.0.0.0:8443' : undefined)
+    const listen = listenAt === undefined ? undefined : flags.parseListen(listenAt)
+    const tls = f['tls-cert'] && f['tls-key'] ? await flags.readTls(f['tls-cert'], f['tls-key']) : undefined
+    const kit = listen ? await loadListenerKit() : undefined
+    if (listen && !kit) {
+      throw new UsageError('WATCH_LISTENER_UNAVAILABLE', 'This hcal has no notification listener built in.', {
+        suggestions: ['Run without --listen and --public-url: every mailbox is then polled (EWS still streams).'],
+      })
+    }
+    const profile = await requireProfile(this.profileName)
+    const summary = await runWatch({
+      profileName: this.profileName,
+      profile,
+      store: await this.store(),
+      secrets: await this.secrets(),
+      settings: await this.meetingSettings(),
+      log: this.logger,
+      signal: this.abort.signal,
+      metrics: await loadMetrics(),
+      ...(f.interval ? {pollMs: flags.parseDuration('interval', f.interval)} : {}),
+      ...(f['resync-interval'] ? {safetyMs: flags.parseDuration('resync-interval', f['resync-interval'])} : {}),
+      ...(publicUrl ? {publicUrl} : {}),
+      ...(listen ? {listen: {...listen, ...(tls ? {tls} : {})}} : {}),
+      ...(kit ? {kit} : {}),
+      keepSubscriptions: f['keep-subscriptions'],
+      onReady: ({mailboxes, listener}) =>
+        this.out.info(
+          `Watching ${mailboxes} mailboxes${listener ? `; listening on ${listener}` : ''}. Stop with Ctrl-C or SIGTERM.`,
+        ),
+    })
+    return {
+      summary: {
+        users: summary.mailboxes,
+        meetingsRead: 0,
+        joinBlocks: {written: 0, updated: 0, removed: 0, unchanged: 0},
+        conflicts: 0,
+        requests: 0,
+        throttled: 0,
+        failedUsers: 0,
+      },
+      users: [],
+    }
   }
 
   private report(run: SyncRun): SyncResult {

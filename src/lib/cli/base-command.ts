@@ -172,7 +172,12 @@ export abstract class BaseCommand<T extends typeof Command> extends Command {
     this.logger.debug({signal}, 'signal received')
     this.out.info(`Received ${signal}; stopping (press Ctrl-C again to force).`)
     this.abort.abort(signal)
-    setTimeout(() => this.forceExit(), 5000).unref()
+    setTimeout(() => this.forceExit(), this.interruptGraceMs()).unref()
+  }
+
+  /** How long work may take to stop after the first signal (a long-running service drains and cleans up). */
+  protected interruptGraceMs(): number {
+    return 5000
   }
 
   private forceExit(): void {

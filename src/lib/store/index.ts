@@ -14,6 +14,7 @@ import {migrate} from './migrations.js'
 import {PresenceRepository} from './presence.js'
 import {OutboxRepository} from './outbox.js'
 import {rotateDataKey} from './rotation.js'
+import {SubscriptionRepository} from './subscriptions.js'
 import type {PurgeResult, RotationResult} from './types.js'
 import {UserRepository} from './users.js'
 
@@ -23,6 +24,7 @@ export type {PresenceRepository, StoredPresence} from './presence.js'
 export type {MeetingRepository} from './meetings.js'
 export type {OutboxMessage, OutboxRepository, OutboxSinkStats} from './outbox.js'
 export type {UserInput, UserRepository} from './users.js'
+export type {StoredSubscription, SubscriptionRepository, SubscriptionState} from './subscriptions.js'
 
 /** Meetings are kept from 7 days back to 31 days ahead, the window hcal syncs. */
 export const RETENTION = {backDays: 7, aheadDays: 31} as const
@@ -49,6 +51,8 @@ export interface StateStore {
   transaction<T>(work: () => T): T
   /** Events waiting for delivery to the publishing sinks (src/lib/publish/). */
   readonly outbox: OutboxRepository
+  /** Watch mode's push subscriptions (channels, subscriptions), kept across restarts. */
+  readonly subscriptions: SubscriptionRepository
   /** New data key; every sealed field re-encrypted in one transaction; old key dropped last. */
   rotateKey(): Promise<RotationResult>
   /** Deletes meetings that ended more than 7 days before `now` or start more than 31 days after it. */
@@ -99,6 +103,7 @@ class SqliteStateStore implements StateStore {
   readonly cursors: CursorRepository
   readonly presence: PresenceRepository
   readonly outbox: OutboxRepository
+  readonly subscriptions: SubscriptionRepository
 
   constructor(
     private readonly db: Database.Database,
@@ -112,6 +117,7 @@ class SqliteStateStore implements StateStore {
     this.cursors = new CursorRepository(db)
     this.outbox = new OutboxRepository(db, cipher)
     this.presence = new PresenceRepository(db)
+    this.subscriptions = new SubscriptionRepository(db, cipher)
   }
 
   transaction<T>(work: () => T): T {

@@ -151,6 +151,27 @@ export const MIGRATIONS: readonly Migration[] = [
       CREATE INDEX outbox_due ON outbox (sink, state, next_attempt_ms, seq);
     `,
   },
+  {
+    // Watch mode (issue 12): Google cannot list its channels, so hcal remembers every subscription it made.
+    // Superseded and stopped ones stay until `keep_until`, so their late notifications are recognised and dropped.
+    version: 6,
+    name: 'watch mode: push subscriptions (clientState sealed)',
+    sql: `
+      CREATE TABLE push_subscriptions (
+        provider TEXT NOT NULL,
+        id TEXT NOT NULL,
+        mailbox TEXT NOT NULL,
+        state TEXT NOT NULL CHECK (state IN ('active', 'superseded', 'stopped')),
+        client_state BLOB NOT NULL,
+        handle TEXT NOT NULL,
+        expires_at TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        keep_until TEXT,
+        PRIMARY KEY (provider, id)
+      ) WITHOUT ROWID;
+      CREATE INDEX push_subscriptions_by_mailbox ON push_subscriptions (mailbox, state);
+    `,
+  },
 ]
 
 /** Encrypted columns per table, with the columns that form each row's key (bound into the AAD). */
@@ -160,6 +181,7 @@ export const ENCRYPTED_COLUMNS = {
     columns: ['title', 'location', 'body', 'organizer', 'attendees', 'conference', 'join_url', 'join_sip'],
   },
   outbox: {key: ['message_id'], columns: ['payload']},
+  push_subscriptions: {key: ['provider', 'id'], columns: ['client_state']},
 } as const
 
 export const LATEST_SCHEMA_VERSION = MIGRATIONS.reduce((max, m) => Math.max(max, m.version), 0)

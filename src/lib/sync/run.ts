@@ -6,26 +6,20 @@
  */
 import pLimit from 'p-limit'
 
-import {AccessGate} from '../access/gate.js'
 import type {ProfileConfig} from '../config/profiles.js'
 import type {ProviderId} from '../core/model.js'
 import type {MeetingSettings} from '../core/settings.js'
 import {ConfigError, ExitCode, HcalError, isHcalError} from '../errors.js'
-import type {CalendarProvider, RequestRecord} from '../ports/calendar.js'
-import {failsConnection, isProviderFailure} from '../ports/failures.js'
+import type {RequestRecord} from '../ports/calendar.js'
 import type {EventSink} from '../ports/publish.js'
-import {connectionInput} from '../providers/connection.js'
-import {PROVIDER_IDS, REGISTRY} from '../providers/registry.js'
-import type {ProviderModule} from '../providers/types.js'
+import {PROVIDER_IDS} from '../providers/registry.js'
 import type {SecretStore} from '../secrets/index.js'
 import type {StateStore} from '../store/index.js'
 import type {StoredUser} from '../store/types.js'
-import {emptyCounts, type EventProblem, type SyncCounts} from './counts.js'
+import type {EventProblem, SyncCounts} from './counts.js'
 import type {PlanEntry} from './decide.js'
-import {effectiveLimits, limitOverrides, unknownLimitProviders} from './limits.js'
-import {syncMailbox} from './mailbox.js'
-import {connectionPacer} from './pacer.js'
-import {settingsCache, updatePresence} from './presence.js'
+import {limitOverrides, unknownLimitProviders} from './limits.js'
+import {emptyTally, mailboxOf, openSyncSession, type SyncSession} from './session.js'
 import {syncWindow} from './window.js'
 import type {RetryOptions} from '../retry/policy.js'
 
@@ -104,20 +98,20 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
   checkSyncSection(options.profile)
   const now = options.now ?? (() => new Date())
   const window = syncWindow(now())
+  const tally = emptyTally()
   const run: SyncRun = {
-    counts: emptyCounts(),
+    counts: tally.counts,
     users: [],
     failures: [],
     connectionFailures: [],
-    problems: [],
-    plan: [],
+    problems: tally.problems,
+    plan: tally.plan,
     retained: 0,
   }
-  const gate = new AccessGate(options.store.users)
   const results = new Map<string, SyncUserResult>()
 
   const finish = (user: StoredUser, error?: HcalError) => {
-    const mailbox = user.primaryEmail ?? user.email
+    const mailbox = mailboxOf(user)
     results.set(mailbox, {
       email: user.email,
       provider: user.provider,
@@ -137,7 +131,6 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
   }
 
   async function syncProvider(id: ProviderId, group: StoredUser[]): Promise<void> {
-    const module = REGISTRY[id] as ProviderModule
     let done = 0
     const progress = () => options.onProgress?.(id, done, group.length)
     const finished = (user: StoredUser, error?: HcalError) => {
@@ -146,85 +139,43 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
       progress()
     }
     progress()
-    const onRequest = (record: RequestRecord) => {
-      run.counts.requests++
-      if (record.throttled) run.counts.throttled++
-    }
-    let provider: CalendarProvider
+    let session: SyncSession
     try {
-      const input = await connectionInput(options.profile, module, options.secrets)
-      provider = (await module.calendar()).createCalendar(input, {onRequest})
+      session = await openSyncSession(id, {
+        ...options,
+        now,
+        onRequest: (record: RequestRecord) => {
+          run.counts.requests++
+          if (record.throttled) run.counts.throttled++
+        },
+      })
     } catch (error) {
       if (!isHcalError(error)) throw error
       connectionBroken(id, error)
       for (const user of group) finished(user, error)
       return
     }
-    const limits = effectiveLimits(provider.capabilities.limits, limitOverrides(options.profile.sync, id))
-    const pacer = connectionPacer(limits, {
-      ...(options.signal ? {signal: options.signal} : {}),
-      ...(options.retry ? {retry: options.retry} : {}),
-    })
     let broken: HcalError | undefined
     const one = async (user: StoredUser) => {
       if (options.signal?.aborted) return
       if (broken) return finished(user, broken)
-      const mailbox = user.primaryEmail ?? user.email
-      try {
-        const grant = gate.grant(user.email, 'sync')
-        const call = pacer.forMailbox()
-        const settings = settingsCache(
-          options.store,
-          mailbox,
-          () => call((signal) => provider.readMailboxSettings(grant, signal ? {signal} : {})),
-          now,
-        )
-        await syncMailbox(mailbox, grant, {
-          store: options.store,
-          provider,
-          call,
-          window,
-          settings: options.settings,
-          dryRun: options.dryRun ?? false,
-          counts: run.counts,
-          plan: run.plan,
-          problems: run.problems,
-          locale: () => settings.locale(),
-          ...(options.sink ? {sink: options.sink} : {}),
-        })
-        if (!options.dryRun) {
-          await updatePresence({
-            store: options.store,
-            provider,
-            call,
-            mailbox,
-            grant,
-            readOutOfOffice: user.kind === 'user',
-            settings,
-            now,
-            ...(options.sink ? {sink: options.sink} : {}),
-          })
-        }
-        finished(user)
-      } catch (error) {
-        if (options.signal?.aborted) throw error
-        const failure = isHcalError(error) ? error : unexpected(error)
-        if (isProviderFailure(error) && failsConnection(error.failure) && !broken) {
-          broken = error
-          connectionBroken(id, error)
-        }
-        finished(user, failure)
+      const outcome = await session.syncUser(user, tally, window)
+      if (outcome.status === 'ok') return finished(user)
+      if (outcome.connection && !broken) {
+        broken = outcome.error
+        connectionBroken(id, outcome.error)
       }
+      finished(user, outcome.error)
     }
     try {
       // One mailbox first: a connection failing as a whole (credentials, delegation, consent) fails there, and
       // no other mailbox is sent a request; once it went through, the rest run side by side.
       const [first, ...rest] = group
       if (first) await one(first)
-      const mailboxes = pLimit(limits.concurrencyPerAccount)
+      const mailboxes = pLimit(session.limits.concurrencyPerAccount)
       await Promise.all(rest.map((user) => mailboxes(() => one(user))))
     } finally {
-      await provider.close()
+      await session.close()
     }
   }
 
@@ -236,31 +187,25 @@ export async function runSync(users: readonly StoredUser[], options: SyncOptions
     })
   }
 
-  const groups = new Map<ProviderId, StoredUser[]>()
-  const mailboxes = new Set<string>()
-  for (const user of users) {
-    // Two records reaching one mailbox (an alias and its primary) sync it once.
-    const mailbox = user.primaryEmail ?? user.email
-    if (mailboxes.has(mailbox)) continue
-    mailboxes.add(mailbox)
-    groups.set(user.provider, [...(groups.get(user.provider) ?? []), user])
-  }
+  const groups = groupByProvider(users)
   await Promise.all([...groups].map(([id, group]) => syncProvider(id, group)))
   if (!options.dryRun) run.retained = options.store.applyRetention(now())
   run.users = users.flatMap((user) => {
-    const result = results.get(user.primaryEmail ?? user.email)
+    const result = results.get(mailboxOf(user))
     return result ? [{...result, email: user.email}] : []
   })
   return run
 }
 
-function unexpected(error: unknown): HcalError {
-  return new HcalError(
-    'SYNC_UNEXPECTED',
-    `The mailbox's sync stopped on an unexpected error: ${(error as Error)?.message ?? String(error)}.`,
-    {
-      cause: error,
-      suggestions: ['Run again with --log-level debug and report the error; the other mailboxes were synced.'],
-    },
-  )
+/** Users grouped by calendar system; two records reaching one mailbox (an alias and its primary) count once. */
+export function groupByProvider(users: readonly StoredUser[]): Map<ProviderId, StoredUser[]> {
+  const groups = new Map<ProviderId, StoredUser[]>()
+  const mailboxes = new Set<string>()
+  for (const user of users) {
+    const mailbox = mailboxOf(user)
+    if (mailboxes.has(mailbox)) continue
+    mailboxes.add(mailbox)
+    groups.set(user.provider, [...(groups.get(user.provider) ?? []), user])
+  }
+  return groups
 }

@@ -16,8 +16,8 @@ async function rawBytes(dir: string): Promise<Buffer> {
   return Buffer.concat(await Promise.all(files.map((file) => readFile(join(dir, file)))))
 }
 
-/** What migrations 4 (sync engine) and 5 (outbox) add, removed again to fake a store written before them. */
-const UNDO_AFTER_3 = `DROP TABLE outbox; DROP TABLE presence; DROP INDEX meetings_by_series;
+/** What migrations 4 (sync engine), 5 (outbox) and 6 (push subscriptions) add, removed again to fake a store written before them. */
+const UNDO_AFTER_3 = `DROP TABLE push_subscriptions; DROP TABLE outbox; DROP TABLE presence; DROP INDEX meetings_by_series;
   ALTER TABLE cursors DROP COLUMN window_start; ALTER TABLE cursors DROP COLUMN window_end;`
 
 describe('state store', () => {
