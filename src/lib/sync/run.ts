@@ -8,20 +8,15 @@ import pLimit from 'p-limit'
 
 import type {ProfileConfig} from '../config/profiles.js'
 import type {ProviderId} from '../core/model.js'
-import type {MeetingSettings} from '../core/settings.js'
 import {ConfigError, ExitCode, HcalError, isHcalError} from '../errors.js'
 import type {RequestRecord} from '../ports/calendar.js'
-import type {EventSink} from '../ports/publish.js'
 import {PROVIDER_IDS} from '../providers/registry.js'
-import type {SecretStore} from '../secrets/index.js'
-import type {StateStore} from '../store/index.js'
 import type {StoredUser} from '../store/types.js'
 import type {EventProblem, SyncCounts} from './counts.js'
 import type {PlanEntry} from './decide.js'
 import {limitOverrides, unknownLimitProviders} from './limits.js'
-import {emptyTally, mailboxOf, openSyncSession, type SyncSession} from './session.js'
+import {emptyTally, mailboxOf, openSyncSession, type SessionOptions, type SyncSession} from './session.js'
 import {syncWindow} from './window.js'
-import type {RetryOptions} from '../retry/policy.js'
 
 export interface SyncUserResult {
   email: string
@@ -60,17 +55,8 @@ export interface SyncRun {
   retained: number
 }
 
-export interface SyncOptions {
-  profile: ProfileConfig
-  store: StateStore
-  secrets: SecretStore
-  settings: MeetingSettings
-  dryRun?: boolean
-  /** Where meetings.changed and presence.changed go, enqueued in the store transactions (the outbox). */
-  sink?: EventSink
-  signal?: AbortSignal
-  now?: () => Date
-  retry?: RetryOptions
+/** A session's options (./session.ts) for a one-shot run, which counts requests itself and reports progress. */
+export interface SyncOptions extends Omit<SessionOptions, 'onRequest'> {
   onProgress?: (provider: ProviderId, done: number, total: number) => void
 }
 
